@@ -1,0 +1,153 @@
+/**
+ * The msgpack envelope `[type, data, node_id]` (spec §2).
+ *
+ * msgpackr is used because it can encode integer map keys from a JS `Map` (Locust's
+ * `response_times`, `num_reqs_per_sec`, `num_fail_per_sec` need them; @msgpack/msgpack
+ * cannot, msgpack-javascript#187) and decodes int and float keys as numbers.
+ * Options: no records/ext types (Python cannot read them), smallest map headers
+ * (byte-identical to msgpack-python), `undefined` as nil, maps decoded as `Map`
+ * so numeric keys survive; string-keyed maps are then turned into plain objects.
+ */
+import { Packr } from 'msgpackr';
+import { FrameDecodeError } from './errors.js';
+
+const packr = new Packr({
+  useRecords: false,
+  mapsAsObjects: false,
+  variableMapSize: true,
+  encodeUndefinedAsNil: true,
+  moreTypes: false,
+  int64AsType: 'number',
+});
+
+/** A value as it travels in msgpack: plain objects for string-keyed maps, `Map` otherwise. */
+export type WireValue =
+  | null
+  | boolean
+  | number
+  | string
+  | Date
+  | WireValue[]
+  | Map<number, WireValue>
+  | { [key: string]: WireValue };
+
+/** A decoded envelope before its `data` is checked against the message type. */
+export interface Envelope {
+  type: string;
+  data: unknown;
+  nodeId: string;
+}
+
+/** [HEAD] datetime marker used by Locust's msgpack hooks (spec §2.2). */
+const DATETIME_KEY = '__datetime__';
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** Format a Date as Locust's `%Y%m%dT%H:%M:%S.%f` (UTC; Python uses naive local time). */
+export function formatLocustDatetime(d: Date): string {
+  return (
+    `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1, 2)}${pad(d.getUTCDate(), 2)}T` +
+    `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.` +
+    `${pad(d.getUTCMilliseconds() * 1000, 6)}`
+  );
+}
+
+function parseLocustDatetime(s: string): Date | null {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/.exec(s);
+  if (!m) return null;
+  const micros = m[7] ? Number(m[7].padEnd(6, '0')) : 0;
+  return new Date(
+    Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), Math.floor(micros / 1000)),
+  );
+}
+
+/** Prepare a JS value for the wire: Dates become Locust's datetime maps (HEAD hook). */
+function toWire(value: unknown): unknown {
+  if (value instanceof Date) return { [DATETIME_KEY]: true, as_str: formatLocustDatetime(value) };
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = toWire(value[i]);
+      if (v !== value[i]) (out ??= value.slice())[i] = v;
+    }
+    return out ?? value;
+  }
+  if (value instanceof Map) return value;
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const orig = (value as Record<string, unknown>)[key];
+    const v = toWire(orig);
+    if (v !== orig) (out ??= { ...(value as Record<string, unknown>) })[key] = v;
+  }
+  return out ?? value;
+}
+
+/** Decoded maps: string keys → plain object, any other key → Map with number keys. */
+function fromWire(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = fromWire(value[i]);
+    return value;
+  }
+  if (value instanceof Map) {
+    let allStrings = true;
+    for (const k of value.keys()) {
+      if (typeof k !== 'string') {
+        allStrings = false;
+        break;
+      }
+    }
+    if (allStrings) {
+      const obj: Record<string, unknown> = {};
+      for (const [k, v] of value) obj[k as string] = fromWire(v);
+      if (obj[DATETIME_KEY] === true && typeof obj.as_str === 'string') {
+        return parseLocustDatetime(obj.as_str) ?? obj;
+      }
+      return obj;
+    }
+    const out = new Map<unknown, unknown>();
+    for (const [k, v] of value) out.set(k, fromWire(v));
+    return out;
+  }
+  return value;
+}
+
+/** Encode one Locust message. `data` may hold `Map<number, number>` for integer-keyed maps. */
+export function encodeMessage(type: string, data: unknown, nodeId: string): Buffer {
+  return packr.pack([type, toWire(data), nodeId]);
+}
+
+function hasReplacementChar(s: string): boolean {
+  return s.includes('\uFFFD');
+}
+
+/**
+ * Decode one payload as leniently as Python Locust does (`raw=False, strict_map_key=False`),
+ * and as strictly where Python fails: trailing bytes or a broken envelope throw
+ * {@link FrameDecodeError} (the master answers those with `reconnect`, spec §2.3).
+ */
+export function decodeMessage(payload: Uint8Array): Envelope {
+  let values: unknown[];
+  try {
+    values = packr.unpackMultiple(Buffer.isBuffer(payload) ? payload : Buffer.from(payload)) as unknown[];
+  } catch (err) {
+    throw new FrameDecodeError(`undecodable msgpack payload (${payload.length} bytes): ${(err as Error).message}`);
+  }
+  if (values.length !== 1) {
+    throw new FrameDecodeError(`payload has extra data after the message (${values.length} values)`);
+  }
+  const msg = values[0];
+  if (!Array.isArray(msg) || msg.length !== 3) {
+    throw new FrameDecodeError('payload is not a [type, data, node_id] array');
+  }
+  const [type, data, nodeId] = msg as unknown[];
+  if (typeof type !== 'string' || hasReplacementChar(type)) {
+    throw new FrameDecodeError('message type is not a valid string');
+  }
+  if (typeof nodeId !== 'string' || hasReplacementChar(nodeId)) {
+    throw new FrameDecodeError(`'${type}' message has no valid node_id`);
+  }
+  return { type, data: fromWire(data), nodeId };
+}
