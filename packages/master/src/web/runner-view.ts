@@ -1,0 +1,81 @@
+/**
+ * The contract between the master runner (packages/master/src) and the web server
+ * (packages/master/src/web): everything the UI and REST API read or do. The master runner
+ * implements it; the web layer depends only on this interface.
+ */
+import type { RequestStats, UserClassDescription } from '@locust-ts/protocol';
+
+/** Master runner state (spec §7.3). */
+export type MasterState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped';
+
+/** One row of the workers table (spec §7.2). */
+export interface WorkerView {
+  id: string;
+  /** 'ready' | 'spawning' | 'running' | 'missing' | whatever the worker last reported. */
+  state: string;
+  index: number;
+  userCount: number;
+  userClassesCount: Record<string, number>;
+  cpuUsage: number;
+  memoryUsage: number;
+}
+
+/** One exception row, keyed by traceback on the master (spec §3.8). */
+export interface ExceptionView {
+  count: number;
+  msg: string;
+  traceback: string;
+  nodes: string[];
+}
+
+/** One point of the run's history, sampled every second while a test runs (charts, HTML report). */
+export interface HistoryPoint {
+  /** epoch seconds */
+  time: number;
+  userCount: number;
+  currentRps: number;
+  currentFailPerSec: number;
+  /** current (≈10 s) response-time percentiles, null before enough data */
+  currentResponseTimePercentile50: number | null;
+  currentResponseTimePercentile95: number | null;
+  totalAvgResponseTime: number;
+}
+
+export interface SwarmRequest {
+  userCount: number;
+  spawnRate: number;
+  /** overrides the host sent to workers in `spawn` */
+  host?: string;
+  /** seconds; schedules a stop (web mode) or quit (headless) */
+  runTime?: number;
+  /** restrict to these user classes (class picker) */
+  userClasses?: string[];
+}
+
+export interface MasterRunnerView {
+  readonly state: MasterState;
+  /** `--host` or the host of the last /swarm */
+  readonly host: string | null;
+  /** master-side merged stats (RequestStats with the response-times cache on) */
+  readonly stats: RequestStats;
+  /** sum of all workers' last reported user counts */
+  readonly userCount: number;
+  /** epoch seconds of the current test's start, null before the first */
+  readonly startTime: number | null;
+  /** the locustfile path the master was started with (reports, CSV names) */
+  readonly locustfile: string;
+  workers(): WorkerView[];
+  /** active workers: ready + spawning + running */
+  workerCount(): number;
+  exceptions(): ExceptionView[];
+  userClasses(): UserClassDescription[];
+  history(): HistoryPoint[];
+  /** master's own log lines and each worker's (`logs` message, newest Locust) */
+  logs(): { master: string[]; workers: Record<string, string[]> };
+  /** start or re-target a swarm (a new call replaces an unfinished ramp) */
+  start(request: SwarmRequest): Promise<void>;
+  /** stop the test: `stop` to all workers */
+  stop(): Promise<void>;
+  /** clear stats and exceptions */
+  resetStats(): void;
+}
