@@ -45,26 +45,59 @@ function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
 
+/**
+ * A datetime received from the newest Locust. Python datetimes carry microseconds, a JS Date only
+ * milliseconds; keeping the full value lets a datetime be echoed back unchanged (spec §2.2).
+ */
+export class LocustDatetime extends Date {
+  constructor(
+    epochMs: number,
+    /** Microseconds within the second, 0..999999, as Python's `datetime.microsecond`. */
+    readonly microsecond: number,
+  ) {
+    super(epochMs);
+  }
+}
+
+/** Microseconds within the second; from a {@link LocustDatetime} unless the Date was changed since. */
+function microsecondOf(d: Date): number {
+  const ms = d.getUTCMilliseconds();
+  if (d instanceof LocustDatetime && Math.floor(d.microsecond / 1000) === ms) return d.microsecond;
+  return ms * 1000;
+}
+
 /** Format a Date as Locust's `%Y%m%dT%H:%M:%S.%f` (UTC; Python uses naive local time). */
 export function formatLocustDatetime(d: Date): string {
   return (
     `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1, 2)}${pad(d.getUTCDate(), 2)}T` +
     `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.` +
-    `${pad(d.getUTCMilliseconds() * 1000, 6)}`
+    `${pad(microsecondOf(d), 6)}`
   );
 }
 
-function parseLocustDatetime(s: string): Date | null {
+function parseLocustDatetime(s: string): LocustDatetime | null {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/.exec(s);
   if (!m) return null;
   const micros = m[7] ? Number(m[7].padEnd(6, '0')) : 0;
-  return new Date(
-    Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), Math.floor(micros / 1000)),
-  );
+  const epochMs = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), Math.floor(micros / 1000));
+  return Number.isNaN(epochMs) ? null : new LocustDatetime(epochMs, micros);
 }
 
-/** Prepare a JS value for the wire: Dates become Locust's datetime maps (HEAD hook). */
+/** msgpackr packs integral numbers beyond 32 bits as float64; Python packs ints as ints. */
+const INT32_MIN = -(2 ** 31);
+const UINT32_MAX = 2 ** 32 - 1;
+
+function isWideInteger(n: number): boolean {
+  return Number.isSafeInteger(n) && (n > UINT32_MAX || n < INT32_MIN);
+}
+
+/**
+ * Prepare a JS value for the wire: Dates become Locust's datetime maps (HEAD hook), integers
+ * wider than 32 bits become BigInt so they travel as msgpack ints (e.g. memory usage in bytes).
+ * Unchanged subtrees are not copied.
+ */
 function toWire(value: unknown): unknown {
+  if (typeof value === 'number') return isWideInteger(value) ? BigInt(value) : value;
   if (value instanceof Date) return { [DATETIME_KEY]: true, as_str: formatLocustDatetime(value) };
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
@@ -75,14 +108,31 @@ function toWire(value: unknown): unknown {
     }
     return out ?? value;
   }
-  if (value instanceof Map) return value;
+  if (value instanceof Map) {
+    let changed = false;
+    const entries: Array<[unknown, unknown]> = [];
+    for (const [k, v] of value) {
+      const wk = toWire(k);
+      const wv = toWire(v);
+      if (wk !== k || wv !== v) changed = true;
+      entries.push([wk, wv]);
+    }
+    return changed ? new Map(entries) : value;
+  }
+  if (ArrayBuffer.isView(value)) return value;
   let out: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
     const orig = (value as Record<string, unknown>)[key];
     const v = toWire(orig);
-    if (v !== orig) (out ??= { ...(value as Record<string, unknown>) })[key] = v;
+    if (v !== orig) setKey((out ??= { ...(value as Record<string, unknown>) }), key, v);
   }
   return out ?? value;
+}
+
+/** Set a decoded key as an own property, even `__proto__` (plain assignment would set the prototype). */
+function setKey(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }
 
 /** Decoded maps: string keys → plain object, any other key → Map with number keys. */
@@ -101,7 +151,7 @@ function fromWire(value: unknown): unknown {
     }
     if (allStrings) {
       const obj: Record<string, unknown> = {};
-      for (const [k, v] of value) obj[k as string] = fromWire(v);
+      for (const [k, v] of value) setKey(obj, k as string, fromWire(v));
       if (obj[DATETIME_KEY] === true && typeof obj.as_str === 'string') {
         return parseLocustDatetime(obj.as_str) ?? obj;
       }

@@ -6,3 +6,4 @@ export * from './transport.js';
 export * from './ids.js';
 export * from './stats/index.js';
 export * from './user-class.js';
+export * from './log-format.js';

@@ -3,6 +3,8 @@
  * The only module that touches sockets; it hands typed messages upward and never throws
  * a bad frame out of its receive loop.
  */
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Dealer, Router } from 'zeromq';
 import { decodeMessage, encodeMessage } from './codec.js';
 import { TCP_KEEPALIVE_IDLE } from './constants.js';
@@ -16,6 +18,13 @@ import {
   parseMasterMessage,
   parseWorkerMessage,
 } from './messages.js';
+
+/** How long a reset worker waits before reconnecting with its old identity (see `reset`). */
+const RESET_CONNECT_DELAY_MS = 300;
+
+/** Upper bound for {@link MasterSocket.close} waiting until the port is free again. */
+const PORT_RELEASE_WAIT_MS = 1_000;
+const PORT_PROBE_INTERVAL_MS = 10;
 
 /** Locust's TCP keepalive on both sides (spec §1.3). */
 const SOCKET_OPTIONS = { tcpKeepalive: 1, tcpKeepaliveIdle: TCP_KEEPALIVE_IDLE } as const;
@@ -71,6 +80,8 @@ export class MasterSocket {
   async bind(): Promise<number> {
     const host = zmqHost(this.options.bindHost ?? '*');
     const port = this.options.port ?? 5557;
+    // No ROUTER_HANDOVER (Locust sets none): with it libzmq 4.3.5 can abort the process in
+    // pipe.cpp (`_state == term_ack_sent || ...`) when a worker reconnects; seen in this suite.
     const router = new Router({ ...SOCKET_OPTIONS, linger: 0, ipv6: host.startsWith('[') });
     await router.bind(`tcp://${host}:${port === 0 ? '*' : port}`);
     this.router = router;
@@ -127,10 +138,38 @@ export class MasterSocket {
     });
   }
 
+  /**
+   * Stop listening and close. Resolves once the port is free again (or after
+   * {@link PORT_RELEASE_WAIT_MS}), so a restarted master can bind it right away: libzmq closes
+   * the listening socket later, in its I/O thread. (Waiting for the socket's 'close' event after
+   * `unbind()` instead made libzmq 4.3.5 abort in pipe.cpp under load.)
+   */
   async close(): Promise<void> {
     this.closed = true;
-    this.router?.close();
+    const router = this.router;
     this.router = null;
+    if (!router) return;
+    const endpoint = router.lastEndpoint;
+    router.close();
+    if (endpoint) await waitUntilPortIsFree(endpoint, PORT_RELEASE_WAIT_MS);
+  }
+}
+
+/** Try to listen on the endpoint's address until that works (then stop at once) or time runs out. */
+async function waitUntilPortIsFree(endpoint: string, timeoutMs: number): Promise<void> {
+  const m = /^tcp:\/\/\[?([^\]]*)\]?:(\d+)$/.exec(endpoint);
+  if (!m) return;
+  const host = m[1] === '*' ? '0.0.0.0' : (m[1] ?? '');
+  const port = Number(m[2]);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(true)));
+    });
+    if (free) return;
+    await sleep(PORT_PROBE_INTERVAL_MS);
   }
 }
 
@@ -144,6 +183,11 @@ export interface WorkerSocketOptions {
 export interface WorkerSocketHandlers {
   onMessage(message: MasterMessage | CustomMessage): void;
   onBadFrame(bad: BadFrame): void;
+  /**
+   * Optional: the link to the master came up ('handshake': a ZMTP peer answered) or went
+   * down ('disconnect'). Lets a worker tell that it lost its master and rejoin a new one.
+   */
+  onConnection?(event: 'handshake' | 'disconnect'): void;
 }
 
 /** The worker's DEALER socket; {@link reset} recreates it with the same identity (spec §1.5). */
@@ -165,10 +209,23 @@ export class WorkerSocket {
     this.open();
   }
 
-  private open(): void {
+  /** `connectDelayMs`: wait before connecting (see {@link reset}); sends queue meanwhile. */
+  private open(connectDelayMs = 0): void {
     const { masterHost, masterPort, clientId } = this.options;
     const dealer = new Dealer({ ...SOCKET_OPTIONS, routingId: clientId, linger: 0, ipv6: masterHost.includes(':') });
-    dealer.connect(`tcp://${zmqHost(masterHost)}:${masterPort}`);
+    const onConnection = this.handlers?.onConnection;
+    if (onConnection) {
+      dealer.events.on('handshake', () => onConnection('handshake'));
+      dealer.events.on('disconnect', () => onConnection('disconnect'));
+    }
+    const endpoint = `tcp://${zmqHost(masterHost)}:${masterPort}`;
+    if (connectDelayMs > 0) {
+      setTimeout(() => {
+        if (!dealer.closed) dealer.connect(endpoint);
+      }, connectDelayMs);
+    } else {
+      dealer.connect(endpoint);
+    }
     this.dealer = dealer;
     void this.receiveLoop(dealer);
   }
@@ -214,11 +271,16 @@ export class WorkerSocket {
     });
   }
 
-  /** Close and recreate the DEALER with the same identity (Locust's `reset_connection`). */
+  /**
+   * Close and recreate the DEALER with the same identity (Locust's `reset_connection`). The new
+   * connection waits {@link RESET_CONNECT_DELAY_MS}: a ROUTER that still holds the old
+   * connection of this identity rejects the new one and then misreads its messages (libzmq,
+   * no handover), so the master must see the old one close first. Sends queue meanwhile.
+   */
   reset(): void {
     if (this.closed) return;
     this.dealer?.close();
-    this.open();
+    this.open(RESET_CONNECT_DELAY_MS);
   }
 
   close(): void {

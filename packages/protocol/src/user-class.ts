@@ -11,3 +11,19 @@ export interface UserClassDescription {
   /** Task names with their weights, for `/tasks` (optional: Python locustfiles may not tell). */
   tasks?: Record<string, number>;
 }
+
+/** What one tick of a load shape asks for: total users, spawn rate, optionally the user classes to run. */
+export type LoadShapeTick = readonly [users: number, spawnRate: number, userClasses?: readonly string[] | null];
+
+/**
+ * Locust's `LoadTestShape`, structurally: the master calls {@link LoadShape.tick} about once a
+ * second with the seconds since the shape started; the answer sets the target users and spawn
+ * rate (and optionally the classes), `null` ends the test (headless: quit; web UI: stop).
+ * A `LoadTestShape` base class for locustfiles belongs to the worker's user API; the master
+ * accepts any object of this shape.
+ */
+export interface LoadShape {
+  tick(runTimeSeconds: number): LoadShapeTick | null;
+  /** Locust's `use_common_options`: keep users / spawn rate / run time in the web form (default false). */
+  readonly useCommonOptions?: boolean;
+}

@@ -52,6 +52,12 @@ export interface SwarmRequest {
   userClasses?: string[];
 }
 
+/** Body of `POST /user` (newest Locust, spec §3.12): a user class name plus the attributes to change. */
+export interface UserClassUpdate {
+  user_class_name: string;
+  [attribute: string]: unknown;
+}
+
 export interface MasterRunnerView {
   readonly state: MasterState;
   /** `--host` or the host of the last /swarm */
@@ -78,4 +84,15 @@ export interface MasterRunnerView {
   stop(): Promise<void>;
   /** clear stats and exceptions */
   resetStats(): void;
+  /**
+   * `POST /user`: apply the update to the master's user class and broadcast `update_user_class`
+   * to the workers (spec §3.12). Throws (one-line message) when it cannot apply: the route answers
+   * 400. Optional: without it the route answers `{}` 201, as Locust does.
+   */
+  updateUserClass?(update: UserClassUpdate): void;
+  /**
+   * With a load shape: `POST /swarm` runs the test from the shape (user count and spawn rate are
+   * ignored, as Locust's `start_shape`). Optional: runners without shapes need not have it.
+   */
+  startShape?(request: { host?: string }): void;
 }

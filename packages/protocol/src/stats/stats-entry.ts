@@ -20,6 +20,8 @@ export function nowSeconds(): number {
 interface CachedResponseTimes {
   responseTimes: Map<number, number>;
   numRequests: number;
+  /** the newest Locust keeps this too: its current percentiles leave untimed requests out */
+  numNoneRequests: number;
 }
 
 /** The window the "current" figures come from: the total's newest request and start. */
@@ -168,25 +170,26 @@ export class StatsEntry {
     return calculateResponseTimePercentile(this.responseTimes, n, percent);
   }
 
-  /** Percentile over roughly the last 10 s; null when no cached snapshot is old enough. */
-  getCurrentResponseTimePercentile(percent: number, now = nowSeconds()): number | null {
+  /**
+   * Percentile over roughly the last 10 s; null when no cached snapshot is old enough.
+   * `excludeNone`: as {@link getResponseTimePercentile}, over requests that have a response time.
+   */
+  getCurrentResponseTimePercentile(percent: number, now = nowSeconds(), excludeNone = false): number | null {
     const cache = this.responseTimesCache;
     if (!cache) return null;
     const t = Math.floor(now) - CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW;
     let cached = cache.get(t);
     for (let i = 1; i < 9 && !cached; i++) cached = cache.get(t - i) ?? cache.get(t + i);
     if (!cached) return null;
-    return calculateResponseTimePercentile(
-      diffResponseTimes(this.responseTimes, cached.responseTimes),
-      this.numRequests - cached.numRequests,
-      percent,
-    );
+    const requests = this.numRequests - cached.numRequests;
+    const untimed = excludeNone ? this.numNoneRequests - cached.numNoneRequests : 0;
+    return calculateResponseTimePercentile(diffResponseTimes(this.responseTimes, cached.responseTimes), requests - untimed, percent);
   }
 
   private cacheResponseTimes(t: number): void {
     const cache = (this.responseTimesCache ??= new Map());
     cache.delete(t);
-    cache.set(t, { responseTimes: new Map(this.responseTimes), numRequests: this.numRequests });
+    cache.set(t, { responseTimes: new Map(this.responseTimes), numRequests: this.numRequests, numNoneRequests: this.numNoneRequests });
     const size = CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW + 10;
     while (cache.size > size) {
       const oldest = cache.keys().next().value as number;

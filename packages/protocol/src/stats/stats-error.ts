@@ -3,21 +3,32 @@ import { createHash } from 'node:crypto';
 import type { StatsErrorData } from '../messages.js';
 
 /**
+ * Characters Python's `str.isprintable()` rejects (and `repr` therefore escapes): control, format,
+ * surrogate, private-use, unassigned, and separators other than the ASCII space. Node's Unicode
+ * tables may be a version newer than Python's; that only matters for characters assigned since.
+ */
+const NON_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
+
+function pyEscape(cp: number): string {
+  if (cp < 0x100) return `\\x${cp.toString(16).padStart(2, '0')}`;
+  if (cp < 0x10000) return `\\u${cp.toString(16).padStart(4, '0')}`;
+  return `\\U${cp.toString(16).padStart(8, '0')}`;
+}
+
+/**
  * Python `repr()` of a str: single quotes unless the text has ' and no ", escapes for
- * backslash, the chosen quote, \n \r \t and other non-printables.
+ * backslash, the chosen quote, \n \r \t and every non-printable character (\xhh, \uhhhh, \Uhhhhhhhh).
  */
 export function pyRepr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = quote;
   for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
     if (ch === '\\') out += '\\\\';
     else if (ch === quote) out += `\\${quote}`;
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else if (cp >= 0x80 && cp < 0xa0) out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    else if (ch !== ' ' && NON_PRINTABLE.test(ch)) out += pyEscape(ch.codePointAt(0) ?? 0);
     else out += ch;
   }
   return out + quote;

@@ -1,0 +1,212 @@
+/**
+ * `pnpm bench:worker` — how much load one core of locust-ts generates, next to Python Locust
+ * and a raw HTTP client. The target server runs alone on core 0; each generator runs, one
+ * after another, alone on core 1. Only 127.0.0.1; every run is bounded in time.
+ *
+ * Scenario 1: 32 users, constant(0) wait, 10 s each — locust-ts worker (full stats),
+ *             Python FastHttpUser, Python HttpUser, autocannon (-c 32, no stats: the ceiling).
+ * Scenario 2: 5,000 users with between(1, 2) on one core: achieved vs intended 3,333 rps, p99.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const TARGET_CORE = '0';
+const GENERATOR_CORE = '1';
+const USERS = 32;
+const DURATION_S = 10;
+const MANY_USERS = 5000;
+const MANY_USERS_DURATION_S = 16;
+/** Ramp like `-r 1000`: 5 s to reach 5,000 users; the steady window starts after it. */
+const MANY_USERS_RATE = 1000;
+const MANY_USERS_WARMUP_S = 7;
+/** between(1, 2) waits 1.5 s on average: 5,000 users intend 3,333 requests per second. */
+const MANY_USERS_INTENDED_RPS = MANY_USERS / 1.5;
+/** Scenario 1 runs this often (env BENCH_ROUNDS); the best round of each tool counts, against noise. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/** A run that takes this much longer than planned is killed. */
+const RUN_SLACK_MS = 30_000;
+
+const children = new Set<ChildProcess>();
+function killAll(): void {
+  for (const c of children) if (c.pid) try { process.kill(-c.pid, 'SIGKILL'); } catch { /* gone */ }
+}
+process.on('exit', killAll);
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface RunResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  /** CPU seconds (user + system) the generator used, start-up included. */
+  cpuSeconds: number;
+}
+
+/** GNU time's last stderr line: `cpu <user> <system>`. */
+const CPU_LINE = /cpu ([\d.]+) ([\d.]+)\s*$/;
+
+/** Run a command pinned to `core`, in its own process group, killed after `timeoutMs`. */
+function runPinned(core: string, cmd: string, args: string[], timeoutMs: number, cwd = ROOT): Promise<RunResult> {
+  return new Promise((resolve) => {
+    // GNU time reports the generator's CPU use: requests per CPU-second are far less sensitive
+    // to other load on the machine than requests per second.
+    const child = spawn('taskset', ['-c', core, '/usr/bin/time', '-f', 'cpu %U %S', cmd, ...args], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      children.delete(child);
+      const m = CPU_LINE.exec(stderr);
+      resolve({ stdout, stderr, code, cpuSeconds: m ? Number(m[1]) + Number(m[2]) : Number.NaN });
+    });
+  });
+}
+
+async function startTarget(port: number): Promise<ChildProcess> {
+  const child = spawn('taskset', ['-c', TARGET_CORE, process.execPath, '--import', 'tsx', 'packages/target-server/src/main.ts', '--host', '127.0.0.1', '--port', String(port)], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('target server did not start within 15 s')), 15_000);
+    child.stdout!.on('data', (b: Buffer) => {
+      if (b.toString().includes('listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`target server exited (${code})`)));
+  });
+  return child;
+}
+
+interface Figures {
+  rps: number;
+  p50?: number;
+  p99?: number;
+  requests: number;
+  failures: number;
+  steadyRps?: number;
+  steadyP50?: number;
+  steadyP99?: number;
+  cpuSeconds?: number;
+}
+
+async function locustTs(url: string, users: number, wait: 'zero' | 'between', duration: number, warmup: number, rate = users): Promise<Figures> {
+  const args = ['--import', 'tsx', 'bench/locust-ts-generator.ts', '--target', url, '--users', String(users), '--wait', wait, '--duration', String(duration), '--warmup', String(warmup), '--rate', String(rate)];
+  const r = await runPinned(GENERATOR_CORE, process.execPath, args, duration * 1000 + RUN_SLACK_MS);
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  if (!line.startsWith('{')) throw new Error(`locust-ts generator failed (${r.code}): ${r.stderr.slice(-500)}`);
+  return { ...(JSON.parse(line) as Figures), cpuSeconds: r.cpuSeconds };
+}
+
+const PY_LOCUSTFILE = (base: 'FastHttpUser' | 'HttpUser') => `from locust import ${base}, task, constant
+
+
+class BenchUser(${base}):
+    wait_time = constant(0)
+
+    @task
+    def hello(self):
+        self.client.get("/hello")
+`;
+
+async function pythonLocust(url: string, base: 'FastHttpUser' | 'HttpUser', dir: string): Promise<Figures> {
+  const file = join(dir, `bench_${base}.py`);
+  writeFileSync(file, PY_LOCUSTFILE(base));
+  const csv = join(dir, base);
+  const args = ['-f', file, '--headless', '-u', String(USERS), '-r', String(USERS), '-t', `${DURATION_S}s`, '-H', url, '--csv', csv, '--only-summary', '--loglevel', 'WARNING'];
+  const r = await runPinned(GENERATOR_CORE, '/usr/bin/locust', args, DURATION_S * 1000 + RUN_SLACK_MS, dir);
+  const text = readFileSync(`${csv}_stats.csv`, 'utf8').trim().split(/\r?\n/);
+  const header = text[0]!.split(',').map((h) => h.replace(/"/g, ''));
+  const row = text.map((l) => l.split(',').map((v) => v.replace(/"/g, ''))).find((cols) => cols[1] === 'Aggregated');
+  if (!row) throw new Error(`no Aggregated row from Python ${base} (${r.code}): ${r.stderr.slice(-500)}`);
+  const col = (name: string) => Number(row[header.indexOf(name)]);
+  return { rps: col('Requests/s'), requests: col('Request Count'), failures: col('Failure Count'), p50: col('50%'), p99: col('99%'), cpuSeconds: r.cpuSeconds };
+}
+
+async function autocannon(url: string): Promise<Figures> {
+  const bin = join(ROOT, 'node_modules/autocannon/autocannon.js');
+  const r = await runPinned(GENERATOR_CORE, process.execPath, [bin, '-c', String(USERS), '-d', String(DURATION_S), '-j', `${url}/hello`], DURATION_S * 1000 + RUN_SLACK_MS);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
+  return { rps: out.requests.average, requests: out.requests.total, failures: out.errors + out.non2xx, p50: out.latency.p50, p99: out.latency.p99, cpuSeconds: r.cpuSeconds };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+/** Requests per CPU-second of the generator (start-up included). */
+const perCpu = (f: Figures) => f.requests / (f.cpuSeconds ?? Number.NaN);
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'locust-ts-bench-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const target = await startTarget(port);
+  try {
+    console.log(`Target server on core ${TARGET_CORE} at ${url}; generators on core ${GENERATOR_CORE}.`);
+    console.log(`\nScenario 1: ${USERS} users, constant(0) wait, ${DURATION_S} s each, best of ${ROUNDS} rounds`);
+    const tools: Array<[string, () => Promise<Figures>]> = [
+      ['locust-ts worker', () => locustTs(url, USERS, 'zero', DURATION_S, 1)],
+      ['Python Locust FastHttpUser', () => pythonLocust(url, 'FastHttpUser', dir)],
+      ['Python Locust HttpUser', () => pythonLocust(url, 'HttpUser', dir)],
+      ['autocannon (no stats)', () => autocannon(url)],
+    ];
+    const best = new Map<string, Figures>();
+    const allRuns: Array<[string, Figures]> = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const [name, fn] of tools) {
+        process.stdout.write(`  [${round}] ${name.padEnd(26)} … `);
+        const f = await fn();
+        allRuns.push([name, f]);
+        if (!best.has(name) || f.rps > best.get(name)!.rps) best.set(name, f);
+        console.log(`${fmt(f.rps).padStart(7)} rps  ${fmt(perCpu(f)).padStart(6)} req/CPU-s  (${fmt(f.requests)} requests, ${f.failures} failures, p50 ${f.p50 ?? '-'} ms, p99 ${f.p99 ?? '-'} ms)`);
+      }
+    }
+    const [ts, fast, http, ac] = tools.map(([name]) => best.get(name)!) as [Figures, Figures, Figures, Figures];
+    console.log('\n  Best of the rounds:            rps   req/CPU-s');
+    for (const [name] of tools) {
+      const f = best.get(name)!;
+      console.log(`    ${name.padEnd(26)} ${fmt(f.rps).padStart(7)}  ${fmt(perCpu(f)).padStart(8)}`);
+    }
+    const bestCpu = (name: string) => Math.max(...allRuns.filter(([n]) => n === name).map(([, f]) => perCpu(f)));
+    const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+    console.log('\n  Ratios, locust-ts / other (rps | requests per CPU-second, the figure other load on the machine disturbs least):');
+    console.log(`    vs FastHttpUser ${ratio(ts.rps, fast.rps)} | ${ratio(bestCpu(tools[0]![0]), bestCpu(tools[1]![0]))}   (goal ≥ 3×)`);
+    console.log(`    vs HttpUser     ${ratio(ts.rps, http.rps)} | ${ratio(bestCpu(tools[0]![0]), bestCpu(tools[2]![0]))}`);
+    console.log(`    vs autocannon   ${ratio(ts.rps, ac.rps)} | ${ratio(bestCpu(tools[0]![0]), bestCpu(tools[3]![0]))}   (goal ≥ 0.75)`);
+
+    console.log(`\nScenario 2: ${fmt(MANY_USERS)} users, between(1, 2), one core, ramp ${fmt(MANY_USERS_RATE)}/s, ${MANY_USERS_DURATION_S} s`);
+    const many = await locustTs(url, MANY_USERS, 'between', MANY_USERS_DURATION_S, MANY_USERS_WARMUP_S, MANY_USERS_RATE);
+    const share = (many.steadyRps ?? 0) / MANY_USERS_INTENDED_RPS;
+    console.log(`  intended ${fmt(MANY_USERS_INTENDED_RPS)} rps, achieved ${fmt(many.steadyRps ?? 0)} rps (${(share * 100).toFixed(0)}%) after the ramp (+${MANY_USERS_WARMUP_S} s)`);
+    console.log(`  after the ramp: p50 ${many.steadyP50} ms, p99 ${many.steadyP99} ms; whole run: p50 ${many.p50} ms, p99 ${many.p99} ms; ${fmt(many.requests)} requests, ${many.failures} failures`);
+    console.log(`  generator CPU: ${(many.cpuSeconds ?? Number.NaN).toFixed(1)} s over a ${MANY_USERS_DURATION_S} s run (start-up included)`);
+  } finally {
+    if (target.pid) try { process.kill(-target.pid, 'SIGTERM'); } catch { /* gone */ }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,125 @@
+/**
+ * The few API calls the tool makes, each turning client-node's errors into one-line DeployErrors
+ * that name the object concerned.
+ */
+import {
+  AppsV1Api,
+  AutoscalingV2Api,
+  CoreV1Api,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type V1Deployment,
+  type V1Node,
+  type V1Service,
+  type V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
+import { DeployError, apiStatus, describeError } from './errors.js';
+import { FIELD_MANAGER } from './constants.js';
+import { objectRef, type Manifest } from './manifests.js';
+import type { ClusterTarget } from './kubeconfig.js';
+
+const PART_OF_SELECTOR = 'app.kubernetes.io/part-of=locust-ts';
+const HTTP_NOT_FOUND = 404;
+
+export class Cluster {
+  readonly namespace: string;
+  readonly server: string;
+  private readonly objects: KubernetesObjectApi;
+  private readonly apps: AppsV1Api;
+  private readonly core: CoreV1Api;
+  private readonly autoscaling: AutoscalingV2Api;
+
+  constructor(target: ClusterTarget) {
+    this.namespace = target.namespace;
+    this.server = target.server;
+    this.objects = KubernetesObjectApi.makeApiClient(target.kubeConfig);
+    this.apps = target.kubeConfig.makeApiClient(AppsV1Api);
+    this.core = target.kubeConfig.makeApiClient(CoreV1Api);
+    this.autoscaling = target.kubeConfig.makeApiClient(AutoscalingV2Api);
+  }
+
+  /**
+   * Server-side apply: the server merges the object with what is live and records this tool as
+   * the owner of its fields, so applying twice changes nothing. `force` takes back fields another
+   * manager changed since (e.g. replicas set by `kubectl scale`): the manifests are the truth.
+   */
+  async apply(manifest: Manifest): Promise<void> {
+    const object = { ...manifest, metadata: { ...manifest.metadata, namespace: this.namespace } };
+    await this.call(objectRef(manifest), () =>
+      this.objects.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
+    );
+  }
+
+  /** Deletes an object; false when it was already gone. */
+  async remove(manifest: Manifest): Promise<boolean> {
+    const object = { ...manifest, metadata: { ...manifest.metadata, namespace: this.namespace } };
+    try {
+      await this.objects.delete(object);
+      return true;
+    } catch (error) {
+      if (apiStatus(error)?.code === HTTP_NOT_FOUND) return false;
+      throw new DeployError(describeError(error, this.server, objectRef(manifest)));
+    }
+  }
+
+  readDeployment(name: string): Promise<V1Deployment> {
+    return this.call(`deployment/${name}`, () => this.apps.readNamespacedDeployment({ name, namespace: this.namespace }));
+  }
+
+  /** The deployment, or undefined when it does not exist. */
+  async findDeployment(name: string): Promise<V1Deployment | undefined> {
+    try {
+      return await this.apps.readNamespacedDeployment({ name, namespace: this.namespace });
+    } catch (error) {
+      if (apiStatus(error)?.code === HTTP_NOT_FOUND) return undefined;
+      throw new DeployError(describeError(error, this.server, `deployment/${name}`));
+    }
+  }
+
+  /** Sets replicas through the scale subresource, as `kubectl scale` does (the pod template is untouched). */
+  async scaleDeployment(name: string, replicas: number): Promise<void> {
+    await this.call(`deployment/${name}`, () =>
+      this.apps.replaceNamespacedDeploymentScale({
+        name,
+        namespace: this.namespace,
+        fieldManager: FIELD_MANAGER,
+        body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace: this.namespace }, spec: { replicas } },
+      }),
+    );
+  }
+
+  async listDeployments(): Promise<V1Deployment[]> {
+    const list = await this.call('deployments', () =>
+      this.apps.listNamespacedDeployment({ namespace: this.namespace, labelSelector: PART_OF_SELECTOR }),
+    );
+    return list.items;
+  }
+
+  async listAutoscalers(): Promise<V2HorizontalPodAutoscaler[]> {
+    const list = await this.call('horizontalpodautoscalers', () =>
+      this.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: this.namespace, labelSelector: PART_OF_SELECTOR }),
+    );
+    return list.items;
+  }
+
+  async findService(name: string): Promise<V1Service | undefined> {
+    try {
+      return await this.core.readNamespacedService({ name, namespace: this.namespace });
+    } catch (error) {
+      if (apiStatus(error)?.code === HTTP_NOT_FOUND) return undefined;
+      throw new DeployError(describeError(error, this.server, `service/${name}`));
+    }
+  }
+
+  async listNodes(): Promise<V1Node[]> {
+    return (await this.call('nodes', () => this.core.listNode())).items;
+  }
+
+  private async call<T>(what: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw new DeployError(describeError(error, this.server, what));
+    }
+  }
+}

@@ -1,0 +1,456 @@
+/**
+ * Command-line parsing with Locust's semantics (argparse + ConfigArgParse): defaults < config file
+ * (`~/.locust.conf`, `./locust.conf`, `--config`) < `LOCUST_*` environment < command line.
+ *
+ * `util.parseArgs` does not fit: it has no typed values, no `nargs='*'`, no unique-prefix
+ * abbreviations (`--expect-worker 2` works with argparse) and its own error texts; argparse's rules
+ * are few enough to follow here, table-driven from `option-specs.ts`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir, cpus } from 'node:os';
+import { resolve } from 'node:path';
+import {
+  DEFAULT_LOCUSTFILE,
+  LOG_LEVELS,
+  OPTION_SPECS,
+  PARSED_OPTIONS_KEYS,
+  UNSUPPORTED_OPTION_DEFAULTS,
+  displayName,
+  type OptionSpec,
+  type OptionValue,
+} from './option-specs.js';
+import { TIMESPAN_FORMATS, parseTimespan } from './timespan.js';
+
+/** argparse exits 2 on usage errors; Locust's own checks after parsing exit 1. */
+export const EXIT_USAGE = 2;
+export const EXIT_INVALID = 1;
+
+/** A bad flag, value or combination: printed as one `locust-ts: error: ...` line. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_USAGE,
+  ) {
+    super(message);
+  }
+}
+
+/** Locust's `vars(options)`: snake_case names, the map a master sends as `parsed_options`. */
+export type ParsedOptions = Record<string, OptionValue>;
+
+/** The options with TS names and types, after Locust's post-parse checks. */
+export interface CliOptions {
+  locustfile: string;
+  config: string | null;
+  host: string | null;
+  users: number | null;
+  spawnRate: number | null;
+  /** seconds, parsed from Locust's time span syntax */
+  runTime: number | null;
+  list: boolean;
+  webHost: string;
+  webPort: number;
+  headless: boolean;
+  autostart: boolean;
+  /** seconds after the run to quit, -1 = never */
+  autoquit: number;
+  webAuth: string | null;
+  /** `--web-base-path /locust`: prefix of every web UI route ('' = root) */
+  webBasePath: string;
+  /** `--class-picker`: the web form lets the user choose user classes (and the shape) */
+  classPicker: boolean;
+  master: boolean;
+  masterBindHost: string;
+  masterBindPort: number;
+  expectWorkers: number;
+  expectWorkersMaxWait: number;
+  enableRebalancing: boolean;
+  worker: boolean;
+  /** number of worker processes to fork (already resolved: -1 → CPU count), null = none */
+  processes: number | null;
+  masterHost: string;
+  masterPort: number;
+  tags: string[] | null;
+  excludeTags: string[] | null;
+  csvPrefix: string | null;
+  csvFullHistory: boolean;
+  printStats: boolean;
+  onlySummary: boolean;
+  resetStats: boolean;
+  htmlFile: string | null;
+  loglevel: (typeof LOG_LEVELS)[number];
+  logfile: string | null;
+  exitCodeOnError: number;
+  stopTimeout: number | null;
+  userClasses: string[];
+}
+
+export type ParseResult =
+  | { kind: 'help'; text: string }
+  | { kind: 'version'; text: string }
+  | { kind: 'run'; options: CliOptions; parsedOptions: ParsedOptions };
+
+export interface ParseContext {
+  env?: NodeJS.ProcessEnv;
+  /** where `locust.conf` is looked for (default: process.cwd()) */
+  cwd?: string;
+  /** where `~/.locust.conf` is looked for (default: os.homedir()); null = skip */
+  home?: string | null;
+  version?: string;
+}
+
+const PROG = 'locust-ts';
+const DEFAULT_CONFIG_FILES = ['~/.locust.conf', 'locust.conf'];
+const HELP_FLAGS = ['-h', '--help'];
+const VERSION_FLAGS = ['-V', '--version'];
+const ENV_TRUE = ['true', 'yes', '1'];
+const ENV_FALSE = ['false', 'no', '0'];
+
+const specByFlag = new Map<string, OptionSpec>();
+for (const spec of OPTION_SPECS) for (const flag of spec.flags) specByFlag.set(flag, spec);
+const LONG_FLAGS = [...specByFlag.keys(), ...HELP_FLAGS, ...VERSION_FLAGS].filter((f) => f.startsWith('--'));
+
+// ---------------------------------------------------------------- value conversion
+
+function convert(spec: OptionSpec, text: string): OptionValue {
+  const name = displayName(spec);
+  switch (spec.kind) {
+    case 'string':
+      return text;
+    case 'int': {
+      // Python's int(): optional sign, digits, underscores between digits, surrounding blanks
+      const t = text.trim();
+      if (!/^[+-]?\d+(_\d+)*$/.test(t)) throw new UsageError(`argument ${name}: invalid int value: '${text}'`);
+      return Number(t.replaceAll('_', ''));
+    }
+    case 'float': {
+      const t = text.trim();
+      const n = Number(t.replaceAll('_', ''));
+      if (t === '' || !Number.isFinite(n)) throw new UsageError(`argument ${name}: invalid float value: '${text}'`);
+      return n;
+    }
+    case 'timespan': {
+      const seconds = parseTimespan(text);
+      if (seconds === null) throw new UsageError(`argument ${name}: invalid time span: '${text}' (valid: ${TIMESPAN_FORMATS})`);
+      return seconds;
+    }
+    case 'flag':
+    case 'list':
+      throw new Error(`convert() called for ${spec.kind} option ${name}`);
+  }
+}
+
+/** argparse takes `-1` as a value (no option looks like a negative number), `-x` as an option. */
+function looksLikeValue(arg: string | undefined): boolean {
+  return arg !== undefined && (!arg.startsWith('-') || arg === '-' || /^-\d+$|^-\d*\.\d+$/.test(arg));
+}
+
+function resolveLongFlag(flag: string): string {
+  if (LONG_FLAGS.includes(flag)) return flag;
+  const candidates = LONG_FLAGS.filter((f) => f.startsWith(flag));
+  if (candidates.length === 1) return candidates[0]!;
+  if (candidates.length > 1) throw new UsageError(`ambiguous option: ${flag} could match ${candidates.join(', ')}`);
+  return flag;
+}
+
+// ---------------------------------------------------------------- command line
+
+interface CommandLine {
+  values: Map<string, OptionValue>;
+  positionals: string[];
+  help: boolean;
+  version: boolean;
+}
+
+function parseCommandLine(argv: readonly string[]): CommandLine {
+  const values = new Map<string, OptionValue>();
+  const positionals: string[] = [];
+  const unrecognized: string[] = [];
+  let help = false;
+  let version = false;
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (looksLikeValue(arg)) {
+      positionals.push(arg);
+      continue;
+    }
+
+    let flag: string;
+    let inline: string | undefined;
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      flag = resolveLongFlag(eq === -1 ? arg : arg.slice(0, eq));
+      inline = eq === -1 ? undefined : arg.slice(eq + 1);
+    } else {
+      // `-u10` is `-u 10`, as argparse reads attached short values
+      flag = arg.slice(0, 2);
+      inline = arg.length > 2 ? arg.slice(2) : undefined;
+    }
+
+    if (HELP_FLAGS.includes(flag)) help = true;
+    else if (VERSION_FLAGS.includes(flag)) version = true;
+    if (HELP_FLAGS.includes(flag) || VERSION_FLAGS.includes(flag)) continue;
+
+    const spec = specByFlag.get(flag);
+    if (!spec) {
+      unrecognized.push(arg);
+      continue;
+    }
+    const name = displayName(spec);
+    if (spec.kind === 'flag') {
+      if (inline !== undefined) throw new UsageError(`argument ${name}: ignored explicit argument '${inline}'`);
+      values.set(spec.dest, true);
+    } else if (spec.kind === 'list') {
+      const items = inline !== undefined ? [inline] : [];
+      while (looksLikeValue(argv[i + 1]) && argv[i + 1] !== '-') items.push(argv[++i]!);
+      values.set(spec.dest, items);
+    } else {
+      let text = inline;
+      if (text === undefined) {
+        if (!looksLikeValue(argv[i + 1])) throw new UsageError(`argument ${name}: expected one argument`);
+        text = argv[++i]!;
+      }
+      values.set(spec.dest, convert(spec, text));
+    }
+  }
+  if (unrecognized.length > 0) throw new UsageError(`unrecognized arguments: ${unrecognized.join(' ')}`);
+  return { values, positionals, help, version };
+}
+
+// ---------------------------------------------------------------- environment and config files
+
+function fromEnvironment(env: NodeJS.ProcessEnv): Map<string, OptionValue> {
+  const values = new Map<string, OptionValue>();
+  for (const spec of OPTION_SPECS) {
+    if (!spec.env) continue;
+    const raw = env[spec.env];
+    // an empty variable (`LOCUST_HOST=` in a compose file) means "not set", not "empty value"
+    if (raw === undefined || raw.trim() === '') continue;
+    values.set(spec.dest, fromText(spec, raw, spec.env));
+  }
+  return values;
+}
+
+/** Env and config-file text → value, with ConfigArgParse's spellings of booleans and lists. */
+function fromText(spec: OptionSpec, raw: string, source: string): OptionValue {
+  if (spec.kind === 'flag') {
+    const v = raw.trim().toLowerCase();
+    if (ENV_TRUE.includes(v)) return true;
+    if (ENV_FALSE.includes(v)) return false;
+    throw new UsageError(`${source}: unexpected value '${raw}' for ${displayName(spec)} (use true or false)`);
+  }
+  if (spec.kind === 'list') {
+    const inner = raw.trim().replace(/^\[(.*)\]$/, '$1');
+    return inner.split(/[\s,]+/).filter((s) => s !== '');
+  }
+  try {
+    return convert(spec, raw);
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`${source}: ${err.message}`);
+    throw err;
+  }
+}
+
+function configFilesToRead(explicit: string | null, cwd: string, home: string | null): string[] {
+  const files: string[] = [];
+  for (const file of DEFAULT_CONFIG_FILES) {
+    if (file.startsWith('~/')) {
+      if (home !== null) files.push(resolve(home, file.slice(2)));
+    } else files.push(resolve(cwd, file));
+  }
+  const found = files.filter((f) => existsSync(f));
+  if (explicit !== null) {
+    const path = resolve(cwd, explicit);
+    if (!existsSync(path)) throw new UsageError(`config file not found: ${explicit}`);
+    found.push(path);
+  }
+  return found;
+}
+
+/** `key = value`, `key: value` or `key value` lines; `#`/`;` comments and `[sections]` ignored. */
+function fromConfigFile(path: string): Map<string, OptionValue> {
+  const values = new Map<string, OptionValue>();
+  const lines = readFileSync(path, 'utf8').split(/\r?\n/);
+  lines.forEach((line, index) => {
+    const text = line.trim();
+    if (text === '' || text.startsWith('#') || text.startsWith(';') || text.startsWith('[')) return;
+    const match = /^([A-Za-z0-9_-]+)\s*(?:[:=]\s*|\s+)?(.*)$/.exec(text);
+    const where = `${path}:${index + 1}`;
+    if (!match) throw new UsageError(`${where}: cannot parse '${text}'`);
+    const key = match[1]!.replaceAll('_', '-');
+    const spec = specByFlag.get(`--${key}`) ?? OPTION_SPECS.find((s) => s.dest === match[1]);
+    if (!spec) throw new UsageError(`${where}: unrecognized option '${match[1]}'`);
+    values.set(spec.dest, fromText(spec, match[2] ?? '', where));
+  });
+  return values;
+}
+
+// ---------------------------------------------------------------- checks after parsing (Locust's main.py)
+
+function checkCombinations(v: ParsedOptions): void {
+  if (v.stats_history_enabled === true && v.csv_prefix === null) {
+    throw new UsageError("'--csv-full-history' requires '--csv'.");
+  }
+  if (v.autoquit !== -1 && v.autostart !== true) {
+    throw new UsageError('--autoquit is only meaningful in combination with --autostart', EXIT_INVALID);
+  }
+  if (v.master === true && v.worker === true) {
+    throw new UsageError('The --master argument cannot be combined with --worker', EXIT_INVALID);
+  }
+  if (v.worker === true && v.run_time !== null) {
+    throw new UsageError('--run-time should be specified on the master node, and not on worker nodes', EXIT_INVALID);
+  }
+  if (typeof v.processes === 'number' && (v.processes === 0 || v.processes < -1)) {
+    throw new UsageError(`--processes must be a positive number or -1 (one per CPU core), got ${v.processes}`, EXIT_INVALID);
+  }
+  const loglevel = String(v.loglevel).toUpperCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(loglevel)) {
+    throw new UsageError('Invalid --loglevel. Valid values are: DEBUG/INFO/WARNING/ERROR/CRITICAL', EXIT_INVALID);
+  }
+  if (typeof v.web_auth === 'string' && !/^[^:]+:.*$/.test(v.web_auth)) {
+    throw new UsageError('Credentials supplied with --web-auth should have the format: username:password', EXIT_INVALID);
+  }
+  for (const dest of ['num_users', 'expect_workers', 'expect_workers_max_wait'] as const) {
+    const value = v[dest];
+    if (typeof value === 'number' && value < 0) throw new UsageError(`--${dest.replaceAll('_', '-')} must not be negative`, EXIT_INVALID);
+  }
+  if (typeof v.spawn_rate === 'number' && v.spawn_rate <= 0) {
+    throw new UsageError('--spawn-rate must be greater than 0', EXIT_INVALID);
+  }
+  for (const dest of ['web_port', 'master_port', 'master_bind_port'] as const) {
+    const port = v[dest] as number;
+    const allowZero = dest !== 'master_port'; // 0 = pick a free port (local mode, tests)
+    if (port > 65535 || port < 0 || (port === 0 && !allowZero)) {
+      throw new UsageError(`--${dest.replaceAll('_', '-')}: ${port} is not a valid port`, EXIT_INVALID);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- help
+
+export function helpText(): string {
+  const lines = [`Usage: ${PROG} [OPTIONS] [UserClass ...]`, ''];
+  let group = '';
+  for (const spec of OPTION_SPECS) {
+    if (spec.group !== group) {
+      group = spec.group;
+      lines.push('', `${group}:`);
+    }
+    const metavar = spec.kind === 'flag' ? '' : ` ${spec.metavar ?? spec.dest.toUpperCase()}${spec.kind === 'list' ? ' ...' : ''}`;
+    const env = spec.env ? ` [env ${spec.env}]` : '';
+    lines.push(`  ${spec.flags.join(', ')}${metavar}`, `        ${spec.help}${env}`);
+  }
+  lines.push(
+    '',
+    'Other:',
+    '  -h, --help        Show this help message and exit',
+    '  -V, --version     Show program version and exit',
+    '',
+    'User classes:',
+    '  UserClass         Only run these User classes (available ones: -l/--list)',
+  );
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------- entry point
+
+/**
+ * Parse `argv` (without `node` and the script) into Locust's options.
+ * Throws `UsageError` (exit code inside) on any bad flag, value or combination.
+ */
+export function parseOptions(argv: readonly string[], context: ParseContext = {}): ParseResult {
+  const env = context.env ?? process.env;
+  const cwd = context.cwd ?? process.cwd();
+  const home = context.home === undefined ? homedir() : context.home;
+
+  const commandLine = parseCommandLine(argv);
+  if (commandLine.help) return { kind: 'help', text: helpText() };
+  if (commandLine.version) return { kind: 'version', text: `${PROG} ${context.version ?? '0.0.0'}` };
+
+  const values: ParsedOptions = {};
+  for (const spec of OPTION_SPECS) values[spec.dest] = spec.default;
+
+  const explicitConfig = (commandLine.values.get('config') as string | undefined) ?? null;
+  for (const file of configFilesToRead(explicitConfig, cwd, home)) Object.assign(values, Object.fromEntries(fromConfigFile(file)));
+  Object.assign(values, Object.fromEntries(fromEnvironment(env)));
+  Object.assign(values, Object.fromEntries(commandLine.values));
+  values.user_classes = commandLine.positionals;
+
+  if (values.headful === true) values.headless = false;
+  checkCombinations(values);
+
+  if (typeof values.run_time === 'string') {
+    const seconds = parseTimespan(values.run_time);
+    if (seconds === null) throw new UsageError(`Valid --run-time formats are: ${TIMESPAN_FORMATS}`, EXIT_INVALID);
+    values.run_time = seconds;
+  }
+  values.loglevel = String(values.loglevel).toUpperCase();
+
+  const options = toCliOptions(values);
+  return { kind: 'run', options, parsedOptions: toParsedOptions(values) };
+}
+
+function toCliOptions(v: ParsedOptions): CliOptions {
+  const str = (k: string) => v[k] as string;
+  const strOrNull = (k: string) => v[k] as string | null;
+  const num = (k: string) => v[k] as number;
+  const numOrNull = (k: string) => v[k] as number | null;
+  const bool = (k: string) => v[k] === true;
+  const list = (k: string) => v[k] as string[] | null;
+  const processes = numOrNull('processes');
+  return {
+    locustfile: str('locustfile'),
+    config: strOrNull('config'),
+    host: strOrNull('host'),
+    users: numOrNull('num_users'),
+    spawnRate: numOrNull('spawn_rate'),
+    runTime: numOrNull('run_time'),
+    list: bool('list_commands'),
+    webHost: str('web_host'),
+    webPort: num('web_port'),
+    headless: bool('headless'),
+    autostart: bool('autostart'),
+    autoquit: num('autoquit'),
+    webAuth: strOrNull('web_auth'),
+    webBasePath: str('web_base_path'),
+    classPicker: bool('class_picker'),
+    master: bool('master'),
+    masterBindHost: str('master_bind_host'),
+    masterBindPort: num('master_bind_port'),
+    expectWorkers: num('expect_workers'),
+    expectWorkersMaxWait: num('expect_workers_max_wait'),
+    enableRebalancing: bool('enable_rebalancing'),
+    worker: bool('worker'),
+    processes: processes === -1 ? cpus().length : processes,
+    masterHost: str('master_host'),
+    masterPort: num('master_port'),
+    tags: list('tags'),
+    excludeTags: list('exclude_tags'),
+    csvPrefix: strOrNull('csv_prefix'),
+    csvFullHistory: bool('stats_history_enabled'),
+    printStats: bool('print_stats'),
+    onlySummary: bool('only_summary'),
+    resetStats: bool('reset_stats'),
+    htmlFile: strOrNull('html_file'),
+    loglevel: str('loglevel') as CliOptions['loglevel'],
+    logfile: strOrNull('logfile'),
+    exitCodeOnError: num('exit_code_on_error'),
+    stopTimeout: numOrNull('stop_timeout'),
+    userClasses: v.user_classes as string[],
+  };
+}
+
+/** The `parsed_options` map in the newest Locust's key order, defaults for keys we lack. */
+function toParsedOptions(v: ParsedOptions): ParsedOptions {
+  const out: ParsedOptions = {};
+  for (const key of PARSED_OPTIONS_KEYS) out[key] = key in v ? v[key]! : (UNSUPPORTED_OPTION_DEFAULTS[key] ?? null);
+  return out;
+}
+
+export { DEFAULT_LOCUSTFILE };

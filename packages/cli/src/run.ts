@@ -1,0 +1,293 @@
+/**
+ * From parsed options to a running process: worker, worker processes, master, or local run.
+ * Every mode handles SIGTERM/SIGINT itself and resolves with the process exit code.
+ */
+import { writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { UserClassDescription } from '@locust-ts/protocol';
+import { MasterStartError, resolveUserClasses, runMaster, type MasterHandle } from '@locust-ts/master';
+import {
+  LocustfileError,
+  asMasterShape,
+  consoleLogger,
+  loadLocustfile,
+  runWorker,
+  type LoadTestShape,
+  type Locustfile,
+  type LogLevel as WorkerLogLevel,
+  type WorkerHandle,
+} from '@locust-ts/worker';
+import { CliLogger } from './log.js';
+import { locustfileKind, resolveLocustfile } from './locustfile.js';
+import { EXIT_INVALID, UsageError, type CliOptions, type ParsedOptions } from './options.js';
+import { onShutdownSignals } from './signals.js';
+import { WorkerProcesses } from './worker-processes.js';
+
+const LOOPBACK = '127.0.0.1';
+/** After the master quit, in-process workers get this long to close their sockets. */
+const LOCAL_WORKER_CLOSE_MS = 5_000;
+/** How often `--autostart` reports that it is waiting for workers. */
+const AUTOSTART_WAIT_INTERVAL_MS = 1_000;
+
+/** Resolves on the first SIGTERM/SIGINT; a later one exits at once. */
+function shutdownSignal(log: CliLogger): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    onShutdownSignals(
+      (signal) => {
+        log.info(`Got ${signal} signal`);
+        resolve(signal);
+      },
+      (signal) => {
+        log.warning(`Got ${signal} again, exiting now`);
+        process.exit(1);
+      },
+    );
+  });
+}
+
+function workerLogLevel(level: CliOptions['loglevel']): WorkerLogLevel {
+  return level === 'CRITICAL' ? 'ERROR' : level;
+}
+
+async function loadTypeScriptLocustfile(path: string): Promise<Locustfile> {
+  try {
+    return await loadLocustfile(path);
+  } catch (err) {
+    if (err instanceof LocustfileError) throw new UsageError(err.message, EXIT_INVALID);
+    throw err;
+  }
+}
+
+/** Worker-side flags handed to forked worker processes. */
+function workerExtraArgs(options: CliOptions): string[] {
+  const args: string[] = [];
+  if (options.host) args.push('-H', options.host);
+  return args;
+}
+
+export async function run(options: CliOptions, parsedOptions: ParsedOptions): Promise<number> {
+  const log = new CliLogger(options.loglevel);
+  const locustfile = resolveLocustfile(options.locustfile);
+  const kind = locustfileKind(locustfile);
+
+  if (options.worker) {
+    if (kind === 'python') {
+      throw new UsageError(`${options.locustfile} is a Python locustfile: run it with Python Locust workers (locust -f ${options.locustfile} --worker)`, EXIT_INVALID);
+    }
+    const file = await loadTypeScriptLocustfile(locustfile);
+    return options.processes ? runWorkerProcesses(options, file, log) : runSingleWorker(options, file, log);
+  }
+
+  const file = kind === 'typescript' ? await loadTypeScriptLocustfile(locustfile) : null;
+  let userClasses: UserClassDescription[];
+  try {
+    userClasses = await resolveUserClasses({
+      ...(file ? { userClasses: file.describeUserClasses() } : { locustfile }),
+      userClassNames: options.userClasses,
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message, EXIT_INVALID);
+  }
+  if (options.list) {
+    process.stdout.write(`Available Users:\n${userClasses.map((c) => `    ${c.name}\n`).join('')}`);
+    return 0;
+  }
+  return runMasterAndWorkers(options, parsedOptions, locustfile, file, userClasses, log);
+}
+
+// ---------------------------------------------------------------- workers
+
+async function runSingleWorker(options: CliOptions, file: Locustfile, log: CliLogger): Promise<number> {
+  const signal = shutdownSignal(log);
+  log.info(`Starting locust-ts worker (${file.userClasses.map((c) => c.name).join(', ')}), master ${options.masterHost}:${options.masterPort}`);
+  const worker = runWorker({
+    userClasses: file.userClasses,
+    masterHost: options.masterHost,
+    masterPort: options.masterPort,
+    ...(options.host ? { host: options.host } : {}),
+    logger: consoleLogger(workerLogLevel(options.loglevel)),
+  });
+  const ended = await Promise.race([worker.done, signal.then(() => null)]);
+  if (ended === null) await worker.quit();
+  const exit = await worker.done;
+  if (exit.exitCode !== 0) log.error(exit.message);
+  log.info(`Shutting down (exit code ${exit.exitCode})`);
+  return exit.exitCode;
+}
+
+async function runWorkerProcesses(options: CliOptions, file: Locustfile, log: CliLogger): Promise<number> {
+  const children = new WorkerProcesses({
+    count: options.processes!,
+    locustfile: file.path,
+    masterHost: options.masterHost,
+    masterPort: options.masterPort,
+    loglevel: options.loglevel,
+    extraArgs: workerExtraArgs(options),
+    log: (line) => log.info(line),
+  });
+  const signal = shutdownSignal(log);
+  children.start();
+  const code = await Promise.race([children.exited, signal.then((s) => children.stop(s === 'SIGINT' ? 'SIGINT' : 'SIGTERM'))]);
+  log.info(`Shutting down (exit code ${code})`);
+  return code;
+}
+
+// ---------------------------------------------------------------- master, local run
+
+async function runMasterAndWorkers(
+  options: CliOptions,
+  parsedOptions: ParsedOptions,
+  locustfile: string,
+  file: Locustfile | null,
+  userClasses: UserClassDescription[],
+  log: CliLogger,
+): Promise<number> {
+  const local = !options.master;
+  if (local && !file) {
+    throw new UsageError(
+      `a local run needs a TypeScript locustfile; for ${options.locustfile} start 'locust-ts --master -f ${options.locustfile}' and Python workers ('locust -f ${options.locustfile} --worker')`,
+      EXIT_INVALID,
+    );
+  }
+  // local: one in-process worker, or N worker processes; --master: only --processes N adds workers
+  const processCount = options.processes ?? 0;
+  const inProcessWorker = local && processCount === 0;
+  const localWorkers = inProcessWorker ? 1 : processCount;
+
+  const shape = file?.shapeClass ? createShape(file) : null;
+  let endShape = (): void => undefined;
+  const shapeEnded = new Promise<void>((resolve) => (endShape = resolve));
+  const signal = shutdownSignal(log);
+  let master: MasterHandle;
+  try {
+    master = await runMaster({
+      userClasses,
+      locustfile,
+      masterBindHost: local ? LOOPBACK : options.masterBindHost,
+      // a local run picks a free port, so two local runs never collide
+      masterBindPort: local ? 0 : options.masterBindPort,
+      host: options.host,
+      headless: options.headless,
+      users: options.users,
+      spawnRate: options.spawnRate,
+      // --autostart runs its own clock (stop, then --autoquit), as Locust does
+      runTime: options.autostart && !options.headless ? null : options.runTime,
+      expectWorkers: local ? localWorkers : options.expectWorkers,
+      expectWorkersMaxWait: options.expectWorkersMaxWait,
+      stopTimeout: options.stopTimeout,
+      enableRebalancing: options.enableRebalancing,
+      resetStats: options.resetStats,
+      csvPrefix: options.csvPrefix,
+      csvFullHistory: options.csvFullHistory,
+      printStats: options.printStats,
+      onlySummary: options.onlySummary,
+      exitCodeOnError: options.exitCodeOnError,
+      loglevel: options.loglevel,
+      webHost: options.webHost,
+      webPort: options.webPort,
+      webAuth: options.webAuth,
+      webOptions: {
+        numUsers: options.users,
+        spawnRate: options.spawnRate,
+        runTime: options.runTime === null ? null : String(options.runTime),
+        webBasePath: options.webBasePath,
+        classPicker: options.classPicker,
+      },
+      parsedOptions,
+      handleSignals: false,
+      shape: shape ? asMasterShape(shape, { onEnd: endShape }) : null,
+    });
+  } catch (err) {
+    if (err instanceof MasterStartError) throw new UsageError(err.message, EXIT_INVALID);
+    throw err;
+  }
+  if (shape) shape.runner = master.runner;
+
+  let worker: WorkerHandle | null = null;
+  let children: WorkerProcesses | null = null;
+  if (inProcessWorker) {
+    worker = runWorker({
+      userClasses: file!.userClasses,
+      masterHost: LOOPBACK,
+      masterPort: master.port,
+      ...(options.host ? { host: options.host } : {}),
+      logger: consoleLogger(workerLogLevel(options.loglevel)),
+    });
+  } else if (processCount > 0) {
+    children = new WorkerProcesses({
+      count: processCount,
+      locustfile: file?.path ?? locustfile,
+      masterHost: LOOPBACK,
+      masterPort: master.port,
+      loglevel: options.loglevel,
+      extraArgs: workerExtraArgs(options),
+      log: (line) => log.info(line),
+    });
+    children.start();
+  }
+
+  if (options.autostart && !options.headless) {
+    void autostart(master, options, local ? localWorkers : options.expectWorkers, shape ? shapeEnded : null, log);
+  }
+
+  const ended = await Promise.race([master.done, signal.then(() => null)]);
+  const code = ended ?? (await master.quit());
+  // the master's `quit` reached the workers; give them a moment, then make sure they are gone
+  if (worker) await Promise.race([worker.done, sleep(LOCAL_WORKER_CLOSE_MS)]).then(() => worker!.quit());
+  if (children) await Promise.race([children.exited, sleep(LOCAL_WORKER_CLOSE_MS).then(() => children!.stop())]);
+  if (options.htmlFile) await writeHtmlReport(master, options.htmlFile, log);
+  return code;
+}
+
+/** The locustfile's load shape, constructed once (Locust instantiates it when loading the file). */
+function createShape(file: Locustfile): LoadTestShape {
+  const cls = file.shapeClass as unknown as new () => LoadTestShape;
+  return new cls();
+}
+
+/**
+ * `--autostart`: start once the expected workers are there; `-t` stops the test, `--autoquit N`
+ * then quits. With a load shape the shape runs the test (Locust's `start_shape`) until its tick
+ * answers null; `-t` is then ignored (the master has warned).
+ */
+async function autostart(
+  master: MasterHandle,
+  options: CliOptions,
+  expectWorkers: number,
+  shapeEnded: Promise<void> | null,
+  log: CliLogger,
+): Promise<void> {
+  const runner = master.runner;
+  while (runner.workerCount() < expectWorkers) {
+    log.info(`Waiting for workers to be ready, ${runner.workerCount()} of ${expectWorkers} connected`);
+    await sleep(AUTOSTART_WAIT_INTERVAL_MS);
+  }
+  if (shapeEnded) {
+    runner.startShape();
+    await shapeEnded;
+    // the master stops the test itself when the shape ends
+  } else {
+    await runner.start({ userCount: options.users ?? 1, spawnRate: options.spawnRate ?? 1 });
+    if (options.runTime === null) {
+      log.info('No run time limit set, use CTRL+C to interrupt');
+      return;
+    }
+    log.info(`Run time limit set to ${options.runTime} seconds`);
+    await sleep(options.runTime * 1000);
+    log.info('--run-time limit reached, stopping test');
+    await runner.stop();
+  }
+  if (options.autoquit === -1) {
+    log.info('--autoquit not specified, leaving web ui running indefinitely');
+    return;
+  }
+  await sleep(options.autoquit * 1000);
+  log.info('--autoquit time reached, shutting down');
+  await master.quit();
+}
+
+async function writeHtmlReport(master: MasterHandle, path: string, log: CliLogger): Promise<void> {
+  const { renderHtmlReport } = await import('@locust-ts/master');
+  log.info(`writing html report to file: ${path}`);
+  writeFileSync(path, renderHtmlReport(master.runner, { showDownloadLink: false }));
+}

@@ -1,0 +1,131 @@
+/**
+ * A headless run as Locust's `main.py` drives one: wait for `--expect-workers`, start `-u` users
+ * at `-r` (or the load shape), stop after `-t` (or when the shape ends), print the stats table every 2 s, write the CSV files every second,
+ * then quit the workers, print the final summary and return the exit code.
+ */
+import type { MasterLogger } from '../log/master-logger.js';
+import { CONSOLE_STATS_INTERVAL_SECONDS, errorReport, percentileSummary, statsSummary } from '../report/console-stats.js';
+import type { StatsCsvFileWriter } from '../report/csv-files.js';
+import type { MasterRunner } from '../runner/master-runner.js';
+import { WORKER_STATE } from '../runner/worker-registry.js';
+
+/** Locust's defaults for a headless run without `-u` / `-r`. */
+export const HEADLESS_DEFAULT_USERS = 1;
+export const HEADLESS_DEFAULT_SPAWN_RATE = 1;
+/** "Waiting for workers to be ready" is printed this often, seconds. */
+export const WAIT_FOR_WORKERS_INTERVAL_SECONDS = 1;
+
+export interface HeadlessSettings {
+  users: number | null;
+  spawnRate: number | null;
+  runTime: number | null;
+  expectWorkers: number;
+  /** seconds; 0 = wait forever */
+  expectWorkersMaxWait: number;
+  /** print the stats table every 2 s (Locust: headless and not `--only-summary`) */
+  printStats: boolean;
+  exitCodeOnError: number;
+}
+
+/** What ends a run early: a signal, or the run-time limit. */
+export class ShutdownTrigger {
+  private fire!: (reason: string) => void;
+  readonly fired = new Promise<string>((resolve) => (this.fire = resolve));
+  private done = false;
+  trigger(reason: string): void {
+    if (this.done) return;
+    this.done = true;
+    this.fire(reason);
+  }
+  get triggered(): boolean {
+    return this.done;
+  }
+}
+
+/** Locust's exit code: `--exit-code-on-error` if any request failed or any exception was raised. */
+export function exitCodeOf(runner: MasterRunner, exitCodeOnError: number): number {
+  return runner.stats.errors.size > 0 || runner.exceptions().length > 0 ? exitCodeOnError : 0;
+}
+
+export class StatsPrinter {
+  private timer: NodeJS.Timeout | null = null;
+  constructor(
+    private readonly runner: MasterRunner,
+    private readonly log: MasterLogger,
+  ) {}
+  start(): void {
+    this.print();
+    this.timer = setInterval(() => this.print(), CONSOLE_STATS_INTERVAL_SECONDS * 1000);
+  }
+  private print(): void {
+    this.log.plain(`${statsSummary(this.runner.stats, true).join('\n')}\n`);
+  }
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
+
+/** The final summary Locust prints at shutdown: totals, percentiles, errors. */
+export function printFinalSummary(runner: MasterRunner, log: MasterLogger): void {
+  log.plain(`${statsSummary(runner.stats, false).join('\n')}\n`);
+  log.plain(`${percentileSummary(runner.stats).join('\n')}\n`);
+  const errors = errorReport(runner.stats);
+  if (errors.length) log.plain(errors.join('\n'));
+}
+
+async function waitForWorkers(runner: MasterRunner, settings: HeadlessSettings, log: MasterLogger, trigger: ShutdownTrigger): Promise<boolean> {
+  const started = performance.now();
+  for (;;) {
+    const ready = runner.registry.inState(WORKER_STATE.ready).length;
+    if (ready >= settings.expectWorkers) return true;
+    if (trigger.triggered) return false;
+    if (settings.expectWorkersMaxWait && (performance.now() - started) / 1000 > settings.expectWorkersMaxWait) {
+      log.error('Gave up waiting for workers to connect');
+      return false;
+    }
+    log.info(`Waiting for workers to be ready, ${ready} of ${settings.expectWorkers} connected`, 'root');
+    await Promise.race([trigger.fired, new Promise((r) => setTimeout(r, WAIT_FOR_WORKERS_INTERVAL_SECONDS * 1000))]);
+  }
+}
+
+/**
+ * Run the test; resolves with the process exit code once everything is shut down
+ * (workers quit, final summary printed, CSV files written).
+ */
+export async function runHeadless(
+  runner: MasterRunner,
+  settings: HeadlessSettings,
+  log: MasterLogger,
+  trigger: ShutdownTrigger,
+  csv: StatsCsvFileWriter | null,
+): Promise<number> {
+  const printer = settings.printStats ? new StatsPrinter(runner, log) : null;
+  printer?.start();
+  csv?.start();
+  let exitCode: number | null = null;
+  const gotWorkers = await waitForWorkers(runner, settings, log, trigger);
+  if (gotWorkers) {
+    if (runner.shapeName !== null) {
+      // the shape sets users and spawn rate and ends the run (its tick answers null): -u -r -t are ignored, as Locust
+      runner.startShape();
+    } else {
+      const userCount = settings.users ?? HEADLESS_DEFAULT_USERS;
+      const spawnRate = settings.spawnRate ?? HEADLESS_DEFAULT_SPAWN_RATE;
+      if (settings.runTime) log.info(`Run time limit set to ${settings.runTime} seconds`, 'locust.main');
+      else log.info('No run time limit set, use CTRL+C to interrupt', 'locust.main');
+      void runner.start({ userCount, spawnRate, ...(settings.runTime ? { runTime: settings.runTime } : {}) });
+    }
+    // the run ends on -t, the shape's end, a signal, or the last worker quitting (the runner quits by itself)
+    await Promise.race([trigger.fired, runner.quitted]);
+  } else if (!trigger.triggered) {
+    exitCode = 1;
+  }
+  printer?.stop();
+  await runner.quit();
+  exitCode ??= exitCodeOf(runner, settings.exitCodeOnError);
+  log.info(`Shutting down (exit code ${exitCode})`, 'locust.main');
+  printFinalSummary(runner, log);
+  csv?.close();
+  return exitCode;
+}

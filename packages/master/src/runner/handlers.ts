@@ -1,0 +1,168 @@
+/**
+ * What the master does with each message a worker sends (spec §3): one small handler per
+ * message type, in a table typed by the protocol's message map. A handler never throws at a
+ * message from an unknown or removed worker (Locust's receive loop dies there, spec §10.12).
+ */
+import { CPU_WARNING_THRESHOLD, HEARTBEAT_LIVENESS, type WorkerMessageMap, type WorkerMessageType } from '@locust-ts/protocol';
+import type { MasterLogger } from '../log/master-logger.js';
+import { WORKER_STATE, type WorkerNode, type WorkerRegistry } from './worker-registry.js';
+
+/** The master as its handlers see it. */
+export interface HandlerContext {
+  readonly registry: WorkerRegistry;
+  readonly log: MasterLogger;
+  /** version this master compares `client_ready` versions with (first 4 characters) */
+  readonly version: string;
+  /** reply `heartbeat` to worker heartbeats (newest protocol; 2.12.1 workers log it as unknown) */
+  readonly heartbeatReplies: boolean;
+  send(clientId: string, type: 'ack' | 'heartbeat' | 'quit' | 'locustfile', data: unknown): void;
+  /** a worker registered (or re-registered): give it users if a test runs */
+  workerReady(node: WorkerNode, alreadyKnown: boolean): void;
+  /** a missing worker sent a heartbeat again */
+  workerHealed(node: WorkerNode): void;
+  /** a worker stopped (`client_stopped`) or quit: its record is already deleted */
+  workerGone(node: WorkerNode, reason: 'stopped' | 'quit'): void;
+  mergeStats(nodeId: string, data: WorkerMessageMap['stats']): void;
+  logException(nodeId: string, msg: string, traceback: string): void;
+  storeLogs(workerId: string, lines: string[]): void;
+  /** reply to a `-f -` worker asking for the locustfile (newest Locust, spec §3.14) */
+  locustfileReply(): WorkerMessageMapReply;
+}
+
+export type WorkerMessageMapReply = { locustfiles: Array<{ filename: string; contents: string }> } | { error: string };
+
+type Handler<K extends WorkerMessageType> = (ctx: HandlerContext, data: WorkerMessageMap[K], nodeId: string, identity: string) => void;
+export type HandlerTable = { [K in WorkerMessageType]: Handler<K> };
+
+/** The first 4 characters Locust compares versions by (`"2.12"` vs `"2.46"`). */
+const VERSION_PREFIX_LENGTH = 4;
+
+function describe(ctx: HandlerContext, id: string): string {
+  return `${id} (index ${ctx.registry.indexOf(id)})`;
+}
+
+function clientReady(ctx: HandlerContext, version: WorkerMessageMap['client_ready'], _nodeId: string, identity: string): void {
+  // Locust fails to decode such an identity; an `ack` could not even be routed back to it
+  if (identity === '' || identity.includes('\uFFFD')) {
+    ctx.log.error(`Ignoring client_ready from a worker whose identity is empty or not valid UTF-8 (${JSON.stringify(identity)})`);
+    return;
+  }
+  // Locust ignores a falsy version ("pre 2.0 worker"); Debian's packaged Locust sends "" — accept it
+  if (version === '' || version === null) {
+    ctx.log.warning(`Worker ${identity} sent an empty version (Debian's packaged Locust does); accepting it`);
+  } else if (version !== -1 && version !== ctx.version) {
+    const v = String(version);
+    if (v.slice(0, VERSION_PREFIX_LENGTH) === ctx.version.slice(0, VERSION_PREFIX_LENGTH)) {
+      ctx.log.debug(`A worker (${identity}) running a different patch version (${v}) connected, master version is ${ctx.version}`);
+    } else {
+      ctx.log.warning(`A worker (${identity}) running a different version (${v}) connected, master version is ${ctx.version}`);
+    }
+  }
+  const alreadyKnown = ctx.registry.has(identity);
+  ctx.send(identity, 'ack', { index: ctx.registry.indexOf(identity) });
+  const node = ctx.registry.register(identity, version);
+  ctx.workerReady(node, alreadyKnown);
+}
+
+function heartbeat(ctx: HandlerContext, data: WorkerMessageMap['heartbeat'], nodeId: string): void {
+  const node = ctx.registry.get(nodeId);
+  if (!node) {
+    ctx.log.debug(`Got heartbeat message from unknown worker ${nodeId}`);
+    return;
+  }
+  node.heartbeat = HEARTBEAT_LIVENESS;
+  const wasMissing = node.state === WORKER_STATE.missing;
+  node.state = data.state;
+  if (wasMissing) {
+    ctx.log.info(`Worker ${nodeId} self-healed with heartbeat, setting state to ${data.state}.`);
+    ctx.workerHealed(node);
+  }
+  node.cpuUsage = data.current_cpu_usage;
+  if (!node.cpuWarningEmitted && node.cpuUsage > CPU_WARNING_THRESHOLD) {
+    node.cpuWarningEmitted = true;
+    ctx.log.warning(`Worker ${describe(ctx, nodeId)} exceeded cpu threshold (will only log this once per worker)`);
+  }
+  if (data.current_memory_usage !== undefined) node.memoryUsage = data.current_memory_usage;
+  if (ctx.heartbeatReplies) ctx.send(nodeId, 'heartbeat', null);
+}
+
+function stats(ctx: HandlerContext, data: WorkerMessageMap['stats'], nodeId: string): void {
+  // Locust merges the statistics of any sender; only known workers' user counts are kept
+  ctx.mergeStats(nodeId, data);
+  const node = ctx.registry.get(nodeId);
+  if (node) {
+    node.userClassesCount = { ...data.user_classes_count };
+    node.numRequests += data.stats_total.num_requests;
+    node.numFailures += data.stats_total.num_failures;
+  } else ctx.log.debug(`Discarded report from unrecognized worker ${nodeId}`);
+}
+
+function spawning(ctx: HandlerContext, _data: null, nodeId: string): void {
+  const node = ctx.registry.get(nodeId);
+  if (node) {
+    node.state = WORKER_STATE.spawning;
+    return;
+  }
+  ctx.log.warning(`Got spawning message from unknown worker ${nodeId}. Asking worker to quit.`);
+  ctx.send(nodeId, 'quit', null);
+}
+
+function spawningComplete(ctx: HandlerContext, data: WorkerMessageMap['spawning_complete'], nodeId: string): void {
+  const node = ctx.registry.get(nodeId);
+  if (node) {
+    node.state = WORKER_STATE.running;
+    node.userClassesCount = { ...data.user_classes_count };
+    return;
+  }
+  // Locust's receive loop dies here (KeyError); the fix upstream ignores the sender and asks it to quit
+  ctx.log.warning(`Got spawning_complete message from unknown worker ${nodeId}. Asking worker to quit.`);
+  ctx.send(nodeId, 'quit', null);
+}
+
+function clientStopped(ctx: HandlerContext, _data: null, nodeId: string): void {
+  const node = ctx.registry.get(nodeId);
+  if (!node) {
+    ctx.log.warning(`Received client_stopped message from an unknown worker: ${nodeId}.`);
+    return;
+  }
+  ctx.registry.delete(nodeId);
+  ctx.log.info(`${describe(ctx, nodeId)} reported that it has stopped`);
+  ctx.workerGone(node, 'stopped');
+}
+
+function quit(ctx: HandlerContext, _data: null, nodeId: string): void {
+  const node = ctx.registry.get(nodeId);
+  if (!node) {
+    ctx.log.debug(`Received quit message from an unknown worker: ${nodeId}.`);
+    return;
+  }
+  ctx.registry.delete(nodeId);
+  ctx.log.info(`Worker '${nodeId}' (index ${node.index}) quit. ${ctx.registry.inState(WORKER_STATE.ready).length} workers ready.`);
+  ctx.workerGone(node, 'quit');
+}
+
+function exception(ctx: HandlerContext, data: WorkerMessageMap['exception'], nodeId: string): void {
+  ctx.logException(nodeId, data.msg, data.traceback);
+}
+
+function logs(ctx: HandlerContext, data: WorkerMessageMap['logs'], nodeId: string): void {
+  ctx.storeLogs(data.worker_id || nodeId, data.logs);
+}
+
+function locustfile(ctx: HandlerContext, data: WorkerMessageMap['locustfile'], _nodeId: string, identity: string): void {
+  ctx.log.debug(`Worker requested locust file (version ${data?.version ?? 'unknown'})`);
+  ctx.send(identity, 'locustfile', ctx.locustfileReply());
+}
+
+export const MASTER_HANDLERS: HandlerTable = {
+  client_ready: clientReady,
+  heartbeat,
+  stats,
+  spawning,
+  spawning_complete: spawningComplete,
+  client_stopped: clientStopped,
+  quit,
+  exception,
+  logs,
+  locustfile,
+};

@@ -1,0 +1,110 @@
+/**
+ * The master's table of workers (spec §7.2): one record per registered client id, plus the
+ * worker indexes, which are handed out once and never reused or changed while the master lives.
+ */
+import { HEARTBEAT_LIVENESS } from '@locust-ts/protocol';
+import type { WorkerView } from '../web/runner-view.js';
+
+/** Worker record states the master uses itself; any heartbeat overwrites `state` with the worker's own. */
+export const WORKER_STATE = {
+  ready: 'ready',
+  spawning: 'spawning',
+  running: 'running',
+  missing: 'missing',
+} as const;
+
+/** Worker states that count as connected (`worker_count`, spec §7.2). */
+const ACTIVE_STATES: ReadonlySet<string> = new Set([WORKER_STATE.ready, WORKER_STATE.spawning, WORKER_STATE.running]);
+
+export class WorkerNode {
+  state: string = WORKER_STATE.ready;
+  /** heartbeat credit (spec §4): reset on each heartbeat, decremented each liveness tick */
+  heartbeat: number = HEARTBEAT_LIVENESS;
+  cpuUsage = 0;
+  memoryUsage = 0;
+  cpuWarningEmitted = false;
+  /** last reported running users per class */
+  userClassesCount: Record<string, number> = {};
+  /** requests and failures this worker reported since it registered (its `stats_total` deltas) */
+  numRequests = 0;
+  numFailures = 0;
+  /** the version string (or -1) from `client_ready` */
+  constructor(
+    readonly id: string,
+    readonly index: number,
+    readonly version: string | number | null,
+  ) {}
+
+  get userCount(): number {
+    let n = 0;
+    for (const c of Object.values(this.userClassesCount)) n += c;
+    return n;
+  }
+
+  get active(): boolean {
+    return ACTIVE_STATES.has(this.state);
+  }
+
+  view(): WorkerView {
+    return {
+      id: this.id,
+      state: this.state,
+      index: this.index,
+      userCount: this.userCount,
+      userClassesCount: { ...this.userClassesCount },
+      cpuUsage: this.cpuUsage,
+      memoryUsage: this.memoryUsage,
+    };
+  }
+}
+
+export class WorkerRegistry {
+  private readonly nodes = new Map<string, WorkerNode>();
+  private readonly indexes = new Map<string, number>();
+  private nextIndex = 0;
+
+  /** The stable 0-based index of a client id (assigned on first sight). */
+  indexOf(id: string): number {
+    let index = this.indexes.get(id);
+    if (index === undefined) {
+      index = this.nextIndex++;
+      this.indexes.set(id, index);
+    }
+    return index;
+  }
+
+  /** (Re)create the record of a worker that sent `client_ready`. */
+  register(id: string, version: string | number | null): WorkerNode {
+    const node = new WorkerNode(id, this.indexOf(id), version);
+    this.nodes.set(id, node);
+    return node;
+  }
+
+  get(id: string): WorkerNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.nodes.has(id);
+  }
+
+  delete(id: string): boolean {
+    return this.nodes.delete(id);
+  }
+
+  all(): WorkerNode[] {
+    return [...this.nodes.values()];
+  }
+
+  active(): WorkerNode[] {
+    return this.all().filter((n) => n.active);
+  }
+
+  inState(state: string): WorkerNode[] {
+    return this.all().filter((n) => n.state === state);
+  }
+
+  get size(): number {
+    return this.nodes.size;
+  }
+}

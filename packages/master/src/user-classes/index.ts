@@ -1,0 +1,3 @@
+export * from './python-loader.js';
+export * from './explicit.js';
+export * from './resolve.js';

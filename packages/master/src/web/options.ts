@@ -1,0 +1,36 @@
+/** What the CLI hands the web server (Locust's `--web-*` flags and the defaults shown in the form). */
+export interface WebUiOptions {
+  /** `--web-host`; '' or '*' = all interfaces (Locust's default). */
+  host: string;
+  /** `--web-port` (default 8089); 0 picks a free port (tests). */
+  port: number;
+  /** `--web-auth user:pass`: HTTP basic auth on every route. */
+  auth?: string;
+  /** `--web-base-path /locust`: prefix of every route. */
+  webBasePath?: string;
+  /** a load shape drives the test: the form hides users / spawn rate, `/swarm` starts the shape */
+  isShape?: boolean;
+  /** the shape's class name (`/swarm` message, the form's shape list) */
+  shapeName?: string;
+  /** the shape keeps the common options in the form (Locust's `use_common_options`) */
+  shapeUseCommonOptions?: boolean;
+  /** `--class-picker`: the form lists the user classes to choose from */
+  classPicker?: boolean;
+  /** `-u`, `-r`, `-t` as given on the command line: the form's defaults */
+  numUsers?: number | null;
+  spawnRate?: number | null;
+  runTime?: string | null;
+  /** `--csv PREFIX --csv-full-history`: the history file `/stats/requests_full_history/csv` serves */
+  fullHistoryCsvPath?: string | null;
+  /** shown in the UI's About box */
+  version?: string;
+  /** one line per notable event (UI build, auth failures are not logged); default console.log */
+  log?: (line: string) => void;
+}
+
+export interface WebUiHandle {
+  /** e.g. `http://127.0.0.1:8089` (+ base path) — what the caller prints at start-up */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}

@@ -1,0 +1,62 @@
+/**
+ * The master's web server: Locust's React UI and REST API on Fastify. A tiny core that wires
+ * auth and one plugin per group of routes; the runner is passed in, nothing is global.
+ */
+import { ensureWebUiBuilt } from '@locust-ts/webui';
+import Fastify from 'fastify';
+import { installBasicAuth, parseWebAuth } from './auth.js';
+import type { WebUiHandle, WebUiOptions } from './options.js';
+import { downloadsPlugin } from './plugins/downloads.js';
+import { logsPlugin } from './plugins/logs.js';
+import { statsPlugin } from './plugins/stats.js';
+import { swarmControlPlugin } from './plugins/swarm-control.js';
+import { uiAssetsPlugin } from './plugins/ui-assets.js';
+import type { MasterRunnerView } from './runner-view.js';
+
+/** Hosts meaning "every interface" (Locust's default `--web-host` is ""). */
+const ALL_INTERFACES = new Set(['', '*', '0.0.0.0', '::']);
+
+/** `/locust/` or `locust` → `/locust`; '' or '/' → ''. */
+export function normalizeBasePath(path: string | undefined): string {
+  const trimmed = (path ?? '').replace(/^\/+|\/+$/g, '');
+  return trimmed ? `/${trimmed}` : '';
+}
+
+/** Start the web UI and REST API; resolves once it listens. The caller prints `url`. */
+export async function startWebUi(runner: MasterRunnerView, options: WebUiOptions): Promise<WebUiHandle> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  if (options.auth !== undefined) parseWebAuth(options.auth); // fail fast on a malformed --web-auth
+  const distDir = await ensureWebUiBuilt(log);
+  const prefix = normalizeBasePath(options.webBasePath);
+
+  const app = Fastify({ logger: false });
+  if (options.auth !== undefined) installBasicAuth(app, options.auth);
+  // Locust enables CORS for every route (flask_cors defaults): scripts in other origins may read.
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('Access-Control-Allow-Origin', '*');
+  });
+
+  await app.register(uiAssetsPlugin, { prefix, runner, options, distDir, baseUrl: prefix ? `${prefix}/` : null });
+  await app.register(swarmControlPlugin, {
+    prefix,
+    runner,
+    isShape: options.isShape ?? false,
+    shapeName: options.shapeName ?? 'LoadShape',
+    classPicker: options.classPicker ?? false,
+    log,
+  });
+  await app.register(statsPlugin, { prefix, runner });
+  await app.register(downloadsPlugin, { prefix, runner, fullHistoryCsvPath: options.fullHistoryCsvPath ?? null });
+  await app.register(logsPlugin, { prefix, runner });
+
+  const bindHost = ALL_INTERFACES.has(options.host) ? '0.0.0.0' : options.host;
+  await app.listen({ host: bindHost, port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const shownHost = ALL_INTERFACES.has(options.host) ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${shownHost}:${port}${prefix}`,
+    port,
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The HTTP target the swarm hammers: the original FastAPI service's `GET /hello`, a health check,
+ * and optional load knobs (latency, CPU work, injected errors) for autoscaling experiments.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { type Knobs, KnobError, NO_KNOBS, burnCpu, knobsFromQuery } from './knobs.js';
+
+export { KnobError, MAX_CPU_MS, MAX_LATENCY_MS, type Knobs } from './knobs.js';
+
+/** Exactly what the original FastAPI target answers. */
+export const HELLO_BODY = { message: 'Hello from FastAPI!' } as const;
+
+export interface ServerOptions {
+  /** Default knobs for every `/hello` request (query parameters override them). */
+  knobs: Knobs;
+  /** Source of randomness for the error ratio (tests pass a fixed one). */
+  random: () => number;
+  /** Fastify request logging; off by default, it would dominate the cost of `/hello`. */
+  logger: boolean;
+}
+
+export function buildServer(opts: Partial<ServerOptions> = {}): FastifyInstance {
+  const defaults: Knobs = { ...NO_KNOBS, ...opts.knobs };
+  const random = opts.random ?? Math.random;
+  const app = Fastify({ logger: opts.logger ?? false });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/hello', async (request, reply) => {
+    let knobs: Knobs;
+    try {
+      knobs = knobsFromQuery(defaults, request.query as Record<string, unknown>);
+    } catch (err) {
+      if (err instanceof KnobError) return reply.code(400).send({ detail: err.message });
+      throw err;
+    }
+    if (knobs.cpuMs > 0) burnCpu(knobs.cpuMs);
+    if (knobs.latencyMs > 0) await sleep(knobs.latencyMs);
+    if (knobs.errorRatio > 0 && random() < knobs.errorRatio) {
+      return reply.code(500).send({ detail: 'Injected error (error_ratio)' });
+    }
+    return HELLO_BODY;
+  });
+
+  return app;
+}

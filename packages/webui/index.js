@@ -1,0 +1,1 @@
+export { distDir, isWebUiBuilt, ensureWebUiBuilt } from './build.mjs';

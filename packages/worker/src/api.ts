@@ -1,0 +1,12 @@
+/**
+ * Everything a locustfile imports (`import { HttpUser, task, between } from 'locust-ts'`).
+ * The locustfile loader hands exactly these objects to locustfiles wherever they live on disk.
+ */
+export { User, HttpUser, type UserClass, type UserEnvironment } from './user.js';
+export { TaskSet, type TaskSetClass } from './task-set.js';
+export { task, type TaskSpec, type TaskFunction } from './task.js';
+export { between, constant, constantPacing, constantThroughput, type WaitTime } from './wait-time.js';
+export { StopUser, InterruptTaskSet } from './errors.js';
+export { HttpSession, type RequestOptions, type QueryParams } from './http/session.js';
+export { HttpResponse } from './http/response.js';
+export { LoadTestShape, type LoadTestShapeTick, type ShapeUserClassRef, type ShapeRunner } from './shape.js';

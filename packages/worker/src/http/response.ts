@@ -1,0 +1,99 @@
+/**
+ * What `client.get()` & co. resolve to: status, headers, body, and — with `catchResponse` —
+ * `success()` / `failure(msg)` to decide the outcome yourself (Locust's ResponseContextManager).
+ */
+import { pyRepr } from '@locust-ts/protocol';
+import { catchResponseErrorText } from './error-text.js';
+
+/** Where a caught response reports its outcome (the user's HTTP session). */
+export interface OutcomeSink {
+  report(response: HttpResponse, error: string | null): void;
+}
+
+export class HttpResponse {
+  /** 0 when no response arrived (connection error, timeout), as in Locust. */
+  status = 0;
+  statusText = '';
+  /** Response time in ms, measured until the body was read. */
+  elapsed = 0;
+  /** Failure text as Locust would record it, or null for a success. */
+  error: string | null = null;
+  /** Bytes of body received. */
+  contentLength = 0;
+  /** Raw header name/value pairs as undici delivers them; parsed on first use. */
+  rawHeaders: Buffer[] | null = null;
+  chunks: Buffer[] | null = null;
+  /** Set while a caught response waits for `success()`/`failure()` or the end of its task. */
+  sink: OutcomeSink | null = null;
+  private parsedHeaders: Record<string, string> | null = null;
+  private body: Buffer | null = null;
+
+  constructor(
+    /** The method sent first (redirects may change what was sent later). */
+    readonly method: string,
+    /** The stats entry name: `name` option, or the path with query. */
+    readonly name: string,
+    /** Final URL after redirects. */
+    public url: string,
+  ) {}
+
+  /** Python's `status_code`. */
+  get statusCode(): number {
+    return this.status;
+  }
+
+  get ok(): boolean {
+    return this.error === null;
+  }
+
+  get headers(): Record<string, string> {
+    if (this.parsedHeaders) return this.parsedHeaders;
+    const out: Record<string, string> = {};
+    const raw = this.rawHeaders ?? [];
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const key = raw[i]!.toString('latin1').toLowerCase();
+      const value = raw[i + 1]!.toString('latin1');
+      out[key] = key in out ? `${out[key]}, ${value}` : value;
+    }
+    return (this.parsedHeaders = out);
+  }
+
+  /** The body bytes (Python's `content`). */
+  get content(): Buffer {
+    if (!this.body) {
+      const chunks = this.chunks;
+      this.body = !chunks ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      this.chunks = null;
+    }
+    return this.body;
+  }
+
+  get text(): string {
+    return this.content.toString('utf8');
+  }
+
+  json<T = unknown>(): T {
+    return JSON.parse(this.text) as T;
+  }
+
+  /** Count this response as a success (requires `catchResponse: true`). */
+  success(): void {
+    this.decide(null);
+  }
+
+  /** Count this response as a failure with `message` (requires `catchResponse: true`). */
+  failure(message: string | Error): void {
+    const text = typeof message === 'string' ? catchResponseErrorText(message) : `${message.name}(${pyRepr(message.message)})`;
+    this.decide(text);
+  }
+
+  private decide(error: string | null): void {
+    const sink = this.sink;
+    if (!sink) {
+      throw new Error('success()/failure() need a request made with { catchResponse: true }, called once per response');
+    }
+    this.sink = null;
+    this.error = error;
+    sink.report(this, error);
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * One running user: `onStart`, then pick a weighted task, run it, wait, repeat until stopped;
+ * then `onStop`. Locust runs this in a greenlet; here it is one async loop per user.
+ *
+ * Two ways to end, as Locust's `User.stop(force)`: {@link RunningUser.stop} lets the task in
+ * progress finish (a graceful stop, used with a stop timeout); {@link RunningUser.kill} also
+ * aborts the user's requests in flight, which the task sees as a StopUser (Locust's
+ * GreenletExit) and which are not counted. Either way a waiting user ends at once and `onStop`
+ * runs. A task awaiting something other than this user's HTTP client cannot be interrupted in
+ * JS; its user is out of the counts anyway and ends when that await returns.
+ */
+import { InterruptTaskSet, StopUser } from '../errors.js';
+import { HttpUser, type User, type UserEnvironment, type UserInstanceSettings, waitTimeOf } from '../user.js';
+import { TaskSet, type TaskSetClass } from '../task-set.js';
+import type { TaskEntry } from '../task.js';
+import type { WaitTime } from '../wait-time.js';
+import { tasksOf, type UserClassInfo } from './user-class-info.js';
+
+/** Locust's default when a class sets no wait time: the next task right away. */
+const NO_WAIT: WaitTime = () => 0;
+
+/**
+ * With a zero wait the next task starts without a timer; every this many such tasks the user
+ * yields to the event loop anyway, so tasks without I/O cannot starve sockets and timers.
+ */
+const ZERO_WAIT_YIELD_EVERY = 32;
+
+export interface UserHost {
+  /** An uncaught error escaped a task, `onStart` or `onStop` (sent as `exception`). */
+  onException(err: unknown, user: RunningUser): void;
+  /** The loop ended (stopped, StopUser, or its environment is gone). */
+  onExit(user: RunningUser): void;
+}
+
+export class RunningUser {
+  readonly user: User;
+  stopped = false;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  private zeroWaits = 0;
+  private wake: (() => void) | null = null;
+  /** Resolves when the loop and `onStop` have finished. */
+  done: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly info: UserClassInfo,
+    environment: UserEnvironment,
+    private readonly host: UserHost,
+  ) {
+    this.user = new info.cls(environment);
+    // -H / the master's host wins, then an update_user_class host (as Locust sets the class attribute)
+    const userHost = environment.host ?? info.overrides.host ?? (this.user as UserInstanceSettings).host ?? info.cls.host;
+    if (userHost && this.user instanceof HttpUser) this.user.client.setBaseUrl(userHost);
+  }
+
+  start(): void {
+    this.done = this.run();
+  }
+
+  /** Stop after the task in progress (a waiting user stops at once). */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.wakeUp();
+  }
+
+  /** Stop now: as {@link stop}, and the user's requests in flight are aborted (not counted). */
+  kill(): void {
+    this.stop();
+    if (this.user instanceof HttpUser) this.user.client.abortInFlight();
+  }
+
+  private async run(): Promise<void> {
+    const user = this.user;
+    try {
+      await user.onStart();
+      await this.loop(user, this.info, this.userWaitTime(user));
+    } catch (err) {
+      if (!(err instanceof StopUser) && !this.stopped) this.host.onException(err, this);
+    }
+    try {
+      await user.onStop();
+    } catch (err) {
+      this.host.onException(err, this);
+    }
+    this.stopped = true;
+    this.host.onExit(this);
+  }
+
+  /** The user's wait time; an `update_user_class` wait time wins, and applies from the next wait. */
+  private userWaitTime(user: User): WaitTime {
+    const own = waitTimeOf(user) ?? NO_WAIT;
+    const overrides = this.info.overrides;
+    return (owner) => (overrides.waitTime ?? own)(owner);
+  }
+
+  /**
+   * The task loop of a user or task set; ends when stopped or by InterruptTaskSet/StopUser.
+   * `tasks.pickList` is read at every pick: an `update_user_class` may replace it.
+   */
+  private async loop(owner: User | TaskSet, tasks: { readonly pickList: readonly TaskEntry[] }, waitTime: WaitTime): Promise<void> {
+    while (!this.stopped) {
+      const pickList = tasks.pickList;
+      if (pickList.length === 0) throw new Error(`${owner.constructor.name} has no tasks: use @task() or static tasks`);
+      const task = pickList[(Math.random() * pickList.length) | 0]!;
+      try {
+        await this.execute(owner, task);
+      } catch (err) {
+        if (err instanceof StopUser) throw err;
+        if (err instanceof InterruptTaskSet) {
+          if (owner instanceof TaskSet) throw err;
+        } else if (!this.stopped) {
+          this.host.onException(err, this);
+        }
+      } finally {
+        if (this.user instanceof HttpUser) this.user.client.settleUndecided();
+      }
+      if (this.stopped) return;
+      const seconds = waitTime(owner);
+      if (seconds > 0 || ++this.zeroWaits % ZERO_WAIT_YIELD_EVERY === 0) await this.sleep(seconds);
+    }
+  }
+
+  private async execute(owner: User | TaskSet, task: TaskEntry): Promise<void> {
+    const target = task.target;
+    if (target.kind === 'method') {
+      await (owner as unknown as Record<string, (this: unknown) => unknown>)[target.method]!();
+    } else if (target.kind === 'function') {
+      await (target.fn as (this: unknown, owner: unknown) => unknown).call(owner, owner);
+    } else {
+      await this.runTaskSet(owner, target.taskSet as unknown as TaskSetClass);
+    }
+  }
+
+  private async runTaskSet(parent: User | TaskSet, cls: TaskSetClass): Promise<void> {
+    const set = new cls(parent);
+    const parentWait = waitTimeOf(parent) ?? NO_WAIT;
+    try {
+      await set.onStart();
+      await this.loop(set, tasksOf(cls), waitTimeOf(set) ?? parentWait);
+    } catch (err) {
+      if (!(err instanceof InterruptTaskSet)) throw err;
+    } finally {
+      await set.onStop();
+    }
+  }
+
+  private sleep(seconds: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wake = resolve;
+      this.timer = seconds > 0 ? setTimeout(resolve, seconds * 1000) : setImmediate(resolve);
+    });
+  }
+
+  private wakeUp(): void {
+    const timer = this.timer;
+    if (timer) {
+      clearTimeout(timer as NodeJS.Timeout);
+      clearImmediate(timer as NodeJS.Immediate);
+    }
+    this.timer = null;
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+}

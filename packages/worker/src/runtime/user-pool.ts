@@ -1,0 +1,124 @@
+/**
+ * The running users of a worker, per class. A spawn target is applied at once (the master
+ * paces the ramp): missing users start, surplus users stop — the most recently started
+ * first, as Locust does.
+ *
+ * Stopping honours the spawn's `stop_timeout` (spec §3.4): with a timeout > 0 a user in a task
+ * finishes it (Locust's graceful `stop(force=False)`) and is killed once the timeout runs out;
+ * without one it is killed at once. A stopped user leaves the counts immediately either way.
+ */
+import type { UserClassesCount } from '@locust-ts/protocol';
+import type { UserEnvironment } from '../user.js';
+import { RunningUser, type UserHost } from './running-user.js';
+import type { UserClassInfo } from './user-class-info.js';
+
+/** How long stopping waits for killed users' `onStop`, ms (Locust kills greenlets at once). */
+const STOP_WAIT_MS = 1000;
+
+export interface SpawnResult {
+  /** Class names in the target that this worker does not have (ignored). */
+  unknownClasses: string[];
+}
+
+export class UserPool {
+  private readonly running = new Map<string, RunningUser[]>();
+  private readonly classes = new Map<string, UserClassInfo>();
+  private readonly stopping = new Set<Promise<void>>();
+
+  constructor(
+    classes: readonly UserClassInfo[],
+    private readonly environment: UserEnvironment,
+    private readonly host: UserHost,
+  ) {
+    for (const info of classes) {
+      this.classes.set(info.name, info);
+      this.running.set(info.name, []);
+    }
+  }
+
+  get classNames(): string[] {
+    return [...this.classes.keys()];
+  }
+
+  /** The runtime record of a class (tasks, overrides), or undefined when this worker lacks it. */
+  classInfo(name: string): UserClassInfo | undefined {
+    return this.classes.get(name);
+  }
+
+  /** Bring each class to its target count; surplus users stop within `stopTimeout` seconds. */
+  apply(target: UserClassesCount, stopTimeout = 0): SpawnResult {
+    const unknownClasses: string[] = [];
+    for (const [name, wanted] of Object.entries(target)) {
+      const info = this.classes.get(name);
+      const users = this.running.get(name);
+      if (!info || !users) {
+        unknownClasses.push(name);
+        continue;
+      }
+      while (users.length > wanted) this.stopUser(users.pop()!, stopTimeout);
+      while (users.length < wanted) {
+        const user = new RunningUser(info, this.environment, {
+          onException: (err, u) => this.host.onException(err, u),
+          onExit: (u) => this.exited(u),
+        });
+        users.push(user);
+        user.start();
+      }
+    }
+    return { unknownClasses };
+  }
+
+  /**
+   * Stop every user (the most recent first) within `stopTimeout` seconds; resolves when every
+   * stopping user's `onStop` has run, or at the latest STOP_WAIT_MS after the stop timeout — a
+   * user stuck in something this worker cannot abort must not hold up `client_stopped`/`quit`.
+   */
+  async stopAll(stopTimeout = 0): Promise<void> {
+    for (const users of this.running.values()) {
+      while (users.length > 0) this.stopUser(users.pop()!, stopTimeout);
+    }
+    if (this.stopping.size === 0) return;
+    const maxWaitMs = stopTimeout * 1000 + STOP_WAIT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, maxWaitMs);
+    });
+    await Promise.race([Promise.all([...this.stopping]), limit]);
+    clearTimeout(timer);
+  }
+
+  /** Running users per class, every class included (zeros too), as Locust reports them. */
+  counts(): UserClassesCount {
+    const out: UserClassesCount = {};
+    for (const [name, users] of this.running) out[name] = users.length;
+    return out;
+  }
+
+  get userCount(): number {
+    let n = 0;
+    for (const users of this.running.values()) n += users.length;
+    return n;
+  }
+
+  private stopUser(user: RunningUser, stopTimeout: number): void {
+    const done = user.done;
+    if (stopTimeout > 0) {
+      user.stop();
+      const killTimer = setTimeout(() => user.kill(), stopTimeout * 1000);
+      void done.finally(() => clearTimeout(killTimer));
+    } else {
+      user.kill();
+    }
+    this.stopping.add(done);
+    void done.finally(() => this.stopping.delete(done));
+  }
+
+  /** A user ended by itself (StopUser): it no longer counts. */
+  private exited(user: RunningUser): void {
+    const users = this.running.get(user.info.name);
+    if (!users) return;
+    const i = users.indexOf(user);
+    if (i >= 0) users.splice(i, 1);
+    this.host.onExit(user);
+  }
+}

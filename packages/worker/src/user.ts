@@ -1,0 +1,95 @@
+/**
+ * The classes a locustfile extends: `User` (any kind of load) and `HttpUser` (with `client`).
+ * Class-wide settings are static, as Locust's class attributes: `weight`, `fixedCount`,
+ * `abstract`, and optionally `host`, `waitTime`, `tasks`. `host` and `waitTime` may also be
+ * instance fields (`waitTime = between(1, 2)`), which reads closest to a Python locustfile;
+ * they are not declared here so that a subclass needs no `override` for them.
+ */
+import type { HttpContext } from './http/session.js';
+import { HttpSession } from './http/session.js';
+import type { Logger } from './logger.js';
+import type { TaskSpec } from './task.js';
+import type { WaitTime } from './wait-time.js';
+
+/** What a running user can reach of its worker. */
+export interface UserEnvironment {
+  /** Host from `-H` or the master's spawn message; wins over the class's own `host`. */
+  readonly host: string | undefined;
+  readonly http: HttpContext;
+  readonly logger: Logger;
+}
+
+/**
+ * Base of every user class. Settings are read from the subclass (none are declared here, so a
+ * subclass needs no `override`): `static weight` (relative share, default 1), `static
+ * fixedCount` (exact number of users when > 0), `static abstract = true` (a base, not run),
+ * `static tasks`, and `host` / `waitTime` as static or instance fields.
+ */
+export class User {
+  constructor(readonly environment: UserEnvironment) {}
+
+  /** Called once when the user starts, before its first task. */
+  onStart(): unknown {
+    return undefined;
+  }
+
+  /** Called once when the user is stopped. */
+  onStop(): unknown {
+    return undefined;
+  }
+}
+
+export class HttpUser extends User {
+  /** This user's HTTP client; keep-alive connections are shared per host within the worker. */
+  readonly client: HttpSession;
+
+  constructor(environment: UserEnvironment) {
+    super(environment);
+    this.client = new HttpSession(environment.http);
+  }
+}
+
+/** A class deriving from {@link User}, concrete or not, with its optional static settings. */
+export type UserClass = (new (environment: UserEnvironment) => User) & {
+  readonly name: string;
+  abstract?: boolean;
+  weight?: number;
+  fixedCount?: number;
+  host?: string;
+  waitTime?: WaitTime;
+  tasks?: TaskSpec;
+};
+
+/** The library's own bases are abstract without saying so. */
+const BASE_CLASSES: ReadonlySet<unknown> = new Set([User, HttpUser]);
+
+export function isUserClass(value: unknown): value is UserClass {
+  return typeof value === 'function' && (value === User || value.prototype instanceof User);
+}
+
+/** Concrete = not a library base and no own `abstract = true` (Locust reads only the class's own dict). */
+export function isConcreteUserClass(value: unknown): value is UserClass {
+  if (!isUserClass(value) || BASE_CLASSES.has(value)) return false;
+  return !(Object.prototype.hasOwnProperty.call(value, 'abstract') && value.abstract === true);
+}
+
+/** `static weight`, default 1. */
+export function weightOf(cls: UserClass): number {
+  return cls.weight ?? 1;
+}
+
+/** `static fixedCount`, default 0 (weighted). */
+export function fixedCountOf(cls: UserClass): number {
+  return cls.fixedCount ?? 0;
+}
+
+/** Instance-level settings a locustfile may define as fields. */
+export interface UserInstanceSettings {
+  host?: string;
+  waitTime?: WaitTime;
+}
+
+/** The wait time of a user or task set: its own field, else its class's static. */
+export function waitTimeOf(owner: object): WaitTime | undefined {
+  return (owner as UserInstanceSettings).waitTime ?? (owner.constructor as { waitTime?: WaitTime }).waitTime;
+}

@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# pnpm test:images — builds the two images from docker/ for real and runs them as "pods":
+# master, 2 workers and the target, each in its own network namespace on a private bridge,
+# names resolving as the cluster's Services would, for a 10 s headless swarm that must end with
+# 0 failures. Then checks SIGTERM handling, the non-root user, and reports sizes and times.
+#
+# Needs root, podman (+ runc), debootstrap, iproute2 — .ci/run installs them from Debian. The base
+# image (node:20-bookworm-slim) is made locally: debootstrap + this machine's Node, imported under
+# that name, so builds run with --pull=never. Everything this script creates (namespaces, links,
+# routes, containers, images) is removed on exit; only the base rootfs tarball stays cached.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source docker/images.env
+
+readonly BASE_IMAGE=docker.io/library/node:20-bookworm-slim
+readonly NODE_VERSION="$(node -p process.versions.node)"
+readonly CACHE_DIR="${LOCUST_TS_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/locust-ts}"
+readonly BASE_TAR="$CACHE_DIR/base-bookworm-node-$NODE_VERSION.tar"
+# The swarm, as in the issue: 10 users at 10/s for 10 s on 2 workers.
+readonly USERS=10 SPAWN_RATE=10 RUN_TIME=10s WORKERS=2
+# Bounds on every wait (seconds): a hung step fails the run instead of blocking CI.
+readonly READY_TIMEOUT=60 SWARM_TIMEOUT=90 EXIT_TIMEOUT=30
+# A stop is "at once" when it beats podman's 10 s SIGKILL fallback by far.
+readonly STOP_LIMIT_S=3
+# Private test subnet, used only inside this script's own namespaces.
+readonly SUBNET_PREFIX=10.213.77 SUBNET=10.213.77.0/24
+readonly RUN_ID="lt$$"
+readonly SWITCH_NS="$RUN_ID-sw"
+declare -A POD_IP=([target]=$SUBNET_PREFIX.10 [master]=$SUBNET_PREFIX.20 [worker1]=$SUBNET_PREFIX.31 [worker2]=$SUBNET_PREFIX.32 [solo]=$SUBNET_PREFIX.40)
+readonly BUILD_FLAGS=(--runtime runc --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 --network host --pull=never
+  -v /etc/ssl/certs/ca-certificates.crt:/run/host-ca.crt:ro --build-arg NODE_EXTRA_CA_CERTS=/run/host-ca.crt)
+# Like the manifests' securityContext: non-root (image USER), read-only root, /tmp writable, no caps.
+readonly RUN_FLAGS=(--runtime runc --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 --read-only --tmpfs /tmp:rw,size=64m --cap-drop ALL --security-opt no-new-privileges)
+
+passed=0 failed=0
+created_namespaces=() created_containers=() blackhole_added=0
+images_before="" images_recorded=0
+netns_etc_created=0
+work="$(mktemp -d /tmp/locust-ts-images.XXXXXX)"
+
+log() { printf '[images] %s\n' "$*"; }
+pass() { passed=$((passed + 1)); printf '[images] PASS %s\n' "$*"; }
+fail() { failed=$((failed + 1)); printf '[images] FAIL %s\n' "$*"; }
+die() { printf '[images] error: %s\n' "$*" >&2; exit 1; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+cleanup() {
+  local code=$?
+  set +e
+  for c in "${created_containers[@]}"; do podman rm -f -t 0 "$c" >/dev/null 2>&1; done
+  for ns in "${created_namespaces[@]}"; do ip netns del "$ns" 2>/dev/null; rm -rf "/etc/netns/$ns"; done
+  [ "$netns_etc_created" = 1 ] && rmdir /etc/netns 2>/dev/null
+  [ "$blackhole_added" = 1 ] && ip route del blackhole "$SUBNET" 2>/dev/null
+  # Exactly the images that appeared during this run (ours, their build stages, the base).
+  if [ "$images_recorded" = 1 ]; then
+    comm -13 <(sort -u <<<"$images_before") <(podman images -a -q --no-trunc | sort -u) | xargs -r podman rmi -f >/dev/null 2>&1
+  fi
+  rm -rf "$work"
+  exit "$code"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+preflight() {
+  [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces, podman storage)"
+  for tool in podman runc debootstrap ip; do command -v "$tool" >/dev/null || die "$tool is missing (apt-get install podman runc debootstrap iproute2)"; done
+  if ip route show | grep -q "^blackhole $SUBNET" || ip -o addr | grep -q " $SUBNET_PREFIX\."; then
+    die "test subnet $SUBNET is already in use on this machine"
+  fi
+  for image in "$BASE_IMAGE" "$LOCUST_IMAGE" "$TARGET_IMAGE"; do
+    if podman image exists "$image"; then die "image $image already exists: remove it first (podman rmi $image), this run must own it"; fi
+  done
+  images_before="$(podman images -a -q --no-trunc)" images_recorded=1
+}
+
+make_base_image() {
+  local started; started=$(now)
+  mkdir -p "$CACHE_DIR"
+  if [ ! -s "$BASE_TAR" ]; then
+    bash test/images/make-base-image.sh "$BASE_TAR.tmp" && mv "$BASE_TAR.tmp" "$BASE_TAR"
+  else
+    log "base rootfs cached: $BASE_TAR"
+  fi
+  podman import --quiet --change 'CMD ["node"]' \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' "$BASE_TAR" "$BASE_IMAGE" >/dev/null
+  log "base image $BASE_IMAGE ready in $(since "$started")s"
+}
+
+build_images() {
+  local started; started=$(now)
+  if CONTAINER_CLI=podman bash docker/build.sh "${BUILD_FLAGS[@]}" >"$work/build.log" 2>&1; then
+    pass "both images build from docker/ ($(since "$started")s)"
+  else
+    tail -30 "$work/build.log"
+    fail "image build (log above)"
+    exit 1
+  fi
+  for image in "$TARGET_IMAGE" "$LOCUST_IMAGE"; do
+    log "size $image: $(podman image inspect --format '{{.Size}}' "$image" | awk '{ printf "%.0f MB", $1 / 1e6 }')"
+  done
+  log "size $BASE_IMAGE (base): $(podman image inspect --format '{{.Size}}' "$BASE_IMAGE" | awk '{ printf "%.0f MB", $1 / 1e6 }')"
+}
+
+# A bridge in its own namespace (nothing in the root namespace but a blackhole route for the
+# subnet), and one namespace per pod with a veth to it and no route beyond the subnet.
+make_network() {
+  [ -d /etc/netns ] || netns_etc_created=1
+  ip route add blackhole "$SUBNET" && blackhole_added=1
+  ip netns add "$SWITCH_NS" && created_namespaces+=("$SWITCH_NS")
+  ip -n "$SWITCH_NS" link add br0 type bridge
+  ip -n "$SWITCH_NS" link set br0 up
+  ip -n "$SWITCH_NS" link set lo up
+  for pod in "${!POD_IP[@]}"; do
+    local ns="$RUN_ID-$pod"
+    ip netns add "$ns" && created_namespaces+=("$ns")
+    ip -n "$SWITCH_NS" link add "v-$pod" type veth peer name eth0 netns "$ns"
+    ip -n "$SWITCH_NS" link set "v-$pod" master br0 up
+    ip -n "$ns" addr add "${POD_IP[$pod]}/24" dev eth0
+    ip -n "$ns" link set eth0 up
+    ip -n "$ns" link set lo up
+    # Service names as the cluster's DNS would give them (also for `ip netns exec` users).
+    mkdir -p "/etc/netns/$ns"
+    printf '127.0.0.1 localhost\n%s locust-master\n%s fastapi-service\n' "${POD_IP[master]}" "${POD_IP[target]}" >"/etc/netns/$ns/hosts"
+  done
+  log "namespaces: ${created_namespaces[*]} on $SUBNET"
+}
+
+# run_pod POD IMAGE [podman args...] -- [container args...]
+run_pod() {
+  local pod="$1" image="$2"; shift 2
+  local flags=()
+  while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do flags+=("$1"); shift; done
+  [ "${1:-}" = "--" ] && shift
+  local name="$RUN_ID-$pod"
+  created_containers+=("$name")
+  # Distinct hostnames: worker client ids are built from them (one shared name would collide).
+  podman run -d --name "$name" --hostname "$pod" --network "ns:/run/netns/$RUN_ID-$pod" \
+    --add-host "locust-master:${POD_IP[master]}" --add-host "fastapi-service:${POD_IP[target]}" \
+    "${RUN_FLAGS[@]}" "${flags[@]}" "$image" "$@" >/dev/null
+}
+
+wait_healthy_target() {
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  # From the master's namespace, through the bridge: the path the swarm's requests take.
+  until ip netns exec "$RUN_ID-master" node -e \
+    "fetch('http://${POD_IP[target]}:8000/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))" 2>/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || { podman logs "$RUN_ID-target" | tail -20; fail "target /healthz within ${READY_TIMEOUT}s"; return 1; }
+    sleep 0.5
+  done
+  pass "target answers /healthz across the bridge (fastapi-service:8000)"
+}
+
+# podman wait with a bound; prints the exit code.
+wait_exit() {
+  local name="$1" limit="$2"
+  timeout "$limit" podman wait "$name" 2>/dev/null || echo timeout
+}
+
+run_swarm() {
+  local out="$work/out"
+  mkdir -p "$out" && chown 1000:1000 "$out"
+  run_pod target "$TARGET_IMAGE"
+  wait_healthy_target || return 0
+  for i in $(seq 1 "$WORKERS"); do
+    run_pod "worker$i" "$LOCUST_IMAGE" -- -f /locustfile.ts --worker --master-host=locust-master
+  done
+  local started; started=$(now)
+  run_pod master "$LOCUST_IMAGE" -v "$out:/out" -- -f /locustfile.ts --master --host=http://fastapi-service:8000 \
+    --headless -u "$USERS" -r "$SPAWN_RATE" -t "$RUN_TIME" --expect-workers "$WORKERS" --csv /out/run
+  local code; code=$(wait_exit "$RUN_ID-master" "$SWARM_TIMEOUT")
+  podman logs "$RUN_ID-master" >"$work/master.log" 2>&1 || true
+  log "master exited ($code) after $(since "$started")s"
+  if [ "$code" != 0 ]; then tail -25 "$work/master.log"; fail "headless swarm: master exit code $code"; return 0; fi
+
+  local stats="$out/run_stats.csv"
+  if [ ! -s "$stats" ]; then tail -25 "$work/master.log"; fail "master wrote no $stats"; return 0; fi
+  # Locust's CSV columns: Type,Name,Request Count,Failure Count,...
+  local row requests failures
+  row="$(grep -E '^,Aggregated,' "$stats" || true)"
+  requests="$(cut -d, -f3 <<<"$row")" failures="$(cut -d, -f4 <<<"$row")"
+  if [[ "$requests" =~ ^[0-9]+$ ]] && [ "$requests" -gt 0 ] && [ "$failures" = 0 ]; then
+    pass "10 s headless swarm on $WORKERS workers: $requests requests, 0 failures"
+  else
+    cat "$stats"; fail "swarm stats: requests=$requests failures=$failures"
+  fi
+  for i in $(seq 1 "$WORKERS"); do
+    code=$(wait_exit "$RUN_ID-worker$i" "$EXIT_TIMEOUT")
+    if [ "$code" = 0 ]; then pass "worker$i quits when the master ends the run"
+    else podman logs "$RUN_ID-worker$i" 2>&1 | tail -10; fail "worker$i after the run: exit $code"; fi
+  done
+}
+
+# `podman stop` sends SIGTERM and waits 10 s before SIGKILL: a clean exit well before that means
+# the process (PID 1, no init) handles the signal itself.
+check_stop() {
+  local pod="$1" what="$2"
+  local started; started=$(now)
+  podman stop -t 10 "$RUN_ID-$pod" >/dev/null
+  local took; took=$(since "$started")
+  local code; code=$(podman inspect --format '{{.State.ExitCode}}' "$RUN_ID-$pod")
+  if awk -v t="$took" -v l="$STOP_LIMIT_S" 'BEGIN { exit !(t < l) }' && [ "$code" != 137 ]; then
+    pass "$what stops on SIGTERM in ${took}s (exit $code)"
+  else
+    podman logs "$RUN_ID-$pod" 2>&1 | tail -10; fail "$what stop: ${took}s, exit $code"
+  fi
+}
+
+# The image ships only the UI's built dist/ (its libraries are build-time dependencies): the
+# web-mode master must serve it as is, page and bundle, without trying to build it.
+check_web_ui() {
+  local base="http://${POD_IP[master]}:8089"
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  until ip netns exec "$RUN_ID-worker2" node -e "
+    fetch('$base/').then(r => r.ok ? r.text() : Promise.reject(r.status)).then((html) => {
+      const js = html.match(/src=\"\\.?\\/?(assets\\/[^\"]+\\.js)\"/);
+      if (!js) { console.error('no script in the page'); process.exit(2); }
+      return fetch('$base/' + js[1]).then(a => process.exit(a.ok ? 0 : 3));
+    }, () => process.exit(1))" 2>"$work/webui.err"; do
+    [ "$SECONDS" -lt "$deadline" ] || { cat "$work/webui.err"; podman logs "$RUN_ID-master" 2>&1 | tail -10; fail "master web UI (page + bundle) within ${READY_TIMEOUT}s"; return 0; }
+    sleep 0.5
+  done
+  if podman logs "$RUN_ID-master" 2>&1 | grep -q 'Building the Locust web UI'; then
+    fail "the image's master tried to build the web UI"
+  else
+    pass "the master serves the prebuilt web UI (page + bundle) from the image"
+  fi
+}
+
+# What the runtime images must not carry: a package manager, the UI's build tooling, package
+# caches, zeromq addons for other platforms.
+check_contents() {
+  local image leftovers
+  for image in "$LOCUST_IMAGE" "$TARGET_IMAGE"; do
+    leftovers="$(podman run --rm "${RUN_FLAGS[@]}" --user 0 --network none --entrypoint sh "$image" -c '
+      command -v pnpm
+      ls /app/node_modules/.pnpm | grep -E "^(vite|locust-ui|react|react-dom|@mui\+|echarts|typescript|rolldown)@"
+      ls -d /root/.cache/pnpm /root/.local/share/pnpm /root/.npm/_cacache /app/packages/webui/node_modules/.vite 2>/dev/null
+      ls -d /app/node_modules/.pnpm/zeromq@*/node_modules/zeromq/build/* 2>/dev/null | grep -v -E "/(linux|manifest.json)$"
+      true')"
+    if [ -z "$leftovers" ]; then pass "$image: no pnpm, UI build tooling, caches or foreign prebuilds"
+    else fail "$image carries: $(tr '\n' ' ' <<<"$leftovers")"; fi
+  done
+}
+
+check_signals() {
+  podman rm -f -t 0 "$RUN_ID-master" "$RUN_ID-worker1" >/dev/null 2>&1 || true
+  run_pod master "$LOCUST_IMAGE" -- -f /locustfile.ts --master --host=http://fastapi-service:8000
+  run_pod worker1 "$LOCUST_IMAGE" -- -f /locustfile.ts --worker --master-host=locust-master
+  sleep 3 # let both start up and connect: the signal must find them running
+  check_web_ui
+  check_stop worker1 "a connected worker"
+  check_stop master "the web-mode master"
+  check_stop target "the target server"
+}
+
+check_user() {
+  local uid
+  uid="$(podman run --rm "${RUN_FLAGS[@]}" --network none --entrypoint id "$LOCUST_IMAGE" -u)"
+  [ "$uid" = 1000 ] && pass "locust-ts image runs as uid 1000" || fail "locust-ts image user: $uid"
+  uid="$(podman run --rm "${RUN_FLAGS[@]}" --network none --entrypoint id "$TARGET_IMAGE" -u)"
+  [ "$uid" = 1000 ] && pass "target image runs as uid 1000" || fail "target image user: $uid"
+}
+
+main() {
+  local started; started=$(now)
+  preflight
+  make_base_image
+  build_images
+  check_user
+  check_contents
+  make_network
+  run_swarm
+  check_signals
+  log "image tests took $(since "$started")s"
+  echo "images: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
+
+main "$@"

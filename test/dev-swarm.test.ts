@@ -1,0 +1,67 @@
+/**
+ * `pnpm dev` (tsx scripts/dev.ts) on free ports: target, master UI and 4 workers come up,
+ * SIGINT stops them all with exit 0 and leaves no process behind; a busy port is one line, exit 1.
+ */
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { descendants, isAlive, killAll, startProcess, waitUntil } from '../packages/cli/src/testing/processes.js';
+import { freePort } from './helpers/ports.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const TSX = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+const DEV = join(ROOT, 'scripts/dev.ts');
+
+afterAll(() => killAll());
+
+async function getJson(url: string): Promise<Record<string, unknown> | null> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    return res.ok ? ((await res.json()) as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+describe('pnpm dev', () => {
+  it('serves the UI and /hello with 4 workers, and SIGINT stops everything with exit 0', async () => {
+    const [targetPort, webPort, masterPort] = [await freePort(), await freePort(), await freePort()];
+    const dev = startProcess(process.execPath, [
+      TSX, DEV, '--target-port', String(targetPort), '--web-port', String(webPort), '--master-port', String(masterPort),
+    ], { cwd: ROOT });
+    try {
+      await dev.waitFor(/\[dev\] web UI: http:\/\/127\.0\.0\.1:\d+/, 45_000);
+      const hello = await fetch(`http://127.0.0.1:${targetPort}/hello`);
+      expect(hello.status).toBe(200);
+      const ui = await fetch(`http://127.0.0.1:${webPort}/`);
+      expect(ui.status).toBe(200);
+      await waitUntil(async () => (await getJson(`http://127.0.0.1:${webPort}/stats/requests`))?.worker_count === 4, 45_000, '4 workers on /stats/requests');
+      await dev.waitFor(/\[dev\] workers 4\/4/, 10_000);
+
+      // dev → tsx's node child → (target, master, 4 workers) and their own children
+      const parts = descendants(dev.child.pid!);
+      expect(parts.length).toBeGreaterThanOrEqual(7);
+
+      dev.child.kill('SIGINT');
+      expect(await dev.exited).toBe(0);
+      expect(dev.output()).toContain('[dev] stopped');
+      await waitUntil(() => parts.every((pid) => !isAlive(pid)), 5_000, 'every part of the swarm to exit');
+    } finally {
+      dev.kill();
+    }
+  });
+
+  it('says in one line that a port is busy and exits 1', async () => {
+    const busy: Server = createServer();
+    const port = await freePort();
+    await new Promise<void>((r) => busy.listen(port, '127.0.0.1', r));
+    try {
+      const dev = startProcess(process.execPath, [TSX, DEV, '--web-port', String(port), '--target-port', String(await freePort()), '--master-port', String(await freePort())], { cwd: ROOT });
+      expect(await dev.exited).toBe(1);
+      const lines = dev.output().split('\n').filter((l) => l.trim() !== '');
+      expect(lines).toEqual([expect.stringMatching(new RegExp(`^pnpm dev: port ${port} \\(web UI\\) is already in use`))]);
+    } finally {
+      busy.close();
+    }
+  });
+});

@@ -1,0 +1,11 @@
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (tests may run from any cwd). */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The workspace's tsx CLI, to run TypeScript entry points as child processes. */
+export const TSX = `${REPO_ROOT}node_modules/.bin/tsx`;
+
+/** Golden wire captures and the spec (read-only, shared by all engineers). */
+export const SHARED_PROTOCOL_DIR = '/work/shared/protocol';
+export const CAPTURES_DIR = `${SHARED_PROTOCOL_DIR}/captures`;

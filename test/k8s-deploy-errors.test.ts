@@ -1,0 +1,104 @@
+/**
+ * The deploy tool's failures: each is one line on stderr with exit code 1, and kubectl confirms
+ * the cluster holds exactly what the tool said it applied before failing (or nothing at all).
+ */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './helpers/ports.js';
+import { REPO_ROOT, startTestCluster, type RunResult, type TestCluster } from './k8s-api/harness.js';
+
+let cluster: TestCluster;
+/** A second server whose workers never become ready, for the rollout timeout. */
+let stuck: TestCluster;
+/** A server only the context test talks to, so its request log shows whether the tool called it. */
+let prod: TestCluster;
+
+beforeAll(async () => {
+  [cluster, stuck, prod] = await Promise.all([startTestCluster(), startTestCluster({ unready: ['locust-worker'] }), startTestCluster()]);
+});
+
+afterAll(async () => {
+  await Promise.all([cluster?.dispose(), stuck?.dispose(), prod?.dispose()]);
+});
+
+/** Failed with exactly one line on stderr, which is returned. */
+function oneLineFailure(result: RunResult): string {
+  expect(result.code).toBe(1);
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^kube: error: /);
+  return lines[0];
+}
+
+async function deployedNames(target: TestCluster, kubeconfig?: string): Promise<string> {
+  const result = await target.kubectl(['get', 'deploy,svc,hpa,cm', '-o', 'name'], kubeconfig);
+  expect(result.code).toBe(0);
+  return result.stdout.trim().split('\n').filter(Boolean).join(' ');
+}
+
+describe('pnpm kube errors', () => {
+  it.concurrent('a missing kubeconfig is named, with what to do', async () => {
+    const explicit = oneLineFailure(await cluster.kube(['status', '--kubeconfig', join(cluster.dir, 'nope.yaml')]));
+    expect(explicit).toContain(`no kubeconfig at ${join(cluster.dir, 'nope.yaml')}: start the cluster first (minikube start)`);
+    const fallback = oneLineFailure(await cluster.kube(['status'], { KUBECONFIG: '' }));
+    expect(fallback).toContain(`no kubeconfig at ${join(cluster.dir, '.kube', 'config')}`);
+  });
+
+  it.concurrent('an unreachable API server (closed port) is reported, not thrown', async () => {
+    const port = await freePort();
+    const config = cluster.writeKubeconfig('dead', [{ name: 'minikube', server: `https://127.0.0.1:${port}` }], 'minikube');
+    const line = oneLineFailure(await cluster.kube(['up'], { KUBECONFIG: config }));
+    expect(line).toBe(`kube: error: cannot reach the Kubernetes API server at https://127.0.0.1:${port} (ECONNREFUSED): is the cluster running? (minikube status)`);
+  });
+
+  it.concurrent('a context other than minikube is refused unless named with --context', async () => {
+    const config = prod.writeKubeconfig('prod', [{ name: 'prod-cluster', server: prod.api.url }], 'prod-cluster');
+    const line = oneLineFailure(await cluster.kube(['up', '--workers', '1'], { KUBECONFIG: config }));
+    expect(line).toContain('current context is "prod-cluster", not "minikube": refusing to touch it');
+    expect(line).toContain('pass --context prod-cluster');
+    expect(prod.api.requests).toHaveLength(0);
+
+    const named = await cluster.kube(['status', '--context', 'prod-cluster'], { KUBECONFIG: config });
+    expect(named.stderr).toBe('');
+    expect(named.code).toBe(0);
+    expect(named.stdout).toContain(`context prod-cluster, namespace default, API server ${prod.api.url}`);
+    expect(prod.api.requests.length).toBeGreaterThan(0);
+
+    const unknown = oneLineFailure(await cluster.kube(['status', '--context', 'staging'], { KUBECONFIG: config }));
+    expect(unknown).toContain('context "staging" is not in');
+  });
+
+  it.concurrent('an object the API server rejects (422) is named with the server message', async () => {
+    const dir = join(cluster.dir, 'broken-manifests');
+    cpSync(join(REPO_ROOT, 'deploy/manifests/base'), dir, { recursive: true });
+    const worker = join(dir, 'worker.yaml');
+    // Pod labels no longer match the selector: the API server's own validation refuses this.
+    writeFileSync(worker, readFileSync(worker, 'utf8').replace(/(template:\n\s+metadata:\n\s+labels:\n\s+app: )locust-worker/, '$1locust-wrker'));
+    const result = await cluster.kube(['up', '--manifests', dir]);
+    const line = oneLineFailure(result);
+    expect(line).toContain('the API server rejected deployment/locust-worker (422 Invalid): Deployment.apps "locust-worker" is invalid:');
+    expect(line).toContain('spec.template.metadata.labels');
+    expect(line).toContain('`selector` does not match template `labels`');
+    // Everything reported as applied before the failure is there; the rejected object is not.
+    const applied = [...result.stdout.matchAll(/^applied (\S+) /gm)].map((m) => m[1]);
+    expect(applied).toEqual(['service/fastapi-service', 'service/locust-master', 'deployment/fastapi', 'deployment/locust-master']);
+    expect(await deployedNames(cluster)).toBe('deployment.apps/fastapi deployment.apps/locust-master service/fastapi-service service/locust-master');
+  });
+
+  it.concurrent('a rollout that never finishes times out with the stuck deployment named', async () => {
+    const config = stuck.writeKubeconfig('stuck', [{ name: 'minikube', server: stuck.api.url }], 'minikube');
+    const result = await stuck.kube(['up', '--workers', '3', '--timeout', '2'], { KUBECONFIG: config });
+    const line = oneLineFailure(result);
+    expect(line).toBe('kube: error: rollout not finished after 2s (locust-worker 1/3 ready): `kubectl describe deployment locust-worker` and its pods\' events say why');
+    expect(result.stdout).toMatch(/^waiting for rollout: .*locust-worker 1\/3 ready/m);
+    const state = await stuck.kubectl(['get', 'deploy', 'locust-worker', '-o', 'jsonpath={.spec.replicas} {.status.readyReplicas}'], config);
+    expect(state.stdout).toBe('3 1');
+  });
+
+  it.concurrent('bad flags are one-line errors', async () => {
+    expect(oneLineFailure(await cluster.kube(['scale', '--workers', 'lots']))).toBe('kube: error: --workers must be a whole number from 0 to 200, got "lots"');
+    expect(oneLineFailure(await cluster.kube(['scale']))).toBe('kube: error: scale needs --workers N (and/or --python-workers N)');
+    expect(oneLineFailure(await cluster.kube(['deploy']))).toBe('kube: error: unknown command "deploy": use up, scale, status or down');
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * The deploy tool's whole life cycle — up, re-apply, scale, status, Python workers, down — run as
+ * a subprocess against the stand-in API server, with every state it claims read back by the real
+ * kubectl from the same server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCluster, type TestCluster } from './k8s-api/harness.js';
+
+let cluster: TestCluster;
+
+beforeAll(async () => {
+  cluster = await startTestCluster();
+});
+
+afterAll(async () => {
+  await cluster?.dispose();
+});
+
+async function kubectlGet(args: string[]): Promise<string> {
+  const result = await cluster.kubectl(['get', ...args]);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return result.stdout.trim();
+}
+
+describe('pnpm kube against a Kubernetes API (checked with kubectl)', () => {
+  it('up --workers 4 applies server-side, shows rollout progress, and prints the NodePort UI URL', async () => {
+    const result = await cluster.kube(['up', '--workers', '4']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('context minikube, namespace default');
+    expect(result.stdout).toMatch(/^waiting for rollout: .*locust-worker \d\/4 ready/m);
+    expect(result.stdout).toMatch(/^rolled out: fastapi 1\/1, locust-master 1\/1, locust-worker 4\/4 ready/m);
+
+    expect(await kubectlGet(['deploy', 'locust-worker', '-o', 'jsonpath={.spec.replicas} {.status.readyReplicas}'])).toBe('4 4');
+    expect(await kubectlGet(['deploy', '-o', 'jsonpath={.items[*].metadata.name}'])).toBe('fastapi locust-master locust-worker');
+    expect(await kubectlGet(['svc', 'fastapi-service', '-o', 'jsonpath={.spec.type} {.spec.ports[0].port}'])).toBe('ClusterIP 8000');
+    expect(await kubectlGet(['hpa', 'fastapi', '-o', 'jsonpath={.spec.scaleTargetRef.name} {.spec.metrics[0].resource.name}'])).toBe('fastapi cpu');
+
+    const nodePort = await kubectlGet(['svc', 'locust-master', '-o', 'jsonpath={.spec.ports[?(@.name=="web")].nodePort}']);
+    const nodeIp = await kubectlGet(['nodes', '-o', 'jsonpath={.items[0].status.addresses[?(@.type=="InternalIP")].address}']);
+    expect(result.stdout).toContain(`Locust UI: http://${nodeIp}:${nodePort}`);
+
+    const managers = await kubectlGet(['deploy', 'locust-worker', '-o', 'jsonpath={.metadata.managedFields[*].manager}/{.metadata.managedFields[*].operation}']);
+    expect(managers).toBe('locust-ts/Apply');
+    const patches = cluster.api.requests.filter((r) => r.method === 'PATCH');
+    expect(patches).toHaveLength(6);
+    for (const patch of patches) {
+      expect(patch).toMatchObject({ contentType: 'application/apply-patch+yaml', fieldManager: 'locust-ts', force: 'true' });
+    }
+  });
+
+  it('applying again is idempotent: same objects, same generation, same NodePort', async () => {
+    const before = await kubectlGet(['deploy', '-o', 'jsonpath={range .items[*]}{.metadata.uid}:{.metadata.generation}:{.metadata.resourceVersion} {end}']);
+    const portBefore = await kubectlGet(['svc', 'locust-master', '-o', 'jsonpath={.spec.ports[*].nodePort}']);
+    const result = await cluster.kube(['up', '--workers', '4']);
+    expect(result.code).toBe(0);
+    expect(await kubectlGet(['deploy', '-o', 'jsonpath={range .items[*]}{.metadata.uid}:{.metadata.generation}:{.metadata.resourceVersion} {end}'])).toBe(before);
+    expect(await kubectlGet(['svc', 'locust-master', '-o', 'jsonpath={.spec.ports[*].nodePort}'])).toBe(portBefore);
+  });
+
+  it('scale --workers 5 sets the replicas, even after kubectl scaled them meanwhile', async () => {
+    const manual = await cluster.kubectl(['scale', 'deploy/locust-worker', '--replicas=3']);
+    expect(manual.code).toBe(0);
+    expect(await kubectlGet(['deploy', 'locust-worker', '-o', 'jsonpath={.spec.replicas}'])).toBe('3');
+
+    const result = await cluster.kube(['scale', '--workers', '5']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('scaled deployment/locust-worker to 5');
+    expect(result.stdout).toMatch(/^rolled out: locust-worker 5\/5 ready/m);
+    expect(await kubectlGet(['deploy', 'locust-worker', '-o', 'jsonpath={.spec.replicas} {.status.readyReplicas}'])).toBe('5 5');
+  });
+
+  it('status reports what kubectl sees', async () => {
+    const result = await cluster.kube(['status']);
+    expect(result.code).toBe(0);
+    for (const name of ['fastapi', 'locust-master', 'locust-worker']) {
+      const [replicas, ready] = (await kubectlGet(['deploy', name, '-o', 'jsonpath={.spec.replicas} {.status.readyReplicas}'])).split(' ');
+      expect(result.stdout).toContain(`deployment/${name}: ${ready}/${replicas} ready`);
+    }
+    expect(result.stdout).toMatch(/^horizontalpodautoscaler\/fastapi: 1 replicas \(min 1, max 5\)/m);
+    expect(result.stdout).toMatch(/^Locust UI: http:\/\/[\d.]+:\d+$/m);
+  });
+
+  it('up --python-workers 1 adds real Locust workers from a ConfigMap locustfile', async () => {
+    const result = await cluster.kube(['up', '--workers', '2', '--python-workers', '1']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(await kubectlGet(['deploy', 'locust-worker-python', '-o', 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}'])).toBe(
+      '1 locustio/locust:2.46.3',
+    );
+    expect(await kubectlGet(['deploy', 'locust-worker', '-o', 'jsonpath={.spec.replicas}'])).toBe('2');
+    expect(await kubectlGet(['cm', 'locustfile-py', '-o', 'jsonpath={.data.locustfile\\.py}'])).toContain('class ');
+  });
+
+  it('down deletes everything, and a second down finds nothing left', async () => {
+    const result = await cluster.kube(['down']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('deleted deployment/locust-worker-python');
+    expect(result.stdout).toContain('deleted configmap/locustfile-py');
+    expect(await kubectlGet(['deploy,svc,hpa,cm', '-o', 'name'])).toBe('');
+    const gone = await cluster.kubectl(['get', 'deploy', 'locust-worker']);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('deployments.apps "locust-worker" not found');
+
+    const again = await cluster.kube(['down']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('deployment/locust-worker not found (already gone)');
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * Garbage does not stop a running test: a raw pyzmq DEALER registers, sends undecodable frames,
+ * messages from unknown ids (spawning_complete, spawning, quit, …) and invalid data; the master
+ * answers `reconnect` to the known sender of a corrupt frame and the test keeps running.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type MasterHandle, runMaster } from '../packages/master/src/index.js';
+import { type WorkerHandle, loadLocustfile, runWorker, silentLogger } from '../packages/worker/src/index.js';
+import { CaptureSink, TS_LOCUSTFILE, type Target, startTarget, waitFor } from './master-helpers.js';
+
+const RAW_DEALER = new URL('./master-fixtures/raw-dealer.py', import.meta.url).pathname;
+
+describe('master robustness', () => {
+  let target: Target | undefined;
+  let master: MasterHandle | undefined;
+  let worker: WorkerHandle | undefined;
+
+  afterAll(async () => {
+    await master?.quit();
+    if (worker) await Promise.race([worker.done, new Promise((r) => setTimeout(r, 3000))]);
+    await worker?.quit().catch(() => undefined);
+    await target?.close();
+  });
+
+  it('malformed frames and unknown ids do not stop a running test', async () => {
+    target = await startTarget();
+    const lf = await loadLocustfile(TS_LOCUSTFILE);
+    const sink = new CaptureSink();
+    master = await runMaster({
+      userClasses: lf.describeUserClasses(),
+      masterBindHost: '127.0.0.1',
+      masterBindPort: 0,
+      headless: true,
+      users: 4,
+      spawnRate: 10,
+      runTime: 60,
+      expectWorkers: 1,
+      host: target.url,
+      onlySummary: true,
+      handleSignals: false,
+      logSink: sink,
+    });
+    worker = runWorker({ userClasses: lf.userClasses, masterHost: '127.0.0.1', masterPort: master.port, logger: silentLogger });
+    const runner = master.runner;
+    await waitFor(() => runner.state === 'running' && runner.userCount === 4, 15_000, '4 running users');
+    const before = runner.stats.total.numRequests;
+
+    const { stdout } = await promisify(execFile)('/usr/bin/python3', [RAW_DEALER, String(master.port)], { timeout: 20_000 });
+    const raw = JSON.parse(stdout.trim().split('\n').at(-1)!) as { id: string; received: string[] };
+
+    expect(raw.received[0]).toBe('ack');
+    expect(raw.received).toContain('spawn'); // it joined a running test and got users at once
+    expect(raw.received).toContain('reconnect'); // answer to its corrupt frame
+    // the raw peer quit: the real worker carries every user again, the test runs on
+    await waitFor(() => runner.workers().length === 1 && runner.userCount === 4, 5_000, 'users back on the real worker');
+    expect(runner.state).toBe('running');
+    await waitFor(() => runner.stats.total.numRequests > before + 10, 10_000, 'requests still flowing');
+
+    expect(sink.text).toContain('Unrecognized message detected');
+    expect(sink.text).toContain('Got spawning_complete message from unknown worker ghost_');
+    expect(sink.text).toContain('Got spawning message from unknown worker ghost_');
+    expect(sink.text).toContain('Unknown message type received from worker');
+    expect(sink.text).toContain('not valid UTF-8');
+    expect(runner.exceptions()).toHaveLength(1); // Locust logs exceptions from any sender
+    const code = await master.quit();
+    expect(code).toBe(1); // … and an exception makes the exit code 1, as in Locust
+    console.log(`robustness: raw peer received ${raw.received.join(',')}; requests ${before} → ${runner.stats.total.numRequests}`);
+  });
+});
