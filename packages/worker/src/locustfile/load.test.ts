@@ -95,6 +95,8 @@ describe('loadLocustfile', () => {
     expect(lf.shapeClass?.name).toBe('Ramp');
     const plain = await loadLocustfile(new URL('../../../../examples/locustfile.ts', import.meta.url).pathname);
     expect(plain.shapeClass).toBeNull();
+    const example = await loadLocustfile(new URL('../../../../examples/shape-locustfile.ts', import.meta.url).pathname);
+    expect(example.shapeClass?.name).toBe('StagesShape');
   });
 
   it('two concrete load shape classes are a one-line error naming both', async () => {

@@ -48,12 +48,12 @@ export function applyUserClassUpdate(info: UserClassInfo, update: UpdateUserClas
   const warnings: string[] = [];
   const weight = 'weight' in update ? nonNegative('weight', update.weight, false) : undefined;
   const fixedCount = 'fixed_count' in update ? nonNegative('fixed_count', update.fixed_count, true) : undefined;
-  let host: string | undefined;
+  // null or '' (an emptied form field) drops an earlier override: the class's own host again
+  let host: string | null | undefined;
   if ('host' in update) {
-    if (typeof update.host !== 'string' || !/^https?:\/\/[^/]/i.test(update.host)) {
-      throw new UserClassUpdateError(`host must be a URL like http://10.21.32.33, got ${JSON.stringify(update.host)}`);
-    }
-    host = update.host;
+    if (update.host === null || update.host === '') host = null;
+    else if (typeof update.host === 'string' && /^https?:\/\/[^/]/i.test(update.host)) host = update.host;
+    else throw new UserClassUpdateError(`host must be a URL like http://10.21.32.33, got ${JSON.stringify(update.host)}`);
   }
   const wait = 'wait_time' in update ? waitTimeFrom(update.wait_time) : undefined;
   let tasks: UserClassInfo['tasks'] | undefined;
@@ -83,7 +83,10 @@ export function applyUserClassUpdate(info: UserClassInfo, update: UpdateUserClas
     statics.fixedCount = fixedCount;
     changes.push(`fixed_count ${fixedCount}`);
   }
-  if (host !== undefined) {
+  if (host === null) {
+    delete info.overrides.host;
+    changes.push(`host (the class's own)`);
+  } else if (host !== undefined) {
     info.overrides.host = host;
     changes.push(`host ${host}`);
   }
