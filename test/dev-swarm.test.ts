@@ -1,5 +1,5 @@
 /**
- * `pnpm dev` (tsx scripts/dev.ts) on free ports: target, master UI and 4 workers come up,
+ * `pnpm dev` (node --import tsx scripts/dev.ts) on free ports: target, master UI and 4 workers come up,
  * SIGINT stops them all with exit 0 and leaves no process behind; a busy port is one line, exit 1.
  */
 import { createServer, type Server } from 'node:net';
