@@ -161,7 +161,7 @@ export class KubeApiServer {
     }
     switch (method) {
       case 'GET':
-        return ok(store.get(resource, namespace, name));
+        return ok(store.read(resource, namespace, name));
       case 'PUT':
         return ok(store.replace(resource, namespace, name, parseJson(body), manager));
       case 'DELETE':

@@ -33,6 +33,12 @@ interface Stored {
   readonly resource: ResourceType;
   object: Json;
   owners: Ownership[];
+  /**
+   * A Deployment's status has been read by a client since its spec last changed. The controller
+   * waits for that before its first step, so a client's first poll after an apply or scale always
+   * sees the rollout unfinished, however slowly the client runs (no race with the tick timer).
+   */
+  observed?: boolean;
 }
 
 /** Top-level fields a client writes; the rest (apiVersion, kind, name, status) is the server's. */
@@ -65,6 +71,13 @@ export class ObjectStore {
     return this.stored(resource, namespace, name).object;
   }
 
+  /** A client's GET of one object (the HTTP layer calls this; internal reads do not count). */
+  read(resource: ResourceType, namespace: string | undefined, name: string): Json {
+    const stored = this.stored(resource, namespace, name);
+    stored.observed = true;
+    return stored.object;
+  }
+
   list(resource: ResourceType, namespace: string | undefined, labelSelector: string | undefined): Json[] {
     const wanted = parseSelector(labelSelector);
     return [...this.objects.values()]
@@ -91,7 +104,7 @@ export class ObjectStore {
     }
     const object = this.admit(resource, namespace, body, undefined);
     const owners = [ownership(manager, 'Update', resource, leaves(body))];
-    this.objects.set(key, { resource, object, owners });
+    this.objects.set(key, { resource, object, owners, observed: false });
     return object;
   }
 
@@ -154,7 +167,7 @@ export class ObjectStore {
     const stored = this.objects.get(key);
     if (!stored) {
       const object = this.admit(resource, namespace, config, undefined);
-      this.objects.set(key, { resource, object, owners: [ownership(manager, 'Apply', resource, applied)] });
+      this.objects.set(key, { resource, object, owners: [ownership(manager, 'Apply', resource, applied)], observed: false });
       return { object, created: true };
     }
     const live = stored.object;
@@ -189,6 +202,7 @@ export class ObjectStore {
     }
     const owners = stored.owners.filter((o) => o !== mine && o.paths.size > 0);
     owners.push(ownership(manager, 'Apply', resource, applied));
+    this.markSpecChange(stored, object);
     stored.object = object;
     stored.owners = owners;
     return { object, created: false };
@@ -208,7 +222,7 @@ export class ObjectStore {
   tick(): void {
     for (const stored of this.objects.values()) {
       const { object } = stored;
-      if (stored.resource.kind === 'Deployment') this.stepDeployment(object);
+      if (stored.resource.kind === 'Deployment' && stored.observed !== false) this.stepDeployment(object);
     }
     for (const stored of this.objects.values()) {
       if (stored.resource.kind === 'HorizontalPodAutoscaler') this.stepAutoscaler(stored.object);
@@ -242,9 +256,16 @@ export class ObjectStore {
       entry.time = new Date().toISOString();
       stored.owners = stored.owners.filter((o) => o.paths.size > 0);
     }
+    this.markSpecChange(stored, object);
     stored.object = object;
     this.render(stored);
     return object;
+  }
+
+  /** A new generation (spec change) waits for a client's read before the controller steps. */
+  private markSpecChange(stored: Stored, next: Json): void {
+    const generation = (o: Json): unknown => (o.metadata as Json).generation;
+    if (generation(next) !== generation(stored.object)) stored.observed = false;
   }
 
   private stored(resource: ResourceType, namespace: string | undefined, name: string): Stored {
