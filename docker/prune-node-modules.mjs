@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 /**
  * Trims a production node_modules (pnpm layout) for an image, in the build stage:
- *  - zeromq ships prebuilt addons for every OS/arch/libc (~34 MB); keep only the ones its loader
- *    (cmake-ts) could pick on this platform, and rewrite its manifest to match;
+ *  - zeromq ships prebuilt addons for every OS/arch/libc/glibc version (~34 MB); keep only those
+ *    that load here (this stage runs the final image's Node and libc), rewrite its manifest to match;
  *  - drop files nothing reads at runtime: source maps, TypeScript declarations, Markdown docs.
  * Licences stay. Then loads zeromq once, so a pruning mistake fails the build, not a pod.
  *
  *   node docker/prune-node-modules.mjs /prod/node_modules
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 
@@ -47,7 +48,12 @@ function hostLibc() {
   return existsSync('/etc/alpine-release') ? 'musl' : 'glibc';
 }
 
-/** Keeps the zeromq addons built for this os/arch/libc; removes every other file under build/. */
+/** True when `addon` loads in a fresh node (a glibc too old for it fails at dlopen). */
+function loadsHere(addon) {
+  return spawnSync(process.execPath, ['-e', `require(${JSON.stringify(addon)})`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Keeps the zeromq addons built for this os/arch/libc that load here; removes the rest of build/. */
 function pruneZeromqPrebuilds(packageDir) {
   const buildDir = join(packageDir, 'build');
   const manifestPath = join(buildDir, 'manifest.json');
@@ -56,12 +62,13 @@ function pruneZeromqPrebuilds(packageDir) {
   const kept = {};
   for (const [key, addonPath] of Object.entries(manifest)) {
     const config = JSON.parse(key);
-    if (config.os === process.platform && config.arch === process.arch && config.libc === hostLibc()) {
+    const forHost = config.os === process.platform && config.arch === process.arch && config.libc === hostLibc();
+    if (forHost && loadsHere(join(buildDir, addonPath))) {
       kept[key] = addonPath.replaceAll('\\', '/');
     }
   }
   if (Object.keys(kept).length === 0) {
-    throw new Error(`zeromq has no prebuilt addon for ${process.platform} ${process.arch} ${hostLibc()}: refusing to prune`);
+    throw new Error(`zeromq has no prebuilt addon that loads on ${process.platform} ${process.arch} ${hostLibc()}: refusing to prune`);
   }
   const keptFiles = new Set(Object.values(kept).map((p) => join(buildDir, p)));
   const walk = (dir) => {

@@ -2,12 +2,17 @@
 # pnpm test:images — builds the two images from docker/ for real and runs them as "pods":
 # master, 2 workers and the target, each in its own network namespace on a private bridge,
 # names resolving as the cluster's Services would, for a 10 s headless swarm that must end with
-# 0 failures. Then checks SIGTERM handling, the non-root user, and reports sizes and times.
+# 0 failures. Then checks SIGTERM handling, the non-root user, that the master serves the web UI
+# shipped prebuilt in the image, that the images carry no build tooling or caches, and reports
+# sizes and times.
 #
 # Needs root, podman (+ runc), debootstrap, iproute2 — .ci/run installs them from Debian. The base
 # image (node:20-bookworm-slim) is made locally: debootstrap + this machine's Node, imported under
 # that name, so builds run with --pull=never. Everything this script creates (namespaces, links,
-# routes, containers, images) is removed on exit; only the base rootfs tarball stays cached.
+# routes, containers, images) is removed on exit. Two caches stay: the base rootfs tarball, and
+# the Dockerfiles' package caches (buildah's RUN --mount=type=cache dirs, /var/tmp/buildah-cache/
+# locust-ts-*, ~650 MB: pnpm store, registry metadata, npm's cache for pnpm itself), which turn a
+# ~3 min cold build into ~1 min. Delete either to start cold.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source docker/images.env

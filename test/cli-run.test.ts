@@ -2,31 +2,16 @@
  * Whole runs through the real `locust-ts` bin against the real target server: a local headless
  * run, a headless master with two `--worker` processes, and `--processes 2 --worker`.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildServer } from '@locust-ts/target-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { descendants, isAlive, killAll, startBin, waitUntil } from '../packages/cli/src/testing/processes.js';
+import { describe, expect, it } from 'vitest';
+import { type Started, descendants, isAlive, startBin, waitUntil } from '../packages/cli/src/testing/processes.js';
+import { useBinRuns } from './helpers/bin-runs.js';
 import { freePort } from './helpers/ports.js';
 
 const LOCUSTFILE = 'examples/locustfile.ts';
-let target: ReturnType<typeof buildServer>;
-let targetUrl: string;
-const scratch = mkdtempSync(join(tmpdir(), 'cli-run-'));
-
-beforeAll(async () => {
-  target = buildServer();
-  const port = await freePort();
-  await target.listen({ host: '127.0.0.1', port });
-  targetUrl = `http://127.0.0.1:${port}`;
-});
-
-afterAll(async () => {
-  killAll();
-  await target.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const runs = useBinRuns('cli-run-');
+const { scratch } = runs;
 
 /** `GET /hello` request and failure counts from a Locust `_stats.csv`. */
 function helloCounts(csvPrefix: string): { requests: number; failures: number } {
@@ -37,10 +22,18 @@ function helloCounts(csvPrefix: string): { requests: number; failures: number } 
   return { requests: Number(hello[header.indexOf('Request Count')]), failures: Number(hello[header.indexOf('Failure Count')]) };
 }
 
+/** `--master --headless --expect-workers 2`, 4 users at 4/s for `runTime`, CSV files under `csvPrefix`. */
+function startHeadlessMaster(masterPort: number, runTime: string, csvPrefix: string): Started {
+  return startBin([
+    '-f', LOCUSTFILE, '--master', '--headless', '--expect-workers', '2', '-u', '4', '-r', '4', '-t', runTime, '-H', runs.targetUrl,
+    '--master-bind-host', '127.0.0.1', '--master-bind-port', String(masterPort), '--csv', csvPrefix,
+  ]);
+}
+
 describe('locust-ts runs', () => {
   it('local mode: --headless -u 4 -r 4 -t 4s exits 0 with requests in the CSV and the summary', async () => {
     const csv = join(scratch, 'local');
-    const run = startBin(['-f', LOCUSTFILE, '--headless', '-u', '4', '-r', '4', '-t', '4s', '-H', targetUrl, '--csv', csv]);
+    const run = startBin(['-f', LOCUSTFILE, '--headless', '-u', '4', '-r', '4', '-t', '4s', '-H', runs.targetUrl, '--csv', csv]);
     expect(await run.exited).toBe(0);
     const counts = helloCounts(csv);
     expect(counts.requests).toBeGreaterThan(0);
@@ -53,10 +46,7 @@ describe('locust-ts runs', () => {
   it('--master --headless --expect-workers 2 with two --worker processes', async () => {
     const masterPort = await freePort();
     const csv = join(scratch, 'distributed');
-    const master = startBin([
-      '-f', LOCUSTFILE, '--master', '--headless', '--expect-workers', '2', '-u', '4', '-r', '4', '-t', '4s', '-H', targetUrl,
-      '--master-bind-host', '127.0.0.1', '--master-bind-port', String(masterPort), '--csv', csv,
-    ]);
+    const master = startHeadlessMaster(masterPort, '4s', csv);
     const workers = [1, 2].map(() => startBin(['-f', LOCUSTFILE, '--worker', '--master-host', '127.0.0.1', '--master-port', String(masterPort)]));
     expect(await master.exited).toBe(0);
     expect(master.output()).toMatch(/2 workers connected|Sending spawn jobs of 4 users at 4\.00 spawn rate to 2 ready workers/);
@@ -68,10 +58,7 @@ describe('locust-ts runs', () => {
   it('--processes 2 --worker forks two workers that a master sees and that quit with it', async () => {
     const masterPort = await freePort();
     const csv = join(scratch, 'processes');
-    const master = startBin([
-      '-f', LOCUSTFILE, '--master', '--headless', '--expect-workers', '2', '-u', '4', '-r', '4', '-t', '3s', '-H', targetUrl,
-      '--master-bind-host', '127.0.0.1', '--master-bind-port', String(masterPort), '--csv', csv,
-    ]);
+    const master = startHeadlessMaster(masterPort, '3s', csv);
     const parent = startBin(['-f', LOCUSTFILE, '--worker', '--processes', '2', '--master-port', String(masterPort)]);
     await parent.waitFor(/Started 2 worker processes \(pids (\d+), (\d+)\)/, 30_000);
     const children = descendants(parent.child.pid!);
@@ -87,7 +74,7 @@ describe('locust-ts runs', () => {
     const html = join(scratch, 'report.html');
     const run = startBin([
       '-f', LOCUSTFILE, '--autostart', '-u', '2', '-r', '2', '-t', '2s', '--autoquit', '1', '--web-host', '127.0.0.1', '--web-port', '0',
-      '-H', targetUrl, '--html', html, '--only-summary', '--web-base-path', '/locust',
+      '-H', runs.targetUrl, '--html', html, '--only-summary', '--web-base-path', '/locust',
     ]);
     const [, url] = await run.waitFor(/Starting web interface at (http:\/\/127\.0\.0\.1:\d+\/locust)/);
     // --web-base-path reaches the web UI: its routes live under the prefix

@@ -3,30 +3,14 @@
  * follow the shape's stages and end by themselves when it answers null; `--autostart` in web
  * mode starts the shape instead of `-u`/`-r`.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildServer } from '@locust-ts/target-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, startBin } from '../packages/cli/src/testing/processes.js';
-import { freePort } from './helpers/ports.js';
+import { describe, expect, it } from 'vitest';
+import { startBin } from '../packages/cli/src/testing/processes.js';
+import { useBinRuns } from './helpers/bin-runs.js';
 
-let target: ReturnType<typeof buildServer>;
-let targetUrl: string;
-const scratch = mkdtempSync(join(tmpdir(), 'cli-shape-'));
-
-beforeAll(async () => {
-  target = buildServer();
-  const port = await freePort();
-  await target.listen({ host: '127.0.0.1', port });
-  targetUrl = `http://127.0.0.1:${port}`;
-});
-
-afterAll(async () => {
-  killAll();
-  await target.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const runs = useBinRuns('cli-shape-');
+const { scratch } = runs;
 
 /** Two stages of `seconds` each: 2 users, then 4 users of `Quick` (given as a class), then the end. */
 function shapeLocustfile(name: string, seconds: number): string {
@@ -71,7 +55,7 @@ function stages(values: number[]): number[] {
 describe('load shapes from a TypeScript locustfile', () => {
   it('local --headless: users follow the 2-stage shape and the run ends by itself with exit 0', async () => {
     const csv = join(scratch, 'headless');
-    const run = startBin(['-f', shapeLocustfile('headless.ts', 2), '--headless', '-H', targetUrl, '--csv', csv, '--only-summary']);
+    const run = startBin(['-f', shapeLocustfile('headless.ts', 2), '--headless', '-H', runs.targetUrl, '--csv', csv, '--only-summary']);
     expect(await run.exited).toBe(0);
     const output = run.output();
     expect(output).toContain('Shape test starting.');
@@ -85,7 +69,7 @@ describe('load shapes from a TypeScript locustfile', () => {
   it('local web mode: --autostart runs the shape (not -u/-r) until its end, then --autoquit quits', async () => {
     const run = startBin([
       '-f', shapeLocustfile('autostart.ts', 1), '--autostart', '-u', '7', '-r', '7', '--autoquit', '0',
-      '--web-host', '127.0.0.1', '--web-port', '0', '-H', targetUrl, '--only-summary',
+      '--web-host', '127.0.0.1', '--web-port', '0', '-H', runs.targetUrl, '--only-summary',
     ]);
     expect(await run.exited).toBe(0);
     const output = run.output();

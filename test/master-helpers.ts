@@ -1,15 +1,20 @@
 /**
  * Shared pieces of the master's real-process tests: a target HTTP server, real Python Locust
- * workers (Debian 2.12.1), process-group cleanup, polling.
+ * workers (Debian 2.12.1), locust-ts workers (in-process or as processes), scripted worker
+ * sockets, the master itself, and one `stop()` that ends them all.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { TextSink } from '../packages/master/src/index.js';
+import { type MasterHandle, type MasterOptions, type TextSink, runMaster } from '../packages/master/src/index.js';
+import { type UserClass, type WorkerHandle, loadLocustfile, runWorker, silentLogger } from '../packages/worker/src/index.js';
+import { LOCUST_BIN } from './helpers/paths.js';
+import { type ChildHandle, spawnChild } from './helpers/process.js';
+import { ScriptedWorker } from './master-scripted-worker.js';
 
-export const LOCUST_BIN = '/usr/bin/locust';
+/** How long `stop()` lets an in-process worker finish after the master's quit before quitting it. */
+const WORKER_EXIT_GRACE_MS = 3_000;
+/** How long `stop()` waits for a killed worker process to be gone. */
+const PROCESS_EXIT_WAIT_MS = 3_000;
 
 /** A log sink that keeps everything (and echoes when MASTER_TEST_VERBOSE is set). */
 export class CaptureSink implements TextSink {
@@ -52,75 +57,110 @@ export async function startTarget(): Promise<Target> {
   };
 }
 
-/** A temp dir with a Python locustfile: `SimpleUser` hitting GET /hello with a short wait. */
-export function writePythonLocustfile(extra = ''): string {
-  const dir = mkdtempSync(join(tmpdir(), 'master-test-'));
-  const file = join(dir, 'locustfile.py');
-  writeFileSync(
-    file,
-    `from locust import HttpUser, task, constant\n\n` +
-      `class SimpleUser(HttpUser):\n    wait_time = constant(0.2)\n\n    @task\n    def hello(self):\n        self.client.get("/hello")\n` +
-      extra,
-  );
-  return file;
-}
-
-export interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  /** signal the whole process group */
-  kill(signal?: NodeJS.Signals): void;
-  exited: Promise<number | null>;
-}
-
-/** Start a process in its own group so a test can kill it and everything it started. */
-export function startProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    output: () => out,
-    exited,
-    kill(signal: NodeJS.Signals = 'SIGKILL') {
-      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        /* already gone */
-      }
-    },
-  };
-}
-
 /** A real Debian Locust 2.12.1 worker (it sends "" as its version). */
-export function startPythonWorker(locustfile: string, masterPort: number): Proc {
+export function startPythonWorker(locustfile: string, masterPort: number): ChildHandle {
   if (!existsSync(LOCUST_BIN)) throw new Error(`${LOCUST_BIN} is not installed`);
-  return startProcess(LOCUST_BIN, ['-f', locustfile, '--worker', '--master-host', '127.0.0.1', '--master-port', String(masterPort)], {
-    PYTHONUNBUFFERED: '1',
+  return spawnChild(LOCUST_BIN, ['-f', locustfile, '--worker', '--master-host', '127.0.0.1', '--master-port', String(masterPort)], {
+    env: { ...process.env, PYTHONUNBUFFERED: '1' },
   });
 }
 
-export async function waitFor(cond: () => boolean, timeoutMs: number, what: string, pollMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
+export { waitFor } from './helpers/wait.js';
+
+/** Resolve with `promise`, or with undefined after `ms` (a bounded wait for something to end). */
+function atMost<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return Promise.race([promise, new Promise<undefined>((r) => setTimeout(r, ms))]);
 }
 
-/** Kill every process and wait for them to be gone. */
-export async function killAll(procs: Proc[]): Promise<void> {
-  for (const p of procs) p.kill('SIGKILL');
-  await Promise.all(procs.map((p) => Promise.race([p.exited, new Promise((r) => setTimeout(r, 3000))])));
+/** Kill every process (with its group) and wait, a bounded time, for them to be gone. */
+async function killAll(procs: ChildHandle[]): Promise<void> {
+  for (const p of procs) p.signal('SIGKILL');
+  await Promise.all(procs.map((p) => atMost(p.stop(), PROCESS_EXIT_WAIT_MS)));
 }
 
 const TS_WORKER = new URL('./master-fixtures/ts-worker.ts', import.meta.url).pathname;
 export const TS_LOCUSTFILE = new URL('./master-fixtures/locustfile.ts', import.meta.url).pathname;
 
 /** A locust-ts worker in its own process (node + tsx). */
-export function startTsWorker(masterPort: number, locustfile = TS_LOCUSTFILE): Proc {
-  return startProcess(process.execPath, ['--import', 'tsx', TS_WORKER, locustfile, String(masterPort)]);
+export function startTsWorker(masterPort: number, locustfile = TS_LOCUSTFILE): ChildHandle {
+  return spawnChild(process.execPath, ['--import', 'tsx', TS_WORKER, locustfile, String(masterPort)]);
+}
+
+/** What every master test here sets the same way: ZeroMQ on 127.0.0.1 (any free port), no signal handlers, logs kept. */
+export type TestMasterOptions = Omit<MasterOptions, 'masterBindHost' | 'masterBindPort' | 'handleSignals' | 'logSink'>;
+
+/**
+ * One test's swarm: the target, the master and its workers. Whatever was started through it is
+ * ended by {@link TestSwarm.stop} (call it in `afterAll`), the master first so workers get its quit.
+ */
+export class TestSwarm {
+  target: Target | undefined;
+  master: MasterHandle | undefined;
+  /** The master's log. */
+  readonly sink = new CaptureSink();
+  /** Worker processes (Python or locust-ts); killed with their process groups. */
+  readonly processes: ChildHandle[] = [];
+  /** In-process locust-ts workers. */
+  readonly workers: WorkerHandle[] = [];
+  /** Scripted worker sockets. */
+  readonly scripted: ScriptedWorker[] = [];
+
+  async startTarget(): Promise<Target> {
+    this.target = await startTarget();
+    return this.target;
+  }
+
+  async startMaster(options: TestMasterOptions): Promise<MasterHandle> {
+    this.master = await runMaster({ ...options, masterBindHost: '127.0.0.1', masterBindPort: 0, handleSignals: false, logSink: this.sink });
+    return this.master;
+  }
+
+  /** The target, then a headless master sending its URL as the host. */
+  async startHeadless(options: TestMasterOptions): Promise<{ target: Target; master: MasterHandle }> {
+    const target = await this.startTarget();
+    const master = await this.startMaster({ headless: true, host: target.url, ...options });
+    return { target, master };
+  }
+
+  /**
+   * {@link startHeadless} with the user classes of {@link TS_LOCUSTFILE} (unless `options` names
+   * others), and `workerCount` in-process locust-ts workers running that locustfile.
+   */
+  async startHeadlessWithTsWorkers(workerCount: number, options: TestMasterOptions): Promise<{ target: Target; master: MasterHandle }> {
+    const lf = await loadLocustfile(TS_LOCUSTFILE);
+    const started = await this.startHeadless({ userClasses: lf.describeUserClasses(), ...options });
+    this.startWorkers(workerCount, lf.userClasses);
+    return started;
+  }
+
+  /** `count` in-process locust-ts workers with `userClasses`, connected to the master. */
+  startWorkers(count: number, userClasses: readonly UserClass[]): WorkerHandle[] {
+    const masterPort = this.requireMaster().port;
+    for (let i = 0; i < count; i++) this.workers.push(runWorker({ userClasses, masterHost: '127.0.0.1', masterPort, logger: silentLogger }));
+    return this.workers;
+  }
+
+  /** `count` scripted worker sockets, each registered (acked) in turn. */
+  async registerScriptedWorkers(count: number): Promise<ScriptedWorker[]> {
+    for (let i = 0; i < count; i++) {
+      const w = new ScriptedWorker(this.requireMaster().port);
+      this.scripted.push(w);
+      await w.register();
+    }
+    return this.scripted;
+  }
+
+  async stop(): Promise<void> {
+    await this.master?.quit();
+    await Promise.all(this.scripted.map((w) => w.close()));
+    await Promise.all(this.workers.map((w) => atMost(w.done, WORKER_EXIT_GRACE_MS)));
+    await Promise.all(this.workers.map((w) => w.quit().catch(() => undefined)));
+    await killAll(this.processes);
+    await this.target?.close();
+  }
+
+  private requireMaster(): MasterHandle {
+    if (!this.master) throw new Error('start the master first');
+    return this.master;
+  }
 }

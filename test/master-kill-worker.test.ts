@@ -3,40 +3,26 @@
  * the two others carry the full user count (Locust would wait ≈60 s without --enable-rebalancing).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { type MasterHandle, runMaster } from '../packages/master/src/index.js';
-import { CaptureSink, type Proc, type Target, killAll, startPythonWorker, startTarget, waitFor, writePythonLocustfile } from './master-helpers.js';
+import { writePythonLocustfile } from './helpers/locustfiles.js';
+import { TestSwarm, startPythonWorker, waitFor } from './master-helpers.js';
 
 /** Missing on the 5th liveness tick after the last heartbeat (spec §4): ≤ 5 s, plus tick jitter. */
 const MISSING_WITHIN_MS = 6_000;
 
 describe('a worker killed mid-run', () => {
-  let target: Target | undefined;
-  let master: MasterHandle | undefined;
-  const workers: Proc[] = [];
-
-  afterAll(async () => {
-    await master?.quit();
-    await killAll(workers);
-    await target?.close();
-  });
+  const swarm = new TestSwarm();
+  afterAll(() => swarm.stop());
 
   it('is marked missing and its users move to the other workers', async () => {
-    target = await startTarget();
     const locustfile = writePythonLocustfile();
-    const sink = new CaptureSink();
-    master = await runMaster({
+    const { sink, processes: workers } = swarm;
+    const { master } = await swarm.startHeadless({
       locustfile,
-      masterBindHost: '127.0.0.1',
-      masterBindPort: 0,
-      headless: true,
       users: 9,
       spawnRate: 9,
       runTime: 60,
       expectWorkers: 3,
-      host: target.url,
       onlySummary: true,
-      handleSignals: false,
-      logSink: sink,
     });
     for (let i = 0; i < 3; i++) workers.push(startPythonWorker(locustfile, master.port));
     const runner = master.runner;
@@ -45,7 +31,7 @@ describe('a worker killed mid-run', () => {
 
     const victim = workers[0]!;
     const killedAt = Date.now();
-    victim.kill('SIGKILL');
+    victim.signal('SIGKILL');
     await victim.exited;
     await waitFor(() => runner.workers().some((w) => w.state === 'missing'), MISSING_WITHIN_MS, 'a missing worker');
     const missingAfter = Date.now() - killedAt;

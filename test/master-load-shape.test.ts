@@ -5,9 +5,7 @@
  */
 import type { LoadShape, LoadShapeTick } from '@locust-ts/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type MasterHandle, runMaster } from '../packages/master/src/index.js';
-import { type WorkerHandle, loadLocustfile, runWorker, silentLogger } from '../packages/worker/src/index.js';
-import { CaptureSink, TS_LOCUSTFILE, type Target, startTarget } from './master-helpers.js';
+import { TestSwarm } from './master-helpers.js';
 
 const STAGE_SECONDS = 2;
 /** How often the test reads the master's user count. */
@@ -27,39 +25,19 @@ class StepShape implements LoadShape {
 }
 
 describe('a headless run driven by a load shape', () => {
-  let target: Target | undefined;
-  let master: MasterHandle | undefined;
-  const workers: WorkerHandle[] = [];
-
-  afterAll(async () => {
-    await master?.quit();
-    await Promise.all(workers.map((w) => Promise.race([w.done, new Promise((r) => setTimeout(r, 3000))])));
-    await Promise.all(workers.map((w) => w.quit().catch(() => undefined)));
-    await target?.close();
-  });
+  const swarm = new TestSwarm();
+  afterAll(() => swarm.stop());
 
   it('follows the shape: 2 users, then 4, then ends by itself', async () => {
-    target = await startTarget();
-    const lf = await loadLocustfile(TS_LOCUSTFILE);
-    const sink = new CaptureSink();
+    const { sink } = swarm;
     const shape = new StepShape();
-    master = await runMaster({
-      userClasses: lf.describeUserClasses(),
-      masterBindHost: '127.0.0.1',
-      masterBindPort: 0,
-      headless: true,
+    const { master } = await swarm.startHeadlessWithTsWorkers(2, {
       users: 10, // ignored: the shape sets the users
       runTime: 60, // ignored: the shape ends the run
       expectWorkers: 2,
-      host: target.url,
       onlySummary: true,
-      handleSignals: false,
-      logSink: sink,
       shape,
     });
-    for (let i = 0; i < 2; i++) {
-      workers.push(runWorker({ userClasses: lf.userClasses, masterHost: '127.0.0.1', masterPort: master.port, logger: silentLogger }));
-    }
     const runner = master.runner;
     const samples: { at: number; users: number }[] = [];
     let finished = false;

@@ -3,38 +3,23 @@
  * TS master. Both get users, both report, and the master's stats are the sum of both reports.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { type MasterHandle, runMaster } from '../packages/master/src/index.js';
-import { CaptureSink, type Proc, type Target, killAll, startPythonWorker, startTarget, startTsWorker, waitFor, writePythonLocustfile } from './master-helpers.js';
+import { writePythonLocustfile } from './helpers/locustfiles.js';
+import { TestSwarm, startPythonWorker, startTsWorker, waitFor } from './master-helpers.js';
 
 describe('mixed swarm', () => {
-  let target: Target | undefined;
-  let master: MasterHandle | undefined;
-  const workers: Proc[] = [];
-
-  afterAll(async () => {
-    await master?.quit();
-    await killAll(workers);
-    await target?.close();
-  });
+  const swarm = new TestSwarm();
+  afterAll(() => swarm.stop());
 
   it('merges stats from a TS worker and a Python worker', async () => {
-    target = await startTarget();
-    const sink = new CaptureSink();
-    master = await runMaster({
+    const { master } = await swarm.startHeadless({
       userClassNames: ['SimpleUser'], // explicit classes: no locustfile on the master
-      masterBindHost: '127.0.0.1',
-      masterBindPort: 0,
-      headless: true,
       users: 6,
       spawnRate: 6,
       runTime: 30,
       expectWorkers: 2,
-      host: target.url,
       onlySummary: true,
-      handleSignals: false,
-      logSink: sink,
     });
-    workers.push(startTsWorker(master.port), startPythonWorker(writePythonLocustfile(), master.port));
+    swarm.processes.push(startTsWorker(master.port), startPythonWorker(writePythonLocustfile(), master.port));
     const runner = master.runner;
     await waitFor(() => runner.state === 'running' && runner.userCount === 6, 30_000, '6 running users');
     expect(runner.workers().map((w) => w.userCount)).toEqual([3, 3]);

@@ -5,41 +5,28 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type MasterHandle, REQUESTS_CSV_COLUMNS, STATS_HISTORY_CSV_COLUMNS, runMaster } from '../packages/master/src/index.js';
-import { CaptureSink, type Proc, type Target, killAll, startPythonWorker, startTarget, waitFor, writePythonLocustfile } from './master-helpers.js';
+import { REQUESTS_CSV_COLUMNS, STATS_HISTORY_CSV_COLUMNS } from '../packages/master/src/index.js';
+import { writePythonLocustfile } from './helpers/locustfiles.js';
+import { TestSwarm, startPythonWorker, waitFor } from './master-helpers.js';
 
 describe('TS master with real Python Locust 2.12.1 workers', () => {
-  let target: Target | undefined;
-  let master: MasterHandle | undefined;
-  const workers: Proc[] = [];
-
-  afterAll(async () => {
-    await master?.quit();
-    await killAll(workers);
-    await target?.close();
-  });
+  const swarm = new TestSwarm();
+  afterAll(() => swarm.stop());
 
   it('headless 10 users for 10 s: 5 per worker, GET /hello without failures, CSV, exit code 0', async () => {
-    target = await startTarget();
     const locustfile = writePythonLocustfile();
     const csvPrefix = join(dirname(locustfile), 'run');
-    const sink = new CaptureSink();
-    master = await runMaster({
+    const { sink } = swarm;
+    const { target, master } = await swarm.startHeadless({
       locustfile, // user classes read from the .py file with python3
-      masterBindHost: '127.0.0.1',
-      masterBindPort: 0,
-      headless: true,
       users: 10,
       spawnRate: 10,
       runTime: 10,
       expectWorkers: 2,
-      host: target.url,
       csvPrefix,
-      handleSignals: false,
-      logSink: sink,
     });
     expect(master.runner.userClasses().map((c) => c.name)).toEqual(['SimpleUser']);
-    workers.push(startPythonWorker(locustfile, master.port), startPythonWorker(locustfile, master.port));
+    swarm.processes.push(startPythonWorker(locustfile, master.port), startPythonWorker(locustfile, master.port));
     const runner = master.runner;
     await waitFor(() => runner.state === 'running' && runner.userCount === 10, 20_000, '10 users on the Python workers');
     const table = runner.workers();

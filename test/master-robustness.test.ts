@@ -6,43 +6,17 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type MasterHandle, runMaster } from '../packages/master/src/index.js';
-import { type WorkerHandle, loadLocustfile, runWorker, silentLogger } from '../packages/worker/src/index.js';
-import { CaptureSink, TS_LOCUSTFILE, type Target, startTarget, waitFor } from './master-helpers.js';
+import { TestSwarm, waitFor } from './master-helpers.js';
 
 const RAW_DEALER = new URL('./master-fixtures/raw-dealer.py', import.meta.url).pathname;
 
 describe('master robustness', () => {
-  let target: Target | undefined;
-  let master: MasterHandle | undefined;
-  let worker: WorkerHandle | undefined;
-
-  afterAll(async () => {
-    await master?.quit();
-    if (worker) await Promise.race([worker.done, new Promise((r) => setTimeout(r, 3000))]);
-    await worker?.quit().catch(() => undefined);
-    await target?.close();
-  });
+  const swarm = new TestSwarm();
+  afterAll(() => swarm.stop());
 
   it('malformed frames and unknown ids do not stop a running test', async () => {
-    target = await startTarget();
-    const lf = await loadLocustfile(TS_LOCUSTFILE);
-    const sink = new CaptureSink();
-    master = await runMaster({
-      userClasses: lf.describeUserClasses(),
-      masterBindHost: '127.0.0.1',
-      masterBindPort: 0,
-      headless: true,
-      users: 4,
-      spawnRate: 10,
-      runTime: 60,
-      expectWorkers: 1,
-      host: target.url,
-      onlySummary: true,
-      handleSignals: false,
-      logSink: sink,
-    });
-    worker = runWorker({ userClasses: lf.userClasses, masterHost: '127.0.0.1', masterPort: master.port, logger: silentLogger });
+    const { sink } = swarm;
+    const { master } = await swarm.startHeadlessWithTsWorkers(1, { users: 4, spawnRate: 10, runTime: 60, expectWorkers: 1, onlySummary: true });
     const runner = master.runner;
     await waitFor(() => runner.state === 'running' && runner.userCount === 4, 15_000, '4 running users');
     const before = runner.stats.total.numRequests;

@@ -3,45 +3,15 @@
  * master's own worker table; every request the target saw is in the master's stats.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { type MasterHandle, runMaster } from '../packages/master/src/index.js';
-import { type WorkerHandle, loadLocustfile, runWorker, silentLogger } from '../packages/worker/src/index.js';
-import { CaptureSink, type Target, startTarget, waitFor } from './master-helpers.js';
-
-const LOCUSTFILE = new URL('./master-fixtures/locustfile.ts', import.meta.url).pathname;
+import { TestSwarm, waitFor } from './master-helpers.js';
 
 describe('TS master with 4 TS workers', () => {
-  let target: Target | undefined;
-  let master: MasterHandle | undefined;
-  const workers: WorkerHandle[] = [];
-
-  afterAll(async () => {
-    await master?.quit();
-    await Promise.all(workers.map((w) => Promise.race([w.done, new Promise((r) => setTimeout(r, 3000))])));
-    await Promise.all(workers.map((w) => w.quit().catch(() => undefined)));
-    await target?.close();
-  });
+  const swarm = new TestSwarm();
+  afterAll(() => swarm.stop());
 
   it('10 users over 4 workers are 3,3,2,2 in the master worker table', async () => {
-    target = await startTarget();
-    const lf = await loadLocustfile(LOCUSTFILE);
-    const sink = new CaptureSink();
-    master = await runMaster({
-      userClasses: lf.describeUserClasses(),
-      masterBindHost: '127.0.0.1',
-      masterBindPort: 0,
-      headless: true,
-      users: 10,
-      spawnRate: 10,
-      runTime: 30,
-      expectWorkers: 4,
-      host: target.url,
-      onlySummary: true,
-      handleSignals: false,
-      logSink: sink,
-    });
-    for (let i = 0; i < 4; i++) {
-      workers.push(runWorker({ userClasses: lf.userClasses, masterHost: '127.0.0.1', masterPort: master.port, logger: silentLogger }));
-    }
+    const { sink } = swarm;
+    const { target, master } = await swarm.startHeadlessWithTsWorkers(4, { users: 10, spawnRate: 10, runTime: 30, expectWorkers: 4, onlySummary: true });
     const runner = master.runner;
     await waitFor(() => runner.state === 'running' && runner.userCount === 10, 15_000, '10 running users');
     const table = runner.workers();

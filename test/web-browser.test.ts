@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebUiBuilt } from '../packages/webui/index.js';
-import { REPO_ROOT } from './helpers/paths.js';
+import { REPO_ROOT, TSX } from './helpers/paths.js';
 import { freePort } from './helpers/ports.js';
 import { type ChildHandle, killAllChildren, spawnChild } from './helpers/process.js';
 
@@ -28,7 +28,6 @@ const CHROMIUM_ARGS = [
 ];
 const BIN = join(REPO_ROOT, 'packages/cli/bin/locust-ts.mjs');
 const TARGET_MAIN = join(REPO_ROOT, 'packages/target-server/src/main.ts');
-const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
 const LOCUSTFILE = join(REPO_ROOT, 'examples/locustfile.ts');
 const SCREENSHOT = join(REPO_ROOT, 'test-output/webui-workers.png');
 const WORKERS = 4;

@@ -6,9 +6,7 @@
  */
 import type { LoadShape, LoadShapeTick } from '@locust-ts/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type MasterHandle, runMaster } from '../packages/master/src/index.js';
-import { CaptureSink, waitFor } from './master-helpers.js';
-import { ScriptedWorker } from './master-scripted-worker.js';
+import { TestSwarm, waitFor } from './master-helpers.js';
 
 const SHAPE_SECONDS = 2;
 
@@ -19,42 +17,29 @@ class ShortShape implements LoadShape {
 }
 
 describe('web UI with a load shape', () => {
-  let master: MasterHandle | undefined;
-  const workers: ScriptedWorker[] = [];
-
-  afterAll(async () => {
-    await master?.quit();
-    await Promise.all(workers.map((w) => w.close()));
-  });
+  const swarm = new TestSwarm();
+  afterAll(() => swarm.stop());
 
   it('/swarm starts the shape, ignoring user_count; the shape ends with a stop', async () => {
-    const sink = new CaptureSink();
-    master = await runMaster({
+    const { sink } = swarm;
+    const master = await swarm.startMaster({
       userClasses: [{ name: 'SimpleUser', weight: 1, fixedCount: 0 }],
-      masterBindHost: '127.0.0.1',
-      masterBindPort: 0,
       webHost: '127.0.0.1',
       webPort: 0,
-      handleSignals: false,
-      logSink: sink,
       shape: new ShortShape(),
     });
     const url = master.webUrl!;
-    for (let i = 0; i < 2; i++) {
-      const w = new ScriptedWorker(master.port);
-      workers.push(w);
-      await w.register();
-    }
+    const workers = await swarm.registerScriptedWorkers(2);
     const html = await (await fetch(`${url}/`)).text();
     const args = JSON.parse(/window\.templateArgs = (\{.*\});/.exec(html)![1]!) as Record<string, unknown>;
     expect(args).toMatchObject({ hide_common_options: true, shape_use_common_options: false, available_shape_classes: ['Default', 'ShortShape'] });
 
-    const swarm = () => fetch(`${url}/swarm`, { method: 'POST', body: new URLSearchParams({ user_count: '50', spawn_rate: '5', host: 'http://127.0.0.1:1' }) });
-    const body = await (await swarm()).json();
+    const postSwarm = () => fetch(`${url}/swarm`, { method: 'POST', body: new URLSearchParams({ user_count: '50', spawn_rate: '5', host: 'http://127.0.0.1:1' }) });
+    const body = await (await postSwarm()).json();
     expect(body).toEqual({ success: true, message: "Swarming started using shape class 'ShortShape'", host: 'http://127.0.0.1:1' });
     const runner = master.runner;
     await waitFor(() => runner.userCount === 3 && runner.state === 'running', 5_000, '3 users from the shape');
-    expect((await (await swarm()).json()).success).toBe(true);
+    expect((await (await postSwarm()).json()).success).toBe(true);
     expect(sink.text).toContain('There is an ongoing shape test running. Editing is disabled');
     for (const w of workers) expect((await w.next('spawn')).data).toMatchObject({ user_classes_count: { SimpleUser: expect.any(Number) }, host: 'http://127.0.0.1:1' });
 

@@ -5,39 +5,24 @@
  * apply is refused with 400 and sends nothing.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { type MasterHandle, runMaster } from '../packages/master/src/index.js';
-import { CaptureSink } from './master-helpers.js';
-import { ScriptedWorker } from './master-scripted-worker.js';
+import { TestSwarm } from './master-helpers.js';
 
 describe('POST /user on the master', () => {
-  let master: MasterHandle | undefined;
-  const workers: ScriptedWorker[] = [];
-
-  afterAll(async () => {
-    await master?.quit();
-    await Promise.all(workers.map((w) => w.close()));
-  });
+  const swarm = new TestSwarm();
+  afterAll(() => swarm.stop());
 
   it('updates the master user class and broadcasts update_user_class to the workers', async () => {
-    const sink = new CaptureSink();
-    master = await runMaster({
+    const { sink } = swarm;
+    const master = await swarm.startMaster({
       userClasses: [
         { name: 'ApiUser', weight: 1, fixedCount: 0, tasks: { api: 3, explode: 1 } },
         { name: 'WebsiteUser', weight: 3, fixedCount: 0, tasks: { index: 3, missing: 1 } },
       ],
-      masterBindHost: '127.0.0.1',
-      masterBindPort: 0,
       webHost: '127.0.0.1',
       webPort: 0,
-      handleSignals: false,
-      logSink: sink,
     });
     const url = master.webUrl!;
-    for (let i = 0; i < 2; i++) {
-      const w = new ScriptedWorker(master.port);
-      workers.push(w);
-      await w.register();
-    }
+    const workers = await swarm.registerScriptedWorkers(2);
     const postUser = (body: unknown) =>
       fetch(`${url}/user`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -48,7 +33,7 @@ describe('POST /user on the master', () => {
       const m = await w.next('update_user_class');
       expect(m.data).toEqual({ user_class_name: 'ApiUser', weight: 2 });
     }
-    const api = () => master!.runner.userClasses().find((c) => c.name === 'ApiUser')!;
+    const api = () => master.runner.userClasses().find((c) => c.name === 'ApiUser')!;
     expect(api().weight).toBe(2);
     // the start form shows the new weight (template args read the runner's classes)
     const html = await (await fetch(`${url}/`)).text();

@@ -5,11 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { type SpawnData, type UserClassesCount } from '@locust-ts/protocol';
-import { type Logger, User, type UserClass, type WorkerHandle, constant, runWorker } from '@locust-ts/worker';
+import { User, type UserClass, type WorkerHandle, constant, runWorker } from '@locust-ts/worker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CAPTURES_DIR } from './helpers/paths.js';
 import { freePort } from './helpers/ports.js';
 import { ScriptedMaster } from './helpers/scripted-master.js';
+import { Cleanups, collectingLogger, connectWorker, fastTiming, spawnData } from './helpers/scripted-worker-setup.js';
 
 class WebsiteUser extends User {
   static tasks = { browse: 1 };
@@ -31,34 +32,17 @@ class ExplodingUser extends User {
   }
 }
 
-/** Short Locust intervals so each scenario takes a second or two. */
-const FAST = { connectTimeout: 0.3, heartbeatInterval: 0.1, reportInterval: 0.2, masterHeartbeatTimeout: 0.6 };
+/** A master heartbeat timeout short enough to test the newest Locust's give-up. */
+const FAST = fastTiming(0.6);
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function collectingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const add = (level: string) => (m: string) => void lines.push(`${level} ${m}`);
-  return { lines, debug: add('DEBUG'), info: add('INFO'), warn: add('WARNING'), error: add('ERROR') };
-}
+const cleanups = new Cleanups();
+afterEach(() => cleanups.run());
 
 async function setup(userClasses: UserClass[] = [ApiUser, WebsiteUser], port = 0) {
-  const master = new ScriptedMaster(port);
-  const masterPort = await master.start();
-  cleanups.push(() => master.close());
   const logger = collectingLogger();
-  const worker = runWorker({ userClasses, masterHost: '127.0.0.1', masterPort, logger, timing: FAST });
-  cleanups.push(() => worker.quit());
-  await master.next('client_ready');
+  const { master, worker, masterPort } = await connectWorker(cleanups, { userClasses, logger, timing: FAST }, port);
   await master.next('heartbeat');
   return { master, worker, logger, masterPort };
-}
-
-function spawn(counts: UserClassesCount, timestamp: number, host: string | null = null): SpawnData {
-  return { timestamp, user_classes_count: counts, host, stop_timeout: null, parsed_options: {} };
 }
 
 /** The spawn messages one worker connection received in a capture, in order. */
@@ -99,17 +83,17 @@ describe('spawn', () => {
           const hb = await master.next('heartbeat');
           expect(hb.data.state).toBe('running');
         }
-        for (const c of cleanups.splice(0).reverse()) await c();
+        await cleanups.run();
       }
     });
   }
 
   it('discards a spawn whose timestamp is not newer, but still answers spawning', async () => {
     const { master, worker, logger } = await setup();
-    await master.send(worker.clientId, 'spawn', spawn({ ApiUser: 2, WebsiteUser: 3 }, 1000.5));
+    await master.send(worker.clientId, 'spawn', spawnData({ ApiUser: 2, WebsiteUser: 3 }, 1000.5));
     await expectCounts(master, worker, { ApiUser: 2, WebsiteUser: 3 });
     master.skipAll();
-    await master.send(worker.clientId, 'spawn', spawn({ ApiUser: 0, WebsiteUser: 9 }, 1000.5));
+    await master.send(worker.clientId, 'spawn', spawnData({ ApiUser: 0, WebsiteUser: 9 }, 1000.5));
     await master.next('spawning');
     await master.next('stats');
     await master.next('stats');
@@ -120,11 +104,11 @@ describe('spawn', () => {
 
   it('stops the most recently started users first', async () => {
     const { master, worker } = await setup();
-    await master.send(worker.clientId, 'spawn', spawn({ ApiUser: 0, WebsiteUser: 4 }, 1));
+    await master.send(worker.clientId, 'spawn', spawnData({ ApiUser: 0, WebsiteUser: 4 }, 1));
     await expectCounts(master, worker, { ApiUser: 0, WebsiteUser: 4 });
     const pool = (worker.runner as unknown as { pool: { running: Map<string, Array<{ user: object }>> } }).pool;
     const firstTwo = pool.running.get('WebsiteUser')!.slice(0, 2).map((r) => r.user);
-    await master.send(worker.clientId, 'spawn', spawn({ ApiUser: 0, WebsiteUser: 2 }, 2));
+    await master.send(worker.clientId, 'spawn', spawnData({ ApiUser: 0, WebsiteUser: 2 }, 2));
     await expectCounts(master, worker, { ApiUser: 0, WebsiteUser: 2 });
     expect(pool.running.get('WebsiteUser')!.map((r) => r.user)).toEqual(firstTwo);
   });
@@ -133,7 +117,7 @@ describe('spawn', () => {
 describe('stop, quit, reconnect, unknown messages', () => {
   it('stop: users stop, client_stopped, then client_ready again and state ready', async () => {
     const { master, worker } = await setup();
-    await master.send(worker.clientId, 'spawn', spawn({ ApiUser: 1, WebsiteUser: 1 }, 1));
+    await master.send(worker.clientId, 'spawn', spawnData({ ApiUser: 1, WebsiteUser: 1 }, 1));
     await expectCounts(master, worker, { ApiUser: 1, WebsiteUser: 1 });
     master.skipAll();
     await master.send(worker.clientId, 'stop', null);
@@ -142,13 +126,13 @@ describe('stop, quit, reconnect, unknown messages', () => {
     expect(worker.runner.userClassesCount()).toEqual({ ApiUser: 0, WebsiteUser: 0 });
     expect((await master.next('heartbeat')).data.state).toBe('ready');
     // A new test after stop starts from fresh counts.
-    await master.send(worker.clientId, 'spawn', spawn({ ApiUser: 2, WebsiteUser: 0 }, 2));
+    await master.send(worker.clientId, 'spawn', spawnData({ ApiUser: 2, WebsiteUser: 0 }, 2));
     await expectCounts(master, worker, { ApiUser: 2, WebsiteUser: 0 });
   });
 
   it('quit: final stats, then quit, and the worker ends', async () => {
     const { master, worker } = await setup();
-    await master.send(worker.clientId, 'spawn', spawn({ ApiUser: 1, WebsiteUser: 1 }, 1));
+    await master.send(worker.clientId, 'spawn', spawnData({ ApiUser: 1, WebsiteUser: 1 }, 1));
     await expectCounts(master, worker, { ApiUser: 1, WebsiteUser: 1 });
     master.skipAll();
     await master.send(worker.clientId, 'quit', null);
@@ -169,7 +153,7 @@ describe('stop, quit, reconnect, unknown messages', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(master.received.filter((m) => m.type === 'client_ready')).toHaveLength(1);
     expect(logger.lines.join('\n')).toContain('Received reconnect message from master');
-    await master.send(worker.clientId, 'spawn', spawn({ ApiUser: 1, WebsiteUser: 0 }, 1));
+    await master.send(worker.clientId, 'spawn', spawnData({ ApiUser: 1, WebsiteUser: 0 }, 1));
     await expectCounts(master, worker, { ApiUser: 1, WebsiteUser: 0 });
   });
 
@@ -181,13 +165,13 @@ describe('stop, quit, reconnect, unknown messages', () => {
     master.skipAll();
     await master.next('heartbeat');
     expect(logger.lines.join('\n')).toContain('Unknown message type received: no_such_type');
-    await master.send(worker.clientId, 'spawn', spawn({ ApiUser: 1, WebsiteUser: 1 }, 1));
+    await master.send(worker.clientId, 'spawn', spawnData({ ApiUser: 1, WebsiteUser: 1 }, 1));
     await expectCounts(master, worker, { ApiUser: 1, WebsiteUser: 1 });
   });
 
   it('an error escaping a task is sent as exception and the user keeps running', async () => {
     const { master, worker } = await setup([ExplodingUser]);
-    await master.send(worker.clientId, 'spawn', spawn({ ExplodingUser: 1 }, 1));
+    await master.send(worker.clientId, 'spawn', spawnData({ ExplodingUser: 1 }, 1));
     await expectCounts(master, worker, { ExplodingUser: 1 });
     const first = await master.next('exception');
     expect(first.data.msg).toBe('capture test exception');
@@ -201,24 +185,24 @@ describe('master going away', () => {
   it('a restarted master on the same port gets client_ready again and can spawn', async () => {
     const port = await freePort();
     const { master, worker, logger } = await setup([ApiUser, WebsiteUser], port);
-    await master.send(worker.clientId, 'spawn', spawn({ ApiUser: 1, WebsiteUser: 1 }, 5));
+    await master.send(worker.clientId, 'spawn', spawnData({ ApiUser: 1, WebsiteUser: 1 }, 5));
     await expectCounts(master, worker, { ApiUser: 1, WebsiteUser: 1 });
     await master.close();
     const second = new ScriptedMaster(port);
     await second.start();
-    cleanups.push(() => second.close());
+    cleanups.add(() => second.close());
     await second.next('client_ready', () => true, 10_000);
     expect(worker.runner.userClassesCount()).toEqual({ ApiUser: 0, WebsiteUser: 0 });
     expect(logger.lines.join('\n')).toMatch(/Lost the connection to the master[\s\S]*is back; rejoining/);
     // The new master's clock may be behind the old one's: its spawns must still apply.
-    await second.send(worker.clientId, 'spawn', spawn({ ApiUser: 0, WebsiteUser: 2 }, 1));
+    await second.send(worker.clientId, 'spawn', spawnData({ ApiUser: 0, WebsiteUser: 2 }, 1));
     await expectCounts(second, worker, { ApiUser: 0, WebsiteUser: 2 });
   });
 
   it('an unreachable master: progress is logged, client_ready re-sent, then a one-line give-up', async () => {
     const logger = collectingLogger();
     const worker = runWorker({ userClasses: [ApiUser], masterPort: await freePort(), logger, timing: FAST, connectRetries: 3 });
-    cleanups.push(() => worker.quit());
+    cleanups.add(() => worker.quit());
     const exit = await worker.done;
     expect(exit).toMatchObject({ reason: 'connect-failed', exitCode: 1 });
     expect(exit.message).not.toContain('\n');

@@ -3,39 +3,25 @@
  * master from Debian, headless, against the real target server. The master's own CSV must
  * show the TS workers' requests: GET /hello counted, 0 failures, numeric percentiles.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildServer } from '@locust-ts/target-server';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { type WorkerHandle, loadLocustfile, runWorker, silentLogger } from '@locust-ts/worker';
 import { afterAll, expect, it } from 'vitest';
-import { REPO_ROOT } from './helpers/paths.js';
+import { writePythonLocustfile } from './helpers/locustfiles.js';
+import { LOCUST_BIN, REPO_ROOT } from './helpers/paths.js';
 import { freePort } from './helpers/ports.js';
 import { killAllChildren, spawnChild } from './helpers/process.js';
+import { type TargetServer, startTargetServer } from './helpers/target-server.js';
 
-/** Debian's Locust has an empty version; a master refuses such workers unless it is set (common.md). */
-const PYTHON_LOCUSTFILE = `import locust, locust.runners
-locust.__version__ = "2.12.1"
-locust.runners.__version__ = "2.12.1"
-from locust import HttpUser, between, task
-
-
-class SimpleUser(HttpUser):
-    wait_time = between(1, 2)
-
-    @task
-    def hello(self):
-        self.client.get("/hello")
-`;
-
-const dir = mkdtempSync(join(tmpdir(), 'locust-ts-pymaster-'));
+const locustfile = writePythonLocustfile({ waitTime: 'between(1, 2)', pinVersion: true });
+const dir = dirname(locustfile);
 const workers: WorkerHandle[] = [];
-const target = buildServer();
+let target: TargetServer | undefined;
 
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.quit()));
   await killAllChildren();
-  await target.close();
+  await target?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -46,18 +32,16 @@ function csvRows(text: string): Array<Record<string, string>> {
 }
 
 it('the Python 2.12.1 master runs a headless test on two TS workers and reports their requests', async () => {
-  await target.listen({ host: '127.0.0.1', port: 0 });
-  const targetPort = (target.server.address() as { port: number }).port;
+  target = await startTargetServer();
   const masterPort = await freePort();
-  writeFileSync(join(dir, 'locustfile.py'), PYTHON_LOCUSTFILE);
 
   const master = spawnChild(
-    '/usr/bin/locust',
+    LOCUST_BIN,
     [
-      '-f', join(dir, 'locustfile.py'),
+      '-f', locustfile,
       '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(masterPort),
       '--headless', '--expect-workers', '2', '-u', '10', '-r', '10', '-t', '10s',
-      '--csv', join(dir, 'run'), '-H', `http://127.0.0.1:${targetPort}`,
+      '--csv', join(dir, 'run'), '-H', target.url,
     ],
     { cwd: dir },
   );

@@ -6,14 +6,19 @@
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SpawnData, UserClassesCount, WorkerMessageMap } from '@locust-ts/protocol';
-import { HttpUser, constant, runWorker, silentLogger } from '@locust-ts/worker';
+import type { WorkerMessageMap } from '@locust-ts/protocol';
+import { HttpUser, constant, silentLogger } from '@locust-ts/worker';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedMaster } from './helpers/scripted-master.js';
+import { Cleanups, connectWorker, fastTiming, spawnData, until } from './helpers/scripted-worker-setup.js';
+import { sleep } from './helpers/wait.js';
 
 /** How long the server takes to answer `/slow`, ms: long enough to stop a user inside it. */
 const SLOW_MS = 800;
-const FAST = { connectTimeout: 0.3, heartbeatInterval: 0.1, reportInterval: 0.2, masterHeartbeatTimeout: 10 };
+const FAST = fastTiming(10);
+/** Poll often: a user is stopped while inside its first request. */
+const POLL_MS = 10;
+/** How long one condition may take. */
+const WAIT_MS = 5_000;
 
 let server: Server;
 let host: string;
@@ -33,24 +38,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
-function spawn(counts: UserClassesCount, timestamp: number, stopTimeout: number | null): SpawnData {
-  return { timestamp, user_classes_count: counts, host, stop_timeout: stopTimeout, parsed_options: {} };
-}
+const cleanups = new Cleanups();
+afterEach(() => cleanups.run());
 
 async function setup() {
   const finished: number[] = [];
@@ -66,12 +55,7 @@ async function setup() {
       stopped.push(performance.now());
     }
   }
-  const master = new ScriptedMaster();
-  const masterPort = await master.start();
-  cleanups.push(() => master.close());
-  const worker = runWorker({ userClasses: [SlowUser], masterHost: '127.0.0.1', masterPort, logger: silentLogger, timing: FAST });
-  cleanups.push(() => worker.quit());
-  await master.next('client_ready');
+  const { master, worker } = await connectWorker(cleanups, { userClasses: [SlowUser], logger: silentLogger, timing: FAST });
   /** `GET /slow` requests and failures in every stats report received so far (they are deltas). */
   const counted = () => {
     let requests = 0;
@@ -85,9 +69,9 @@ async function setup() {
   /** Spawn `users` and wait until each is inside its first request. */
   const startInRequest = async (users: number, stopTimeout: number | null) => {
     const before = requestsArrived;
-    await master.send(worker.clientId, 'spawn', spawn({ SlowUser: users }, performance.now(), stopTimeout));
+    await master.send(worker.clientId, 'spawn', spawnData({ SlowUser: users }, performance.now(), { host, stopTimeout }));
     await master.next('spawning_complete');
-    await until(() => requestsArrived >= before + users, 'the users to be inside their requests');
+    await until(() => requestsArrived >= before + users, 'the users to be inside their requests', WAIT_MS, POLL_MS);
   };
   /** Ask for one more stats report and return the totals after it. */
   const finalCounts = async () => {
@@ -117,10 +101,10 @@ describe('stop_timeout on a TS worker', () => {
   it('ramp down with stop_timeout: the stopped users leave the counts at once and finish their task', async () => {
     const { master, worker, finished, stopped, startInRequest, finalCounts } = await setup();
     await startInRequest(2, 5);
-    await master.send(worker.clientId, 'spawn', spawn({ SlowUser: 1 }, performance.now(), 5));
+    await master.send(worker.clientId, 'spawn', spawnData({ SlowUser: 1 }, performance.now(), { host, stopTimeout: 5 }));
     const complete = await master.next('spawning_complete');
     expect(complete.data.user_count).toBe(1);
-    await until(() => stopped.length === 1, 'the surplus user to stop after its task');
+    await until(() => stopped.length === 1, 'the surplus user to stop after its task', WAIT_MS, POLL_MS);
     expect(finished.length).toBeGreaterThanOrEqual(1);
     await master.send(worker.clientId, 'stop', null);
     await master.next('client_stopped');

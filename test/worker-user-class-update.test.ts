@@ -4,37 +4,15 @@
  * change for its running (tasks, wait time) and new (host) users; weight and fixed_count land
  * on the class; an unknown class or a bad value is one warning and changes nothing.
  */
-import type { SpawnData, UserClassesCount } from '@locust-ts/protocol';
-import { HttpUser, type Logger, constant, runWorker } from '@locust-ts/worker';
+import { HttpUser, constant } from '@locust-ts/worker';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ScriptedMaster } from './helpers/scripted-master.js';
+import { Cleanups, collectingLogger, connectWorker, fastTiming, spawnData, until } from './helpers/scripted-worker-setup.js';
+import { sleep } from './helpers/wait.js';
 
-const FAST = { connectTimeout: 0.3, heartbeatInterval: 0.1, reportInterval: 0.2, masterHeartbeatTimeout: 5 };
+const FAST = fastTiming(5);
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function collectingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const add = (level: string) => (m: string) => void lines.push(`${level} ${m}`);
-  return { lines, debug: add('DEBUG'), info: add('INFO'), warn: add('WARNING'), error: add('ERROR') };
-}
-
-function spawn(counts: UserClassesCount, timestamp: number): SpawnData {
-  return { timestamp, user_classes_count: counts, host: null, stop_timeout: null, parsed_options: {} };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+const cleanups = new Cleanups();
+afterEach(() => cleanups.run());
 
 /** Classes are made per test: an update changes the class's statics, as Locust's setattr does. */
 function makeClasses() {
@@ -55,13 +33,8 @@ function makeClasses() {
 
 async function setup() {
   const { ApiUser, ran } = makeClasses();
-  const master = new ScriptedMaster();
-  const masterPort = await master.start();
-  cleanups.push(() => master.close());
   const logger = collectingLogger();
-  const worker = runWorker({ userClasses: [ApiUser], masterHost: '127.0.0.1', masterPort, host: 'http://127.0.0.1:1', logger, timing: FAST });
-  cleanups.push(() => worker.quit());
-  await master.next('client_ready');
+  const { master, worker } = await connectWorker(cleanups, { userClasses: [ApiUser], host: 'http://127.0.0.1:1', logger, timing: FAST });
   await master.next('heartbeat');
   return { master, worker, logger, ApiUser, ran };
 }
@@ -69,7 +42,7 @@ async function setup() {
 describe('update_user_class on a TS worker', () => {
   it('keeps only the listed tasks and sets weight / fixed_count on the class, for running users at once', async () => {
     const { master, worker, logger, ApiUser, ran } = await setup();
-    await master.send(worker.clientId, 'spawn', spawn({ ApiUser: 2 }, 1));
+    await master.send(worker.clientId, 'spawn', spawnData({ ApiUser: 2 }, 1));
     await master.next('spawning_complete');
     await until(() => ran.some((r) => r.task === 'list') && ran.some((r) => r.task === 'detail'), 'both tasks to run');
 
@@ -87,16 +60,11 @@ describe('update_user_class on a TS worker', () => {
 
   it('wait_time applies to running users; host to users started afterwards (the -H host would still win)', async () => {
     const { ApiUser, ran } = makeClasses();
-    const master = new ScriptedMaster();
-    const masterPort = await master.start();
-    cleanups.push(() => master.close());
     const logger = collectingLogger();
     // no -H here: the update's host is what new users get
-    const worker = runWorker({ userClasses: [ApiUser], masterHost: '127.0.0.1', masterPort, logger, timing: FAST });
-    cleanups.push(() => worker.quit());
-    await master.next('client_ready');
+    const { master, worker } = await connectWorker(cleanups, { userClasses: [ApiUser], logger, timing: FAST });
 
-    await master.send(worker.clientId, 'spawn', spawn({ ApiUser: 1 }, 1));
+    await master.send(worker.clientId, 'spawn', spawnData({ ApiUser: 1 }, 1));
     await master.next('spawning_complete');
     await master.send(worker.clientId, 'update_user_class', { user_class_name: 'ApiUser', wait_time: 0.4, host: 'http://127.0.0.1:9/api' });
     await until(() => logger.lines.some((l) => l.includes('Updated user class ApiUser')), 'the update to be applied');
@@ -110,14 +78,14 @@ describe('update_user_class on a TS worker', () => {
     expect(ran.length).toBeLessThanOrEqual(4);
     expect(ran.every((r) => r.baseUrl === '')).toBe(true); // the running user keeps its client, as in Locust
 
-    await master.send(worker.clientId, 'spawn', spawn({ ApiUser: 2 }, 2));
+    await master.send(worker.clientId, 'spawn', spawnData({ ApiUser: 2 }, 2));
     await master.next('spawning_complete');
     await until(() => ran.some((r) => r.baseUrl === 'http://127.0.0.1:9/api'), 'the new user to run with the new host');
   });
 
   it('an unknown class or a bad value is one warning and changes nothing; the worker keeps running', async () => {
     const { master, worker, logger, ApiUser, ran } = await setup();
-    await master.send(worker.clientId, 'spawn', spawn({ ApiUser: 1 }, 1));
+    await master.send(worker.clientId, 'spawn', spawnData({ ApiUser: 1 }, 1));
     await master.next('spawning_complete');
 
     await master.send(worker.clientId, 'update_user_class', { user_class_name: 'NoSuchUser', weight: 2 });

@@ -9,3 +9,6 @@ export const TSX = `${REPO_ROOT}node_modules/.bin/tsx`;
 /** Golden wire captures and the spec (read-only, shared by all engineers). */
 export const SHARED_PROTOCOL_DIR = '/work/shared/protocol';
 export const CAPTURES_DIR = `${SHARED_PROTOCOL_DIR}/captures`;
+
+/** Debian's real Python Locust 2.12.1 (its workers send "" as their version). */
+export const LOCUST_BIN = '/usr/bin/locust';
