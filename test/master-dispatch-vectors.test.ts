@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UsersDispatcher, pacedTransition, type UsersOnWorkers } from '../packages/master/src/dispatch/index.js';
+import { SHARED_PROTOCOL_DIR } from './helpers/paths.js';
 
-const VECTORS = '/work/shared/protocol/dispatch-vectors.json';
+const VECTORS = `${SHARED_PROTOCOL_DIR}/dispatch-vectors.json`;
 
 interface VectorClass {
   name: string;

@@ -1,4 +1,4 @@
-/** The golden capture frames (`/work/shared/protocol/captures/*.jsonl`, see its README). */
+/** The golden capture frames (`shared/protocol/captures/*.jsonl`, see its README). */
 import { readFileSync, readdirSync } from 'node:fs';
 import { CAPTURES_DIR } from './paths.js';
 

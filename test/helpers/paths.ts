@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root (tests may run from any cwd). */
@@ -6,8 +7,16 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The workspace's tsx CLI, to run TypeScript entry points as child processes. */
 export const TSX = `${REPO_ROOT}node_modules/.bin/tsx`;
 
-/** Golden wire captures and the spec (read-only, shared by all engineers). */
-export const SHARED_PROTOCOL_DIR = '/work/shared/protocol';
+/**
+ * Golden wire captures and the spec (read-only, shared by all engineers): `shared/` beside the
+ * checkout (where CI lays it next to its fresh clone), else the workplace's copy;
+ * `LOCUST_TS_SHARED_DIR` overrides both.
+ */
+export const SHARED_PROTOCOL_DIR = [
+  process.env.LOCUST_TS_SHARED_DIR ? `${process.env.LOCUST_TS_SHARED_DIR}/protocol` : '',
+  `${REPO_ROOT}../shared/protocol`,
+  '/work/shared/protocol',
+].find((dir) => dir !== '' && existsSync(dir)) ?? '/work/shared/protocol';
 export const CAPTURES_DIR = `${SHARED_PROTOCOL_DIR}/captures`;
 
 /** Debian's real Python Locust 2.12.1 (its workers send "" as their version). */
