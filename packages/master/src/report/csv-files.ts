@@ -80,19 +80,26 @@ function avgContentLength(entry: StatsEntry): Cell {
   return entry.numRequests ? pyFloat(entry.avgContentLength) : 0;
 }
 
+/** Request/failure counts and response-time summary: the same seven cells in both CSV kinds. */
+function summaryCells(e: StatsEntry): Cell[] {
+  return [
+    e.numRequests,
+    e.numFailures,
+    e.medianResponseTime,
+    pyFloat(e.avgResponseTime),
+    e.minResponseTime ?? 0,
+    e.maxResponseTime,
+    avgContentLength(e),
+  ];
+}
+
 export function requestsCsv(stats: RequestStats): string {
   let out = csvRow(REQUESTS_CSV_COLUMNS);
   for (const e of [...stats.sortedEntries(), stats.total]) {
     out += csvRow([
       e.method ?? '',
       e.name,
-      e.numRequests,
-      e.numFailures,
-      e.medianResponseTime,
-      pyFloat(e.avgResponseTime),
-      e.minResponseTime ?? 0,
-      e.maxResponseTime,
-      avgContentLength(e),
+      ...summaryCells(e),
       pyFloat(e.totalRps(stats.total)),
       pyFloat(e.totalFailPerSec(stats.total)),
       ...percentileCells(e, false, 0),
@@ -134,13 +141,7 @@ export function statsHistoryRows(stats: RequestStats, userCount: number, fullHis
       pyFixed(e.currentFailPerSec(stats.total), 6),
       // Locust uses the current (≈10 s) percentiles only with --csv-full-history
       ...percentileCells(e, fullHistory, now),
-      e.numRequests,
-      e.numFailures,
-      e.medianResponseTime,
-      pyFloat(e.avgResponseTime),
-      e.minResponseTime ?? 0,
-      e.maxResponseTime,
-      avgContentLength(e),
+      ...summaryCells(e),
     ]);
   }
   return out;
