@@ -56,6 +56,24 @@ describe('pnpm dev', () => {
     }
   });
 
+  it('a SIGKILLed pnpm dev leaves no part running: its guardian stops them', async () => {
+    const [targetPort, webPort, masterPort] = [await freePort(), await freePort(), await freePort()];
+    const dev = startProcess(process.execPath, [
+      ...TSX, DEV, '--workers', '1', '--target-port', String(targetPort), '--web-port', String(webPort), '--master-port', String(masterPort),
+    ], { cwd: ROOT });
+    try {
+      await dev.waitFor(/\[dev\] workers 1\/1/, 45_000);
+      const parts = descendants(dev.child.pid!);
+      expect(parts.length).toBeGreaterThanOrEqual(4);
+      dev.child.kill('SIGKILL');
+      await waitUntil(() => parts.every((pid) => !isAlive(pid)), 10_000, 'every orphaned part of the swarm to exit');
+      // and the ports are free again for the next `pnpm dev`
+      expect(await getJson(`http://127.0.0.1:${webPort}/stats/requests`)).toBeNull();
+    } finally {
+      dev.kill();
+    }
+  });
+
   it('says in one line that a port is busy and exits 1', async () => {
     const busy: Server = createServer();
     const port = await freePort();

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { OPTION_SPECS } from '../option-specs.js';
 import { LOCUST_TS_BIN } from '../worker-processes.js';
 import { DevChild, type ChildSpec } from './child.js';
+import { DevGuardian } from './guardian.js';
 import { PYTHON_LOCUST, type DevOptions } from './dev-options.js';
 
 const LOOPBACK = '127.0.0.1';
@@ -91,6 +92,8 @@ export class DevSwarm {
   private readonly stopSignal = new Promise<void>((r) => (this.wakeStop = r));
   private failure: string | null = null;
   private pythonDir: string | null = null;
+  /** Stops the parts if this process dies without stopping them (started with the first part). */
+  private guardian: DevGuardian | null = null;
 
   constructor(private readonly options: DevOptions) {}
 
@@ -157,6 +160,7 @@ export class DevSwarm {
       this.wakeStop();
     });
     this.children.push(child);
+    (this.guardian ??= new DevGuardian()).watch(child.pid);
     return child;
   }
 
