@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolveLocustfile } from '../packages/cli/src/locustfile.js';
 import { PARSED_OPTIONS_KEYS } from '../packages/cli/src/option-specs.js';
 import { UsageError, parseOptions, type CliOptions, type ParsedOptions } from '../packages/cli/src/options.js';
-import { parseTimespan } from '../packages/cli/src/timespan.js';
+import { parseTimespan } from '../packages/protocol/src/timespan.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cli-options-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

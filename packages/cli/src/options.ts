@@ -19,7 +19,7 @@ import {
   type OptionSpec,
   type OptionValue,
 } from './option-specs.js';
-import { TIMESPAN_FORMATS, parseTimespan } from './timespan.js';
+import { TIMESPAN_FORMATS, parseTimespan } from '@locust-ts/protocol';
 
 /** argparse exits 2 on usage errors; Locust's own checks after parsing exit 1. */
 export const EXIT_USAGE = 2;

@@ -7,3 +7,4 @@ export * from './ids.js';
 export * from './stats/index.js';
 export * from './user-class.js';
 export * from './log-format.js';
+export * from './timespan.js';

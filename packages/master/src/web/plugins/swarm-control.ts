@@ -2,7 +2,10 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { MasterRunnerView, SwarmRequest, UserClassUpdate } from '../runner-view.js';
-import { TIMESPAN_ERROR, parseTimespan } from '../timespan.js';
+import { TIMESPAN_FORMATS, parseTimespan } from '@locust-ts/protocol';
+
+/** Locust's web error text for a bad run_time. */
+const TIMESPAN_ERROR = `Valid run_time formats are : ${TIMESPAN_FORMATS}`;
 
 export interface SwarmControlOptions {
   runner: MasterRunnerView;

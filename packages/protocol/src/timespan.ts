@@ -1,4 +1,5 @@
 /**
+ * Shared by the CLI (`-t/--run-time`) and the master's web `/swarm` (`run_time`).
  * Locust's time span syntax (`locust/util/timespan.py`): a bare integer is seconds, otherwise
  * any of `Nh`, `Nm`, `Ns` in that order (`30s`, `20m`, `1h20m`, `3h30m10s`).
  * Unlike Python's `re.match` we require the whole string to match, so `10x` is an error
