@@ -2,11 +2,11 @@
  * The CLI's own log lines, in Locust's format on stderr
  * (`[2026-11-25 16:48:49,123] host/INFO/locust.main: Starting Locust 2.12.1`).
  */
-import { formatLogLine } from '@locust-ts/protocol';
+import { LOG_LEVEL_NUMBERS, formatLogLine } from '@locust-ts/protocol';
 import type { CliOptions } from './options.js';
 
 type Level = CliOptions['loglevel'];
-const LEVEL_ORDER: Record<Level, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
+const LEVEL_ORDER: Record<Level, number> = LOG_LEVEL_NUMBERS;
 
 export class CliLogger {
   private readonly threshold: number;

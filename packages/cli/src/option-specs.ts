@@ -222,3 +222,13 @@ export const UNSUPPORTED_OPTION_DEFAULTS: Readonly<Record<string, OptionValue>> 
   profile: null,
   otel: false,
 };
+
+/**
+ * Our environment minus every `LOCUST_*` option variable: for child processes (workers, dev
+ * parts, tests) whose settings must come from their flags only.
+ */
+export function envWithoutLocustOptions(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const spec of OPTION_SPECS) if (spec.env) delete env[spec.env];
+  return env;
+}

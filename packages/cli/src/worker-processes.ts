@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { OPTION_SPECS } from './option-specs.js';
+import { envWithoutLocustOptions } from './option-specs.js';
 
 export const LOCUST_TS_BIN = fileURLToPath(new URL('../bin/locust-ts.mjs', import.meta.url));
 
@@ -24,13 +24,6 @@ export interface WorkerProcessesOptions {
   log: (line: string) => void;
 }
 
-/** The environment of a child: ours minus every `LOCUST_*` option, so the child's flags rule. */
-function childEnvironment(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const spec of OPTION_SPECS) if (spec.env) delete env[spec.env];
-  return env;
-}
-
 export class WorkerProcesses {
   private readonly children: ChildProcess[] = [];
   private readonly exitCodes: number[] = [];
@@ -47,8 +40,9 @@ export class WorkerProcesses {
     const { count, locustfile, masterHost, masterPort, loglevel, extraArgs = [] } = this.options;
     const args = ['--worker', '-f', locustfile, '--master-host', masterHost, '--master-port', String(masterPort), '-L', loglevel, ...extraArgs];
     for (let i = 0; i < count; i++) {
-      // execArgv: [] — the bin registers tsx itself; inheriting flags like --inspect would clash
-      const child = fork(LOCUST_TS_BIN, args, { env: childEnvironment(), execArgv: [], stdio: 'inherit' });
+      // execArgv: [] — the bin registers tsx itself; inheriting flags like --inspect would clash.
+      // env: without our LOCUST_* variables, so the child's flags rule.
+      const child = fork(LOCUST_TS_BIN, args, { env: envWithoutLocustOptions(), execArgv: [], stdio: 'inherit' });
       this.children.push(child);
       child.on('exit', (code, signal) => this.onExit(i, child, code, signal));
       child.on('error', (err) => this.options.log(`worker process ${i + 1}: ${err.message}`));

@@ -18,6 +18,9 @@ export function logAsctime(d: Date = new Date()): string {
   );
 }
 
+/** Python logging's level numbers: a line is written when its level's number >= the threshold's. */
+export const LOG_LEVEL_NUMBERS = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as const;
+
 let cachedHostname: string | null = null;
 
 /** One log line without the newline. `host` defaults to this machine's hostname. */

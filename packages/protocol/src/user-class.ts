@@ -27,3 +27,27 @@ export interface LoadShape {
   /** Locust's `use_common_options`: keep users / spawn rate / run time in the web form (default false). */
   readonly useCommonOptions?: boolean;
 }
+
+/**
+ * An `update_user_class` map (spec §3.12) with a value that cannot work: one line for the log
+ * and the HTTP answer. Master (`POST /user`) and worker refuse the same values with the same text.
+ */
+export class UserClassUpdateError extends Error {
+  override readonly name = 'UserClassUpdateError';
+}
+
+/** A number of an `update_user_class` map (`weight`, `fixed_count`, `wait_time` seconds): >= 0, whole if `integer`. */
+export function userClassUpdateNumber(key: string, value: unknown, integer: boolean): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    throw new UserClassUpdateError(`${key} must be a ${integer ? 'whole ' : ''}number >= 0, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** `tasks` of an `update_user_class` map: the names of the class's own tasks to keep. */
+export function userClassUpdateTaskNames(value: unknown): string[] {
+  if (!Array.isArray(value) || !value.every((t): t is string => typeof t === 'string')) {
+    throw new UserClassUpdateError(`tasks must be a list of task names, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

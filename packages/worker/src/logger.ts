@@ -1,4 +1,4 @@
-import { formatLogLine } from '@locust-ts/protocol';
+import { LOG_LEVEL_NUMBERS, formatLogLine } from '@locust-ts/protocol';
 
 /** The worker's log sink; the CLI passes its own, tests pass a collecting one. */
 export interface Logger {
@@ -10,7 +10,7 @@ export interface Logger {
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 
-const LEVELS: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40 };
+const LEVELS: Record<LogLevel, number> = LOG_LEVEL_NUMBERS;
 
 /** Locust's lines on stderr: `[2026-11-25 18:00:00,123] host/INFO/locust.runners: message` (local time). */
 export function consoleLogger(level: LogLevel = 'INFO', name = 'locust.runners'): Logger {

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OPTION_SPECS } from '../option-specs.js';
+import { envWithoutLocustOptions } from '../option-specs.js';
 import { LOCUST_TS_BIN } from '../worker-processes.js';
 import { DevChild, type ChildSpec } from './child.js';
 import { DevGuardian } from './guardian.js';
@@ -50,13 +50,6 @@ class SimpleUser(HttpUser):
 
 function say(line: string): void {
   process.stdout.write(`[dev] ${line}\n`);
-}
-
-/** Our environment minus `LOCUST_*` options: each part gets its settings from its flags only. */
-function partEnvironment(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const spec of OPTION_SPECS) if (spec.env) delete env[spec.env];
-  return env;
 }
 
 function portIsFree(port: number): Promise<boolean> {
@@ -182,7 +175,7 @@ export class DevSwarm {
   private async startParts(): Promise<void> {
     const { targetPort, webPort, masterPort, tsWorkers, pythonWorkers, verbose } = this.options;
     const locustfile = existsSync(resolve(this.options.locustfile)) ? resolve(this.options.locustfile) : resolve(WORKSPACE_ROOT, this.options.locustfile);
-    const env = partEnvironment();
+    const env = envWithoutLocustOptions(); // each part gets its settings from its flags only
     const node = process.execPath;
 
     say(`starting target server (${this.targetUrl}), master (UI ${this.webUrl}, workers port ${masterPort}) and ${tsWorkers} TypeScript worker(s)${pythonWorkers ? ` + ${pythonWorkers} Python worker(s)` : ''}`);

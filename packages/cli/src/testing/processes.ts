@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OPTION_SPECS } from '../option-specs.js';
+import { envWithoutLocustOptions } from '../option-specs.js';
 import { LOCUST_TS_BIN } from '../worker-processes.js';
 
 export { LOCUST_TS_BIN };
@@ -24,9 +24,7 @@ const started = new Set<Started>();
 
 /** Environment without `LOCUST_*` options, so a developer's shell cannot change a test. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const spec of OPTION_SPECS) if (spec.env) delete env[spec.env];
-  return { ...env, ...extra };
+  return { ...envWithoutLocustOptions(), ...extra };
 }
 
 export function startProcess(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Started {

@@ -2,11 +2,11 @@
  * The master's log: Locust's line format on stderr (`[2026-11-25 16:48:49,123] host/INFO/locust.runners: …`)
  * and the newest lines kept in memory for the web UI's log tab (`GET /logs`).
  */
-import { formatLogLine } from '@locust-ts/protocol';
+import { LOG_LEVEL_NUMBERS, formatLogLine } from '@locust-ts/protocol';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
 
-const LEVEL_ORDER: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
+const LEVEL_ORDER: Record<LogLevel, number> = LOG_LEVEL_NUMBERS;
 
 /** Lines kept for `GET /logs` (Locust keeps the same number per worker). */
 export const LOG_LINES_KEPT = 500;

@@ -3,20 +3,16 @@
  * change the master's description of a user class. Every other key (`host`, wait-time settings,
  * …) only matters to the workers, which receive the whole map.
  */
-import type { UserClassDescription } from '@locust-ts/protocol';
+import {
+  type UserClassDescription,
+  UserClassUpdateError,
+  userClassUpdateNumber,
+  userClassUpdateTaskNames,
+} from '@locust-ts/protocol';
 import type { UserClassUpdate } from '../web/runner-view.js';
 
-/** A `POST /user` the master refuses: one line for the HTTP answer and the log. */
-export class UserClassUpdateError extends Error {
-  override readonly name = 'UserClassUpdateError';
-}
-
-function nonNegativeNumber(key: string, value: unknown, integer: boolean): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new UserClassUpdateError(`${key} must be a ${integer ? 'whole ' : ''}number >= 0, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
+/** A `POST /user` the master refuses (the worker refuses the same values with the same text). */
+export { UserClassUpdateError };
 
 /**
  * Validate everything first, then change `cls` in place (the dispatcher reads the same object,
@@ -35,15 +31,9 @@ export function applyUserClassUpdate(
   let weight: number | undefined;
   let fixedCount: number | undefined;
   let tasks: string[] | undefined;
-  if ('weight' in update) weight = nonNegativeNumber('weight', update.weight, false);
-  if ('fixed_count' in update) fixedCount = nonNegativeNumber('fixed_count', update.fixed_count, true);
-  if ('tasks' in update) {
-    const value = update.tasks;
-    if (!Array.isArray(value) || !value.every((t): t is string => typeof t === 'string')) {
-      throw new UserClassUpdateError(`tasks must be a list of task names, got ${JSON.stringify(value)}`);
-    }
-    tasks = value;
-  }
+  if ('weight' in update) weight = userClassUpdateNumber('weight', update.weight, false);
+  if ('fixed_count' in update) fixedCount = userClassUpdateNumber('fixed_count', update.fixed_count, true);
+  if ('tasks' in update) tasks = userClassUpdateTaskNames(update.tasks);
   if (weight !== undefined) {
     cls.weight = weight;
     changes.push(`weight ${weight}`);

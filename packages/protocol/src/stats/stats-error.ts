@@ -9,6 +9,9 @@ import type { StatsErrorData } from '../messages.js';
  */
 const NON_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
 
+/** Text whose only escapes are the backslash and the quote (space to tilde). */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 function pyEscape(cp: number): string {
   if (cp < 0x100) return `\\x${cp.toString(16).padStart(2, '0')}`;
   if (cp < 0x10000) return `\\u${cp.toString(16).padStart(4, '0')}`;
@@ -21,6 +24,8 @@ function pyEscape(cp: number): string {
  */
 export function pyRepr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  // Hot for failing requests (every error row key): printable ASCII needs no per-character look.
+  if (PRINTABLE_ASCII.test(s)) return quote + s.replaceAll('\\', '\\\\').replaceAll(quote, `\\${quote}`) + quote;
   let out = quote;
   for (const ch of s) {
     if (ch === '\\') out += '\\\\';
@@ -34,9 +39,30 @@ export function pyRepr(s: string): string {
   return out + quote;
 }
 
+/**
+ * Keys remembered, method → name → error text: a failing target repeats a few errors on every
+ * request, and the hash is most of what counting a failure costs. Forgotten all at once when full.
+ */
+const ERROR_KEY_CACHE_SIZE = 1024;
+const errorKeyCache = new Map<string, Map<string, Map<string, string>>>();
+let errorKeysCached = 0;
+
 /** `sha256_hex(method + "." + name + "." + repr(error))` — Locust's `StatsError.create_key`. */
 export function statsErrorKey(method: string, name: string, error: string): string {
-  return createHash('sha256').update(`${method}.${name}.${pyRepr(error)}`, 'utf8').digest('hex');
+  const cached = errorKeyCache.get(method)?.get(name)?.get(error);
+  if (cached !== undefined) return cached;
+  const key = createHash('sha256').update(`${method}.${name}.${pyRepr(error)}`, 'utf8').digest('hex');
+  if (errorKeysCached >= ERROR_KEY_CACHE_SIZE) {
+    errorKeyCache.clear();
+    errorKeysCached = 0;
+  }
+  let byName = errorKeyCache.get(method);
+  if (!byName) errorKeyCache.set(method, (byName = new Map()));
+  let byError = byName.get(name);
+  if (!byError) byName.set(name, (byError = new Map()));
+  byError.set(error, key);
+  errorKeysCached++;
+  return key;
 }
 
 /** One error row: what failed, how often, and (newest Locust) when first and last. */

@@ -5,31 +5,29 @@
  * `tasks`. Here the Python attribute names map to the TS ones; a value that cannot work is
  * refused as a whole, with one line, before anything changes.
  */
-import type { UpdateUserClassData } from '@locust-ts/protocol';
+import {
+  type UpdateUserClassData,
+  UserClassUpdateError,
+  userClassUpdateNumber,
+  userClassUpdateTaskNames,
+} from '@locust-ts/protocol';
 import { weightedTaskList } from '../task.js';
 import { type WaitTime, between, constant } from '../wait-time.js';
 import type { UserClassInfo } from './user-class-info.js';
 
-/** An update this worker cannot apply: one line for the log. */
-export class UserClassUpdateError extends Error {
-  override readonly name = 'UserClassUpdateError';
-}
+/** An update this worker cannot apply: one line for the log (the master refuses the same values). */
+export { UserClassUpdateError };
 
 /** The keys this worker understands (Locust's attribute names). */
 const KNOWN_KEYS = new Set(['user_class_name', 'weight', 'fixed_count', 'host', 'wait_time', 'tasks']);
 
-function nonNegative(key: string, value: unknown, integer: boolean): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new UserClassUpdateError(`${key} must be a ${integer ? 'whole ' : ''}number >= 0, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
 /** `wait_time`: seconds (`constant`) or `[min, max]` (`between`) — the forms that fit in JSON. */
 function waitTimeFrom(value: unknown): { waitTime: WaitTime; shown: string } {
-  if (typeof value === 'number') return { waitTime: constant(nonNegative('wait_time', value, false)), shown: `constant(${value})` };
+  if (typeof value === 'number') {
+    return { waitTime: constant(userClassUpdateNumber('wait_time', value, false)), shown: `constant(${value})` };
+  }
   if (Array.isArray(value) && value.length === 2) {
-    const [min, max] = value.map((v) => nonNegative('wait_time', v, false)) as [number, number];
+    const [min, max] = value.map((v) => userClassUpdateNumber('wait_time', v, false)) as [number, number];
     if (min > max) throw new UserClassUpdateError(`wait_time [${min}, ${max}]: min must not exceed max`);
     return { waitTime: between(min, max), shown: `between(${min}, ${max})` };
   }
@@ -46,8 +44,8 @@ export interface UserClassUpdateResult {
 /** Validate the whole update, then apply it to `info` (and its class's statics, as Locust does). */
 export function applyUserClassUpdate(info: UserClassInfo, update: UpdateUserClassData): UserClassUpdateResult {
   const warnings: string[] = [];
-  const weight = 'weight' in update ? nonNegative('weight', update.weight, false) : undefined;
-  const fixedCount = 'fixed_count' in update ? nonNegative('fixed_count', update.fixed_count, true) : undefined;
+  const weight = 'weight' in update ? userClassUpdateNumber('weight', update.weight, false) : undefined;
+  const fixedCount = 'fixed_count' in update ? userClassUpdateNumber('fixed_count', update.fixed_count, true) : undefined;
   // null or '' (an emptied form field) drops an earlier override: the class's own host again
   let host: string | null | undefined;
   if ('host' in update) {
@@ -58,10 +56,7 @@ export function applyUserClassUpdate(info: UserClassInfo, update: UpdateUserClas
   const wait = 'wait_time' in update ? waitTimeFrom(update.wait_time) : undefined;
   let tasks: UserClassInfo['tasks'] | undefined;
   if ('tasks' in update) {
-    const names = update.tasks;
-    if (!Array.isArray(names) || !names.every((n): n is string => typeof n === 'string')) {
-      throw new UserClassUpdateError(`tasks must be a list of task names, got ${JSON.stringify(names)}`);
-    }
+    const names = userClassUpdateTaskNames(update.tasks);
     const keep = new Set(names);
     tasks = info.allTasks.filter((t) => keep.has(t.name));
     const unknown = names.filter((n) => !info.allTasks.some((t) => t.name === n));
