@@ -67,13 +67,8 @@ export class Cluster {
   }
 
   /** The deployment, or undefined when it does not exist. */
-  async findDeployment(name: string): Promise<V1Deployment | undefined> {
-    try {
-      return await this.apps.readNamespacedDeployment({ name, namespace: this.namespace });
-    } catch (error) {
-      if (apiStatus(error)?.code === HTTP_NOT_FOUND) return undefined;
-      throw new DeployError(describeError(error, this.server, `deployment/${name}`));
-    }
+  findDeployment(name: string): Promise<V1Deployment | undefined> {
+    return this.find(`deployment/${name}`, () => this.apps.readNamespacedDeployment({ name, namespace: this.namespace }));
   }
 
   /** Sets replicas through the scale subresource, as `kubectl scale` does (the pod template is untouched). */
@@ -102,13 +97,8 @@ export class Cluster {
     return list.items;
   }
 
-  async findService(name: string): Promise<V1Service | undefined> {
-    try {
-      return await this.core.readNamespacedService({ name, namespace: this.namespace });
-    } catch (error) {
-      if (apiStatus(error)?.code === HTTP_NOT_FOUND) return undefined;
-      throw new DeployError(describeError(error, this.server, `service/${name}`));
-    }
+  findService(name: string): Promise<V1Service | undefined> {
+    return this.find(`service/${name}`, () => this.core.readNamespacedService({ name, namespace: this.namespace }));
   }
 
   async listNodes(): Promise<V1Node[]> {
@@ -119,6 +109,16 @@ export class Cluster {
     try {
       return await request();
     } catch (error) {
+      throw new DeployError(describeError(error, this.server, what));
+    }
+  }
+
+  /** Like {@link call}, but a 404 means "not there": undefined instead of an error. */
+  private async find<T>(what: string, request: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await request();
+    } catch (error) {
+      if (apiStatus(error)?.code === HTTP_NOT_FOUND) return undefined;
       throw new DeployError(describeError(error, this.server, what));
     }
   }
