@@ -154,32 +154,33 @@ export class UsersDispatcher {
         return;
       }
       while (this.currentUserCount < this.targetUserCount) {
-        const started = this.clock();
-        yield this.output(this.addUsersOnWorkers(), false);
-        if (this.rebalance) {
-          this.rebalance = false;
-          yield this.output(this.usersOnWorkers, true);
-        }
-        const wait = this.waitAfterStep(started);
-        if (wait) yield wait;
+        yield* this.rampStep(() => this.addUsersOnWorkers());
         if (this.noUserToSpawn) {
           this.noUserToSpawn = false;
           break;
         }
       }
       while (this.currentUserCount > this.targetUserCount) {
-        const started = this.clock();
-        yield this.output(this.removeUsersFromWorkers(), false);
-        if (this.rebalance) {
-          this.rebalance = false;
-          yield this.output(this.usersOnWorkers, true);
-        }
-        const wait = this.waitAfterStep(started);
-        if (wait) yield wait;
+        yield* this.rampStep(() => this.removeUsersFromWorkers());
       }
     } finally {
       this.dispatchInProgress = false;
     }
+  }
+
+  /**
+   * One paced step of a ramp (up or down): its output, the rebalanced map if a worker joined or
+   * left meanwhile, then the pause that keeps the spawn rate.
+   */
+  private *rampStep(takeStep: () => UsersOnWorkers): Generator<DispatchStep, void, undefined> {
+    const started = this.clock();
+    yield this.output(takeStep(), false);
+    if (this.rebalance) {
+      this.rebalance = false;
+      yield this.output(this.usersOnWorkers, true);
+    }
+    const wait = this.waitAfterStep(started);
+    if (wait) yield wait;
   }
 
   /** A worker joined: redistribute the current users over all workers (spec §6.5). */
