@@ -34,8 +34,7 @@ export const FALLBACK_INTERVAL = 5;
 export const TCP_KEEPALIVE_IDLE = 30;
 
 /**
- * The version string a locust-ts worker announces in `client_ready`.
- * A real Locust master only compares the first 4 characters and warns on a mismatch,
- * so any non-empty string is accepted by 2.12.1 and HEAD alike (spec §3.1).
+ * The Locust version the master compares workers' `client_ready` versions with (first 4
+ * characters, spec §3.1). Workers announce {@link LOCUST_TS_WORKER_VERSION} (versions.ts).
  */
 export const LOCUST_TS_VERSION = '2.12.1';

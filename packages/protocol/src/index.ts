@@ -8,3 +8,4 @@ export * from './stats/index.js';
 export * from './user-class.js';
 export * from './log-format.js';
 export * from './timespan.js';
+export * from './versions.js';

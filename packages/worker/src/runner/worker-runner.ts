@@ -16,7 +16,7 @@ import {
   type CustomMessage,
   DEFAULT_MASTER_PORT,
   HEARTBEAT_INTERVAL,
-  LOCUST_TS_VERSION,
+  LOCUST_TS_WORKER_VERSION,
   MASTER_HEARTBEAT_TIMEOUT,
   type MasterMessage,
   type MasterMessageMap,
@@ -136,7 +136,7 @@ export class WorkerRunner {
     this.logger = options.logger ?? consoleLogger();
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     this.hostOverride = options.host;
-    this.version = options.version ?? LOCUST_TS_VERSION;
+    this.version = options.version ?? LOCUST_TS_WORKER_VERSION;
     this.connectRetries = options.connectRetries ?? CONNECT_RETRY_COUNT;
     const masterHost = options.masterHost ?? '127.0.0.1';
     const masterPort = options.masterPort ?? DEFAULT_MASTER_PORT;
