@@ -2,7 +2,7 @@
  * The master's table of workers (spec §7.2): one record per registered client id, plus the
  * worker indexes, which are handed out once and never reused or changed while the master lives.
  */
-import { HEARTBEAT_LIVENESS } from '@locust-ts/protocol';
+import { HEARTBEAT_LIVENESS, type WorkerDialect, workerDialect } from '@locust-ts/protocol';
 import type { WorkerView } from '../web/runner-view.js';
 
 /** Worker record states the master uses itself; any heartbeat overwrites `state` with the worker's own. */
@@ -28,12 +28,16 @@ export class WorkerNode {
   /** requests and failures this worker reported since it registered (its `stats_total` deltas) */
   numRequests = 0;
   numFailures = 0;
+  /** the protocol it speaks and whether it is a locust-ts worker, from its `client_ready` version */
+  readonly dialect: WorkerDialect;
   /** the version string (or -1) from `client_ready` */
   constructor(
     readonly id: string,
     readonly index: number,
     readonly version: string | number | null,
-  ) {}
+  ) {
+    this.dialect = workerDialect(version);
+  }
 
   get userCount(): number {
     let n = 0;
