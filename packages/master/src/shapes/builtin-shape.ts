@@ -1,0 +1,89 @@
+/**
+ * The built-in load shapes (`--shape`, the web form's shape picker): square pulses, steps, a
+ * spike and k6-style linear stages. Each is a timeline of segments — hold a level, or move
+ * linearly from one level to another — played once or `cycles` times; the shape answers null
+ * (the test ends) after the last segment.
+ */
+import type { LoadShape, LoadShapeTick } from '@locust-ts/protocol';
+
+export type ShapeUnit = 'users' | 'rps';
+export type ShapeKind = 'square' | 'steps' | 'spike' | 'stages';
+
+/** `seconds` long, going linearly from `from` to `to` (equal for a held level; a 0 s segment is a jump). */
+export interface ShapeSegment {
+  seconds: number;
+  from: number;
+  to: number;
+}
+
+export interface BuiltinShapeOptions {
+  kind: ShapeKind;
+  /** the spec it was parsed from (logs, the web UI) */
+  spec: string;
+  unit: ShapeUnit;
+  segments: ShapeSegment[];
+  /** how often the segments are played (Infinity: until `-t` or a stop) */
+  repeat: number;
+  /** `rate=`: the spawn rate of every target change; null = instant */
+  spawnRate: number | null;
+}
+
+/** Rates of `unit=rps` shapes are sent with this many decimals (a linear ramp changes every tick anyway). */
+const RATE_DECIMALS = 2;
+
+export class BuiltinShape implements LoadShape {
+  readonly kind: ShapeKind;
+  readonly spec: string;
+  readonly unit: ShapeUnit;
+  readonly useCommonOptions = false;
+  /**
+   * The spawn rate of each tick. "Instant" is the highest level of the shape: no target change
+   * can be larger, so the dispatcher always sends a change to every worker in one step (no
+   * paced 1 s iterations), and an edge is recognisable as `spawnRate >= |change|`.
+   */
+  readonly spawnRate: number;
+  /** seconds until the shape ends (Infinity when it repeats forever) */
+  readonly duration: number;
+  private readonly segments: ShapeSegment[];
+  private readonly cycleSeconds: number;
+
+  constructor(options: BuiltinShapeOptions) {
+    this.kind = options.kind;
+    this.spec = options.spec;
+    this.unit = options.unit;
+    this.segments = options.segments;
+    this.cycleSeconds = options.segments.reduce((sum, s) => sum + s.seconds, 0);
+    this.duration = this.cycleSeconds * options.repeat;
+    const highest = Math.max(1, ...options.segments.flatMap((s) => [s.from, s.to]));
+    this.spawnRate = options.spawnRate ?? highest;
+  }
+
+  /** The intended users (or rate) at `runTime`, unrounded; after the end, the last level. */
+  intended(runTime: number): number {
+    return this.levelAt(runTime) ?? this.segments[this.segments.length - 1]!.to;
+  }
+
+  tick(runTime: number): LoadShapeTick | null {
+    const level = this.levelAt(runTime);
+    if (level === null) return null;
+    const value = this.unit === 'users' ? Math.round(level) : Number(level.toFixed(RATE_DECIMALS));
+    return [value, this.spawnRate];
+  }
+
+  private levelAt(runTime: number): number | null {
+    const t = Math.max(0, runTime);
+    if (t >= this.duration || this.cycleSeconds <= 0) return null;
+    let inCycle = t % this.cycleSeconds;
+    for (const segment of this.segments) {
+      if (inCycle < segment.seconds) return segment.from + ((segment.to - segment.from) * inCycle) / segment.seconds;
+      inCycle -= segment.seconds;
+    }
+    // float rounding at the very end of a cycle: the cycle's last level
+    return this.segments[this.segments.length - 1]!.to;
+  }
+}
+
+/** True for the shapes built here (they know their unit and intended line); false for locustfile shapes. */
+export function isBuiltinShape(shape: LoadShape | null | undefined): shape is BuiltinShape {
+  return shape instanceof BuiltinShape;
+}
