@@ -20,6 +20,7 @@ import {
   type OptionValue,
 } from './option-specs.js';
 import { TIMESPAN_FORMATS, parseTimespan } from '@locust-ts/protocol';
+import { parseShapeOption } from './shape-option.js';
 
 /** argparse exits 2 on usage errors; Locust's own checks after parsing exit 1. */
 export const EXIT_USAGE = 2;
@@ -311,6 +312,7 @@ function checkCombinations(v: ParsedOptions): void {
   if (v.worker === true && v.shape !== null) {
     throw new UsageError('--shape should be specified on the master node, and not on worker nodes', EXIT_INVALID);
   }
+  if (typeof v.shape === 'string') parseShapeOption(v.shape);
   if (typeof v.processes === 'number' && (v.processes === 0 || v.processes < -1)) {
     throw new UsageError(`--processes must be a positive number or -1 (one per CPU core), got ${v.processes}`, EXIT_INVALID);
   }

@@ -1,8 +1,10 @@
 /**
  * `--shape SPEC`: the built-in load shape the CLI hands to the master. A bad spec is one
- * `locust-ts: error: --shape …` line and exit 2, like any bad flag value.
+ * `locust-ts: error: --shape …` line and exit 2, like any bad flag value (checked while parsing
+ * the options, so the error comes before the master and worker are even loaded).
  */
-import { type BuiltinShape, type LoadShape, ShapeSpecError, parseShapeSpec } from '@locust-ts/master';
+import type { LoadShape } from '@locust-ts/protocol';
+import { type BuiltinShape, ShapeSpecError, parseShapeSpec } from '@locust-ts/master/shapes';
 import { EXIT_USAGE, UsageError } from './options.js';
 
 export function parseShapeOption(spec: string): BuiltinShape {
