@@ -1,0 +1,102 @@
+/**
+ * A square pulse started from the web UI's start form in Chromium, against the real master
+ * (`locust-ts --master --processes 2`: two TS worker processes) and the target server. The form's
+ * "Load shape" section builds the spec; the charts then show the users rising and falling and the
+ * intended line (read from the chart series the page draws); the shape ends the test by itself.
+ * The screenshot (test-output/pulse-chart.png) is what docs/pulse-chart.png was copied from.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWebUiBuilt } from '../packages/webui/index.js';
+import { type Browser, launchChromium, waitForText, watchPageProblems } from './helpers/chromium.js';
+import { REPO_ROOT, TSX } from './helpers/paths.js';
+import { freePort } from './helpers/ports.js';
+import { type ChildHandle, killAllChildren, spawnChild } from './helpers/process.js';
+
+const BIN = join(REPO_ROOT, 'packages/cli/bin/locust-ts.mjs');
+const TARGET_MAIN = join(REPO_ROOT, 'packages/target-server/src/main.ts');
+const LOCUSTFILE = join(REPO_ROOT, 'examples/locustfile.ts');
+const SCREENSHOT = join(REPO_ROOT, 'test-output/pulse-chart.png');
+const PEAK = 6;
+/** 4 s stages: the UI polls every 2 s, so each stage is seen at least once. */
+const SPEC = `square:base=0,peak=${PEAK},on=4s,off=4s,cycles=2`;
+/** Each UI step polls up to this long (process start-up on a loaded 2-core machine dominates). */
+const STEP_TIMEOUT_MS = 30_000;
+const BUILD_AND_START_TIMEOUT_MS = 120_000;
+
+type Point = [string, number | null] | { value: null };
+
+/** The non-empty values of a chart series, in time order. */
+async function series(page: Page, key: string): Promise<number[]> {
+  const points = await page.evaluate((k) => ((window as unknown as { locustTsCharts: () => Record<string, unknown> }).locustTsCharts()[k] ?? []) as Point[], key);
+  return points.flatMap((p) => (Array.isArray(p) && typeof p[1] === 'number' ? [p[1]] : []));
+}
+
+/** True when `values` holds `pattern` as a subsequence (other values may come between). */
+function hasInOrder(values: number[], pattern: number[]): boolean {
+  let i = 0;
+  for (const v of values) if (v === pattern[i]) i++;
+  return i === pattern.length;
+}
+
+describe('a square pulse from the web UI in Chromium', () => {
+  const children: ChildHandle[] = [];
+  let browser: Browser | undefined;
+  let uiUrl = '';
+  let targetUrl = '';
+
+  beforeAll(async () => {
+    await ensureWebUiBuilt(() => {});
+    const [targetPort, webPort, masterPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    targetUrl = `http://127.0.0.1:${targetPort}`;
+    const target = spawnChild(TSX, [TARGET_MAIN, '--host', '127.0.0.1', '--port', String(targetPort)]);
+    children.push(target);
+    const master = spawnChild(process.execPath, [
+      BIN, '--master', '--processes', '2', '-f', LOCUSTFILE,
+      '--master-bind-host', '127.0.0.1', '--master-bind-port', String(masterPort),
+      '--web-host', '127.0.0.1', '--web-port', String(webPort),
+    ]);
+    children.push(master);
+    await master.waitForLine(new RegExp(`http://127\\.0\\.0\\.1:${webPort}`), STEP_TIMEOUT_MS);
+    uiUrl = `http://127.0.0.1:${webPort}`;
+    await target.waitForLine(new RegExp(String(targetPort)), STEP_TIMEOUT_MS);
+    browser = await launchChromium();
+  }, BUILD_AND_START_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const child of children.reverse()) await child.stop();
+    await killAllChildren();
+  });
+
+  it('the form builds the spec, the users chart rises and falls with the intended line, the shape ends the test', async () => {
+    const page = await browser!.context.newPage();
+    const problems = watchPageProblems(page);
+    await page.goto(uiUrl);
+    await waitForText(page, /Workers\s*2\b/, '2 workers in the header', STEP_TIMEOUT_MS, problems);
+
+    await page.locator('#locust-ts-shape-kind').selectOption('square');
+    await page.locator('#locust-ts-shape-peak').fill(String(PEAK));
+    await page.locator('#locust-ts-shape-on').fill('4s');
+    await page.locator('#locust-ts-shape-off').fill('4s');
+    await page.locator('#locust-ts-shape-cycles').fill('2');
+    await expect.poll(() => page.locator('#locust-ts-shape-spec').innerText()).toBe(SPEC);
+    await page.locator('input[name="host"]').fill(targetUrl);
+    await page.getByRole('button', { name: 'Start' }).click();
+    await waitForText(page, /Status\s*RUNNING/i, 'the running state', STEP_TIMEOUT_MS, problems);
+    await page.getByRole('tab', { name: 'Charts' }).click();
+
+    // the shape ends the test by itself (8 s per cycle, 2 cycles); the UI then shows STOPPED
+    await waitForText(page, /Status\s*STOPPED/i, 'the stopped state after the shape ended', STEP_TIMEOUT_MS * 2, problems);
+    const users = await series(page, 'userCount');
+    const intended = await series(page, 'intendedUsers');
+    expect(hasInOrder(users, [PEAK, 0, PEAK]), `users drawn: ${users.join(',')}`).toBe(true);
+    expect(hasInOrder(intended, [PEAK, 0, PEAK, 0]), `intended drawn: ${intended.join(',')}`).toBe(true);
+    expect(new Set(intended)).toEqual(new Set([PEAK, 0])); // a square: nothing in between
+    expect(problems.filter((p) => p.startsWith('error'))).toEqual([]);
+    mkdirSync(join(REPO_ROOT, 'test-output'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+});
