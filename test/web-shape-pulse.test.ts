@@ -8,23 +8,19 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebUiBuilt } from '../packages/webui/index.js';
-import { type Browser, launchChromium, waitForText, watchPageProblems } from './helpers/chromium.js';
-import { REPO_ROOT, TSX } from './helpers/paths.js';
-import { freePort } from './helpers/ports.js';
-import { type ChildHandle, killAllChildren, spawnChild } from './helpers/process.js';
+import { describe, expect, it } from 'vitest';
+import { waitForText, watchPageProblems } from './helpers/chromium.js';
+import { REPO_ROOT } from './helpers/paths.js';
+import { useUiSwarm } from './helpers/ui-swarm.js';
 
-const BIN = join(REPO_ROOT, 'packages/cli/bin/locust-ts.mjs');
-const TARGET_MAIN = join(REPO_ROOT, 'packages/target-server/src/main.ts');
-const LOCUSTFILE = join(REPO_ROOT, 'examples/locustfile.ts');
 const SCREENSHOT = join(REPO_ROOT, 'test-output/pulse-chart.png');
 const PEAK = 6;
 /** The UI polls every 2 s (slower on a loaded machine): a 6 s peak is seen, then the 4 s base. */
 const SPEC = `square:base=0,peak=${PEAK},on=6s,off=4s,cycles=2`;
 /** Each UI step polls up to this long (process start-up on a loaded 2-core machine dominates). */
 const STEP_TIMEOUT_MS = 30_000;
-const BUILD_AND_START_TIMEOUT_MS = 120_000;
+/** The whole test: a few UI steps plus the 20 s pulse (guards against a hang only). */
+const TEST_TIMEOUT_MS = 180_000;
 
 type Point = [string, number | null] | { value: null };
 
@@ -42,39 +38,12 @@ function hasInOrder(values: number[], pattern: number[]): boolean {
 }
 
 describe('a square pulse from the web UI in Chromium', () => {
-  const children: ChildHandle[] = [];
-  let browser: Browser | undefined;
-  let uiUrl = '';
-  let targetUrl = '';
-
-  beforeAll(async () => {
-    await ensureWebUiBuilt(() => {});
-    const [targetPort, webPort, masterPort] = await Promise.all([freePort(), freePort(), freePort()]);
-    targetUrl = `http://127.0.0.1:${targetPort}`;
-    const target = spawnChild(TSX, [TARGET_MAIN, '--host', '127.0.0.1', '--port', String(targetPort)]);
-    children.push(target);
-    const master = spawnChild(process.execPath, [
-      BIN, '--master', '--processes', '2', '-f', LOCUSTFILE,
-      '--master-bind-host', '127.0.0.1', '--master-bind-port', String(masterPort),
-      '--web-host', '127.0.0.1', '--web-port', String(webPort),
-    ]);
-    children.push(master);
-    await master.waitForLine(new RegExp(`http://127\\.0\\.0\\.1:${webPort}`), STEP_TIMEOUT_MS);
-    uiUrl = `http://127.0.0.1:${webPort}`;
-    await target.waitForLine(new RegExp(String(targetPort)), STEP_TIMEOUT_MS);
-    browser = await launchChromium();
-  }, BUILD_AND_START_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    for (const child of children.reverse()) await child.stop();
-    await killAllChildren();
-  });
+  const swarm = useUiSwarm({ masterArgs: ['--processes', '2'], startTimeoutMs: STEP_TIMEOUT_MS });
 
   it('the form builds the spec, the users chart rises and falls with the intended line, the shape ends the test', async () => {
-    const page = await browser!.context.newPage();
+    const page = await swarm.browser.context.newPage();
     const problems = watchPageProblems(page);
-    await page.goto(uiUrl);
+    await page.goto(swarm.uiUrl);
     await waitForText(page, /Workers\s*2\b/, '2 workers in the header', STEP_TIMEOUT_MS, problems);
 
     await page.locator('#locust-ts-shape-kind').selectOption('square');
@@ -83,7 +52,7 @@ describe('a square pulse from the web UI in Chromium', () => {
     await page.locator('#locust-ts-shape-off').fill('4s');
     await page.locator('#locust-ts-shape-cycles').fill('2');
     await expect.poll(() => page.locator('#locust-ts-shape-spec').innerText()).toBe(SPEC);
-    await page.locator('input[name="host"]').fill(targetUrl);
+    await page.locator('input[name="host"]').fill(swarm.targetUrl);
     await page.getByRole('button', { name: 'Start' }).click();
     await waitForText(page, /Status\s*RUNNING/i, 'the running state', STEP_TIMEOUT_MS, problems);
     await page.getByRole('tab', { name: 'Charts' }).click();
@@ -99,5 +68,5 @@ describe('a square pulse from the web UI in Chromium', () => {
     expect(problems.filter((p) => p.startsWith('error'))).toEqual([]);
     mkdirSync(join(REPO_ROOT, 'test-output'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
-  });
+  }, TEST_TIMEOUT_MS);
 });
