@@ -8,21 +8,13 @@ import { UsageError, parseOptions } from './options.js';
 const scratch = mkdtempSync(join(tmpdir(), 'shape-option-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+const parse = (argv: string[], env: Record<string, string> = {}, cwd = scratch) => parseOptions(argv, { env, cwd, home: null });
+
 function shapeOf(argv: string[], env: Record<string, string> = {}, cwd = scratch): string | null {
-  const result = parseOptions(argv, { env, cwd, home: null });
+  const result = parse(argv, env, cwd);
   if (result.kind !== 'run') throw new Error(`expected a run, got ${result.kind}`);
   expect(result.parsedOptions).not.toHaveProperty('shape'); // not a Locust option: never sent to workers
   return result.options.shape;
-}
-
-function usageError(argv: string[], env: Record<string, string> = {}): UsageError {
-  try {
-    parseOptions(argv, { env, cwd: scratch, home: null });
-  } catch (err) {
-    if (err instanceof UsageError) return err;
-    throw err;
-  }
-  throw new Error(`no error for ${argv.join(' ')}`);
 }
 
 describe('--shape', () => {
@@ -37,13 +29,13 @@ describe('--shape', () => {
     expect(shapeOf(['--shape', 'spike:peak=5,at=1s,hold=1s'], { LOCUST_SHAPE: spec }, dir)).toBe('spike:peak=5,at=1s,hold=1s');
   });
   it('a bad spec is a usage error (exit 2) naming the bad part', () => {
-    const err = usageError(['--shape', 'square:peak=10,on=3x']);
-    expect(err.exitCode).toBe(2);
-    expect(err.message).toBe('--shape "square:peak=10,on=3x": on=3x is not a duration (examples: 30s, 1m30s, 500ms, 2.5 (seconds))');
-    expect(usageError([], { LOCUST_SHAPE: 'blob:x=1' }).message).toContain("unknown shape 'blob'");
+    const bad = () => parse(['--shape', 'square:peak=10,on=3x']);
+    expect(bad).toThrow(UsageError);
+    expect(bad).toThrow('--shape "square:peak=10,on=3x": on=3x is not a duration (examples: 30s, 1m30s, 500ms, 2.5 (seconds))');
+    expect(bad).toThrow(expect.objectContaining({ exitCode: 2 }));
+    expect(() => parse([], { LOCUST_SHAPE: 'blob:x=1' })).toThrow("unknown shape 'blob'");
   });
   it('belongs to the master, not to workers', () => {
-    const err = usageError(['--worker', '--shape', spec]);
-    expect(err.message).toBe('--shape should be specified on the master node, and not on worker nodes');
+    expect(() => parse(['--worker', '--shape', spec])).toThrow('--shape should be specified on the master node, and not on worker nodes');
   });
 });
