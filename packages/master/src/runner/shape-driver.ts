@@ -21,7 +21,7 @@ import { isBuiltinShape } from '../shapes/index.js';
 
 /** The shape loop period, seconds (Locust: 1 s). */
 export const SHAPE_TICK_INTERVAL_SECONDS = 0.1;
-/** "Shape test updating to …" is logged at INFO at most this often; the rest at DEBUG (a linear ramp changes every tick). */
+/** A rate shape's "Shape test updating to …" is logged at INFO at most this often, the rest at DEBUG (a rate ramp changes every tick). */
 const ANNOUNCE_INTERVAL_SECONDS = 1;
 
 export interface ShapeTarget {
@@ -160,7 +160,7 @@ export class ShapeDriver {
     const [value, spawnRate, classes] = answer;
     if (key !== this.lastAnnounced) {
       const line = this.unit === 'rps' ? `Shape test updating to ${value} iterations/s` : `Shape test updating to ${value} users at ${spawnRate.toFixed(2)} spawn rate`;
-      const infoDue = runTime - this.lastInfoAt >= ANNOUNCE_INTERVAL_SECONDS;
+      const infoDue = this.unit === 'users' || runTime - this.lastInfoAt >= ANNOUNCE_INTERVAL_SECONDS;
       if (infoDue) this.lastInfoAt = runTime;
       this.target.log.log(infoDue ? 'INFO' : 'DEBUG', line);
     }

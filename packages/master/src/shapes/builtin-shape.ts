@@ -45,6 +45,8 @@ export class BuiltinShape implements LoadShape {
   /** seconds until the shape ends (Infinity when it repeats forever) */
   readonly duration: number;
   private readonly segments: ShapeSegment[];
+  /** `rate=`, when given */
+  private readonly explicitRate: number | null;
   private readonly cycleSeconds: number;
 
   constructor(options: BuiltinShapeOptions) {
@@ -56,6 +58,7 @@ export class BuiltinShape implements LoadShape {
     this.duration = this.cycleSeconds * options.repeat;
     const highest = Math.max(1, ...options.segments.flatMap((s) => [s.from, s.to]));
     this.spawnRate = options.spawnRate ?? highest;
+    this.explicitRate = options.spawnRate;
   }
 
   /** The intended users (or rate) at `runTime`, unrounded; after the end, the last level. */
@@ -63,23 +66,36 @@ export class BuiltinShape implements LoadShape {
     return this.levelAt(runTime) ?? this.segments[this.segments.length - 1]!.to;
   }
 
+  /**
+   * Users: a held level at the instant spawn rate; a linear ramp (stages) as its end target at
+   * the ramp's own slope, so the dispatcher paces the ramp — one dispatch per stage instead of one
+   * per user. Rates (`unit=rps`) follow the line tick by tick.
+   */
   tick(runTime: number): LoadShapeTick | null {
-    const level = this.levelAt(runTime);
-    if (level === null) return null;
-    const value = this.unit === 'users' ? Math.round(level) : Number(level.toFixed(RATE_DECIMALS));
-    return [value, this.spawnRate];
+    const at = this.segmentAt(runTime);
+    if (at === null) return null;
+    const { segment, level } = at;
+    if (this.unit === 'rps') return [Number(level.toFixed(RATE_DECIMALS)), this.spawnRate];
+    if (segment.from === segment.to) return [Math.round(level), this.spawnRate];
+    const slope = Math.abs(segment.to - segment.from) / segment.seconds;
+    return [Math.round(segment.to), this.explicitRate ?? slope];
   }
 
   private levelAt(runTime: number): number | null {
+    return this.segmentAt(runTime)?.level ?? null;
+  }
+
+  private segmentAt(runTime: number): { segment: ShapeSegment; level: number } | null {
     const t = Math.max(0, runTime);
     if (t >= this.duration || this.cycleSeconds <= 0) return null;
     let inCycle = t % this.cycleSeconds;
     for (const segment of this.segments) {
-      if (inCycle < segment.seconds) return segment.from + ((segment.to - segment.from) * inCycle) / segment.seconds;
+      if (inCycle < segment.seconds) return { segment, level: segment.from + ((segment.to - segment.from) * inCycle) / segment.seconds };
       inCycle -= segment.seconds;
     }
     // float rounding at the very end of a cycle: the cycle's last level
-    return this.segments[this.segments.length - 1]!.to;
+    const last = this.segments[this.segments.length - 1]!;
+    return { segment: last, level: last.to };
   }
 }
 

@@ -69,9 +69,19 @@ describe('spike', () => {
 
 describe('stages (k6-style)', () => {
   const spec = 'stages:30s=100,60s=100,10s=0';
-  it('ramps linearly from the previous target (0 first), holds, ramps down, then ends', () => {
+  it('intends a line from the previous target (0 first): up, hold, down', () => {
     // 0 → 100 over 30 s: 3.33 users/s; hold 100 for 60 s; 100 → 0 over 10 s
-    expect(usersAt(spec, [0, 3, 15, 30, 60, 90, 95, 99.9, 100])).toEqual([0, 10, 50, 100, 100, 100, 50, 1, null]);
+    const shape = parseShapeSpec(spec);
+    expect([0, 3, 15, 30, 60, 90, 95, 99.9].map((t) => shape.intended(t))).toEqual([0, 10, 50, 100, 100, 100, 50, expect.closeTo(1, 10)]);
+  });
+  it('asks for each ramp\'s end target at the ramp\'s slope (the dispatcher paces it), holds at the instant rate, then ends', () => {
+    const shape = parseShapeSpec(spec);
+    expect(shape.tick(0)).toEqual([100, 100 / 30]);
+    expect(shape.tick(29.9)).toEqual([100, 100 / 30]);
+    expect(shape.tick(30)).toEqual([100, 100]);
+    expect(shape.tick(90)).toEqual([0, 10]);
+    expect(shape.tick(100)).toBeNull();
+    expect(parseShapeSpec('stages:10s=50,rate=2').tick(1)).toEqual([50, 2]);
   });
   it('a 0 s stage is a jump', () => {
     expect(usersAt('stages:0s=50,2s=50,0s=10,1s=10', [0, 1.9, 2, 2.9, 3])).toEqual([50, 50, 10, 10, null]);

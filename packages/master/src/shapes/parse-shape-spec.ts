@@ -4,7 +4,7 @@
  *   square:base=0,peak=1000,on=30s,off=60s,cycles=3   peak for `on`, base for `off` (off = on, cycles forever by default)
  *   steps:start=10,step=10,every=30s,max=200         start, +step every `every` up to max; max held one period
  *   spike:base=20,peak=500,at=60s,hold=10s           base until `at`, peak for `hold`, base for `after` (= at)
- *   stages:30s=100,60s=100,10s=0                      k6-style: linear from the previous target (0 first)
+ *   stages:30s=100,60s=100,10s=0                      k6-style: linear from the previous target (0 first), ramped at its slope
  *
  * Every shape also takes `unit=users|rps` (levels are users, or iterations/s for the arrival
  * rate) and `rate=<users/s>` (the spawn rate of each change; default: instant).
