@@ -42,6 +42,14 @@ describe('ShapeDriver', () => {
     expect(ends).toEqual(['done']);
   });
 
+  it('a built-in shape is also ticked at its own changes between the 100 ms ticks', () => {
+    const { t, applied } = target();
+    const driver = new ShapeDriver(parseShapeSpec('square:peak=8,on=250ms,off=250ms,cycles=1'), t);
+    driver.start();
+    vi.advanceTimersByTime(250);
+    expect(applied).toEqual([[8, 8], [0, 8]]); // at 250 ms, not at the 300 ms tick
+  });
+
   it('a built-in unit=rps shape sets the arrival rate through applyRate', () => {
     const rates: number[] = [];
     const { t, applied } = target({ applyRate: (rate) => (rates.push(rate), true) });

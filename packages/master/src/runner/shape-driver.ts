@@ -62,7 +62,6 @@ export class ShapeDriver {
   private active = false;
   /** performance.now() at the start: tick k is due at startedAt + k × period */
   private startedAt = 0;
-  private tickIndex = 0;
   /** the last applied answer (Locust's `shape_last_tick`): an equal answer changes nothing */
   private lastTick: string | null = null;
   /** the last answer announced in the log (a retried one is not announced every tick) */
@@ -114,7 +113,6 @@ export class ShapeDriver {
     this.lastTick = null;
     this.lastValue = null;
     this.startedAt = performance.now();
-    this.tickIndex = 0;
     this.tick();
     return true;
   }
@@ -180,12 +178,17 @@ export class ShapeDriver {
     return true;
   }
 
-  /** The next tick at start + k × period; ticks already past are skipped, never run in a burst. */
+  /**
+   * The next tick at start + k × period (ticks already past are skipped, never run in a burst),
+   * or earlier at a built-in shape's next change, so an edge is on time whatever its spec says.
+   */
   private scheduleNext(): void {
     const period = SHAPE_TICK_INTERVAL_SECONDS * 1000;
     const elapsed = performance.now() - this.startedAt;
-    this.tickIndex = Math.max(this.tickIndex + 1, Math.floor(elapsed / period) + 1);
-    this.timer = setTimeout(() => this.tick(), this.startedAt + this.tickIndex * period - performance.now());
+    let due = (Math.floor(elapsed / period) + 1) * period;
+    const change = isBuiltinShape(this.shape) ? this.shape.nextChangeAfter(elapsed / 1000) : null;
+    if (change !== null) due = Math.min(due, change * 1000);
+    this.timer = setTimeout(() => this.tick(), this.startedAt + due - performance.now());
   }
 
   private fail(line: string): void {

@@ -81,6 +81,22 @@ export class BuiltinShape implements LoadShape {
     return [Math.round(segment.to), this.explicitRate ?? slope];
   }
 
+  /**
+   * The run time of the next change after `runTime` (a segment boundary or the end), so the driver
+   * can tick exactly then and not up to a tick period later; null when none comes.
+   */
+  nextChangeAfter(runTime: number): number | null {
+    const t = Math.max(0, runTime);
+    if (t >= this.duration || this.cycleSeconds <= 0) return null;
+    const cycleStart = Math.floor(t / this.cycleSeconds) * this.cycleSeconds;
+    let boundary = cycleStart;
+    for (const segment of this.segments) {
+      boundary += segment.seconds;
+      if (boundary > t) return Math.min(boundary, this.duration);
+    }
+    return Math.min(cycleStart + this.cycleSeconds, this.duration);
+  }
+
   private levelAt(runTime: number): number | null {
     return this.segmentAt(runTime)?.level ?? null;
   }

@@ -42,6 +42,10 @@ describe('square', () => {
     expect(usersAt('square:base=5,peak=50,on=500ms,off=1m,cycles=1', [0.4, 0.5, 60.4, 60.5])).toEqual([50, 5, 5, null]);
     expect(parseShapeSpec('square:peak=50,on=1s,rate=5').tick(0)).toEqual([50, 5]);
   });
+  it('tells when its next change comes (and the end)', () => {
+    const shape = parseShapeSpec(spec);
+    expect([0, 2.9, 3, 4, 5.5, 9.99, 10].map((t) => shape.nextChangeAfter(t))).toEqual([3, 3, 5, 5, 8, 10, null]);
+  });
   it('knows its intended line, also after the end', () => {
     const shape = parseShapeSpec(spec);
     expect(shape.intended(1)).toBe(1000);
