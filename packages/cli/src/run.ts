@@ -79,7 +79,7 @@ export async function run(options: CliOptions, parsedOptions: ParsedOptions): Pr
     return options.processes ? runWorkerProcesses(options, file, log) : runSingleWorker(options, file, log);
   }
 
-  // (options.ts already refused a bad spec)
+  // options.ts has already refused a bad spec: this cannot throw
   const builtinShape = options.shape === null ? null : parseShapeOption(options.shape);
   const file = kind === 'typescript' ? await loadTypeScriptLocustfile(locustfile) : null;
   let userClasses: UserClassDescription[];

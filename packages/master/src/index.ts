@@ -38,6 +38,7 @@ export type {
   WorkerView,
   ExceptionView,
   HistoryPoint,
+  IntendedLoad,
   SwarmRequest,
   UserClassUpdate,
 } from './web/runner-view.js';

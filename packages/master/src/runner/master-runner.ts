@@ -32,6 +32,7 @@ import { currentResponseTimePercentile } from '../report/percentiles.js';
 import type {
   ExceptionView,
   HistoryPoint,
+  IntendedLoad,
   MasterRunnerView,
   MasterState,
   SwarmRequest,
@@ -342,7 +343,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   }
 
   /** What the running shape intends now (the chart's intended line), or null without a shape test. */
-  intendedLoad(): { unit: 'users' | 'rps'; value: number } | null {
+  intendedLoad(): IntendedLoad | null {
     const value = this.shapeDriver?.intended() ?? null;
     return value === null ? null : { unit: this.shapeDriver!.unit, value };
   }
