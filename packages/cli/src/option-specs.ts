@@ -60,6 +60,11 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     dest: 'run_time', flags: ['-t', '--run-time'], kind: 'string', default: null, env: 'LOCUST_RUN_TIME', group: COMMON,
     help: 'Stop after the specified amount of time, e.g. (300s, 20m, 3h, 1h30m, etc.). Only used together with --headless or --autostart',
   },
+  {
+    dest: 'shape', flags: ['--shape'], kind: 'string', default: null, env: 'LOCUST_SHAPE', metavar: 'SPEC', group: COMMON,
+    help: "A built-in load shape instead of -u/-r: 'square:base=0,peak=1000,on=30s,off=60s,cycles=3', 'steps:start=10,step=10,every=30s,max=200', " +
+      "'spike:base=20,peak=500,at=60s,hold=10s' or 'stages:30s=100,60s=100,10s=0'; optional unit=users|rps and rate=<spawn rate>. -t still caps the run",
+  },
   { dest: 'list_commands', flags: ['-l', '--list'], kind: 'flag', default: false, group: COMMON, help: 'Show list of possible User classes and exit' },
 
   {

@@ -20,6 +20,7 @@ import {
   type OptionValue,
 } from './option-specs.js';
 import { TIMESPAN_FORMATS, parseTimespan } from '@locust-ts/protocol';
+import { parseShapeOption } from './shape-option.js';
 
 /** argparse exits 2 on usage errors; Locust's own checks after parsing exit 1. */
 export const EXIT_USAGE = 2;
@@ -48,6 +49,8 @@ export interface CliOptions {
   spawnRate: number | null;
   /** seconds, parsed from Locust's time span syntax */
   runTime: number | null;
+  /** `--shape SPEC`: a built-in load shape (parsed by the run, which reports a bad spec) */
+  shape: string | null;
   list: boolean;
   webHost: string;
   webPort: number;
@@ -306,6 +309,10 @@ function checkCombinations(v: ParsedOptions): void {
   if (v.worker === true && v.run_time !== null) {
     throw new UsageError('--run-time should be specified on the master node, and not on worker nodes', EXIT_INVALID);
   }
+  if (v.worker === true && v.shape !== null) {
+    throw new UsageError('--shape should be specified on the master node, and not on worker nodes', EXIT_INVALID);
+  }
+  if (typeof v.shape === 'string') parseShapeOption(v.shape);
   if (typeof v.processes === 'number' && (v.processes === 0 || v.processes < -1)) {
     throw new UsageError(`--processes must be a positive number or -1 (one per CPU core), got ${v.processes}`, EXIT_INVALID);
   }
@@ -411,6 +418,7 @@ function toCliOptions(v: ParsedOptions): CliOptions {
     users: numOrNull('num_users'),
     spawnRate: numOrNull('spawn_rate'),
     runTime: numOrNull('run_time'),
+    shape: strOrNull('shape'),
     list: bool('list_commands'),
     webHost: str('web_host'),
     webPort: num('web_port'),

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { UserClassDescription } from '@locust-ts/protocol';
-import { MasterStartError, resolveUserClasses, runMaster, type MasterHandle } from '@locust-ts/master';
+import { type BuiltinShape, MasterStartError, resolveUserClasses, runMaster, type MasterHandle } from '@locust-ts/master';
 import {
   LocustfileError,
   asMasterShape,
@@ -22,6 +22,7 @@ import { locustfileKind, resolveLocustfile } from './locustfile.js';
 import { EXIT_INVALID, UsageError, type CliOptions, type ParsedOptions } from './options.js';
 import { onShutdownSignals } from './signals.js';
 import { WorkerProcesses } from './worker-processes.js';
+import { checkOneShape, parseShapeOption, withEndHook } from './shape-option.js';
 
 const LOOPBACK = '127.0.0.1';
 /** After the master quit, in-process workers get this long to close their sockets. */
@@ -78,6 +79,8 @@ export async function run(options: CliOptions, parsedOptions: ParsedOptions): Pr
     return options.processes ? runWorkerProcesses(options, file, log) : runSingleWorker(options, file, log);
   }
 
+  // options.ts has already refused a bad spec: this cannot throw
+  const builtinShape = options.shape === null ? null : parseShapeOption(options.shape);
   const file = kind === 'typescript' ? await loadTypeScriptLocustfile(locustfile) : null;
   let userClasses: UserClassDescription[];
   try {
@@ -92,7 +95,7 @@ export async function run(options: CliOptions, parsedOptions: ParsedOptions): Pr
     process.stdout.write(`Available Users:\n${userClasses.map((c) => `    ${c.name}\n`).join('')}`);
     return 0;
   }
-  return runMasterAndWorkers(options, parsedOptions, locustfile, file, userClasses, log);
+  return runMasterAndWorkers(options, parsedOptions, locustfile, file, userClasses, log, builtinShape);
 }
 
 // ---------------------------------------------------------------- workers
@@ -141,8 +144,10 @@ async function runMasterAndWorkers(
   file: Locustfile | null,
   userClasses: UserClassDescription[],
   log: CliLogger,
+  builtinShape: BuiltinShape | null,
 ): Promise<number> {
   const local = !options.master;
+  checkOneShape(file?.shapeClass?.name ?? null, builtinShape);
   if (local && !file) {
     throw new UsageError(
       `a local run needs a TypeScript locustfile; for ${options.locustfile} start 'locust-ts --master -f ${options.locustfile}' and Python workers ('locust -f ${options.locustfile} --worker')`,
@@ -157,6 +162,7 @@ async function runMasterAndWorkers(
   const shape = file?.shapeClass ? createShape(file) : null;
   let endShape = (): void => undefined;
   const shapeEnded = new Promise<void>((resolve) => (endShape = resolve));
+  const masterShape = shape ? asMasterShape(shape, { onEnd: endShape }) : builtinShape ? withEndHook(builtinShape, endShape) : null;
   const signal = shutdownSignal(log);
   let master: MasterHandle;
   try {
@@ -195,7 +201,7 @@ async function runMasterAndWorkers(
       },
       parsedOptions,
       handleSignals: false,
-      shape: shape ? asMasterShape(shape, { onEnd: endShape }) : null,
+      shape: masterShape,
     });
   } catch (err) {
     if (err instanceof MasterStartError) throw new UsageError(err.message, EXIT_INVALID);
@@ -227,7 +233,7 @@ async function runMasterAndWorkers(
   }
 
   if (options.autostart && !options.headless) {
-    void autostart(master, options, local ? localWorkers : options.expectWorkers, shape ? shapeEnded : null, log);
+    void autostart(master, options, local ? localWorkers : options.expectWorkers, masterShape ? shapeEnded : null, log);
   }
 
   const ended = await Promise.race([master.done, signal.then(() => null)]);
@@ -264,7 +270,9 @@ async function autostart(
   }
   if (shapeEnded) {
     runner.startShape();
-    await shapeEnded;
+    // -t caps a built-in --shape (a locustfile's shape ignores it, as in Locust)
+    const cap = options.shape !== null && options.runTime !== null ? sleep(options.runTime * 1000).then(() => runTimeReached(runner, log)) : null;
+    await Promise.race([shapeEnded, ...(cap ? [cap] : [])]);
     // the master stops the test itself when the shape ends
   } else {
     await runner.start({ userCount: options.users ?? 1, spawnRate: options.spawnRate ?? 1 });
@@ -284,6 +292,11 @@ async function autostart(
   await sleep(options.autoquit * 1000);
   log.info('--autoquit time reached, shutting down');
   await master.quit();
+}
+
+async function runTimeReached(runner: MasterHandle['runner'], log: CliLogger): Promise<void> {
+  log.info('--run-time limit reached, stopping test');
+  await runner.stop();
 }
 
 async function writeHtmlReport(master: MasterHandle, path: string, log: CliLogger): Promise<void> {

@@ -12,6 +12,7 @@ export {
 } from './runner/master-runner.js';
 export { WorkerNode, WorkerRegistry, WORKER_STATE } from './runner/worker-registry.js';
 export { ShapeDriver, SHAPE_TICK_INTERVAL_SECONDS, shapeName } from './runner/shape-driver.js';
+export * from './shapes/index.js';
 export { UserClassUpdateError } from './runner/user-class-update.js';
 export type { LoadShape, LoadShapeTick } from '@locust-ts/protocol';
 export { MASTER_HANDLERS, type HandlerContext } from './runner/handlers.js';
@@ -37,6 +38,7 @@ export type {
   WorkerView,
   ExceptionView,
   HistoryPoint,
+  IntendedLoad,
   SwarmRequest,
   UserClassUpdate,
 } from './web/runner-view.js';

@@ -8,6 +8,7 @@ import { ShutdownTrigger, StatsPrinter, exitCodeOf, printFinalSummary, runHeadle
 import { type LogLevel, MasterLogger, type TextSink } from './log/master-logger.js';
 import { StatsCsvFileWriter } from './report/csv-files.js';
 import { MasterRunner } from './runner/master-runner.js';
+import { isBuiltinShape } from './shapes/index.js';
 import { type UserClassSources, resolveUserClasses } from './user-classes/index.js';
 import type { WebUiHandle, WebUiOptions } from './web/options.js';
 import type { MasterRunnerView } from './web/runner-view.js';
@@ -133,7 +134,8 @@ function warnIgnoredShapeOptions(options: MasterOptions, name: string, log: Mast
   const given = [
     options.users ? '--users' : null,
     options.spawnRate ? '--spawn-rate' : null,
-    options.runTime ? '--run-time' : null,
+    // -t caps a built-in shape (locust-ts); a locustfile's shape ignores it, as in Locust
+    options.runTime && !isBuiltinShape(options.shape) ? '--run-time' : null,
   ].filter((flag): flag is string => flag !== null);
   if (given.length === 0) return;
   log.warning(
@@ -211,6 +213,7 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
         expectWorkersMaxWait: options.expectWorkersMaxWait ?? 0,
         printStats,
         exitCodeOnError: options.exitCodeOnError ?? 1,
+        capShapeRunTime: isBuiltinShape(options.shape),
       },
       log,
       trigger,

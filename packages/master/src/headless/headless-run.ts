@@ -25,6 +25,8 @@ export interface HeadlessSettings {
   /** print the stats table every 2 s (Locust: headless and not `--only-summary`) */
   printStats: boolean;
   exitCodeOnError: number;
+  /** `-t` caps a shape run too (built-in `--shape`s; a locustfile's shape ignores `-t`, as in Locust) */
+  capShapeRunTime?: boolean;
 }
 
 /** What ends a run early: a signal, or the run-time limit. */
@@ -107,8 +109,10 @@ export async function runHeadless(
   const gotWorkers = await waitForWorkers(runner, settings, log, trigger);
   if (gotWorkers) {
     if (runner.shapeName !== null) {
-      // the shape sets users and spawn rate and ends the run (its tick answers null): -u -r -t are ignored, as Locust
-      runner.startShape();
+      // the shape sets users and spawn rate and ends the run (its tick answers null): -u -r (and -t for a locustfile's shape) are ignored, as Locust
+      const cap = settings.capShapeRunTime && settings.runTime ? settings.runTime : undefined;
+      if (cap) log.info(`Run time limit set to ${cap} seconds`, 'locust.main');
+      runner.startShape(cap ? { runTime: cap } : {});
     } else {
       const userCount = settings.users ?? HEADLESS_DEFAULT_USERS;
       const spawnRate = settings.spawnRate ?? HEADLESS_DEFAULT_SPAWN_RATE;

@@ -32,6 +32,7 @@ import { currentResponseTimePercentile } from '../report/percentiles.js';
 import type {
   ExceptionView,
   HistoryPoint,
+  IntendedLoad,
   MasterRunnerView,
   MasterState,
   SwarmRequest,
@@ -134,7 +135,8 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   private readonly workerLogs = new Map<string, string[]>();
   private historyPoints: HistoryPoint[] = [];
   private readonly customHandlers = new Map<string, CustomMessageHandler>();
-  private readonly shapeDriver: ShapeDriver | null;
+  /** the configured shape (`--shape`, a locustfile's), or one started from the web form's `shape` field */
+  private shapeDriver: ShapeDriver | null = null;
   /** "no worker yet" is logged once per shape run, not at every retried tick */
   private shapeWaitLogged = false;
   private readonly unknownClasses = new Map<string, UnknownUserClass>();
@@ -174,13 +176,15 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     this.log = options.logger ?? new MasterLogger();
     this.version = options.version ?? LOCUST_TS_VERSION;
     this.heartbeatReplies = options.heartbeatReplies ?? true;
-    this.shapeDriver = options.shape
-      ? new ShapeDriver(options.shape, {
-          log: this.log,
-          apply: (users, spawnRate, userClasses) => this.applyShapeTick(users, spawnRate, userClasses),
-          end: () => this.endShapeTest(),
-        })
-      : null;
+    if (options.shape) this.shapeDriver = this.newShapeDriver(options.shape);
+  }
+
+  private newShapeDriver(shape: LoadShape): ShapeDriver {
+    return new ShapeDriver(shape, {
+      log: this.log,
+      apply: (users, spawnRate, userClasses) => this.applyShapeTick(users, spawnRate, userClasses),
+      end: () => this.endShapeTest(),
+    });
   }
 
   /** Start receiving and the 1 s liveness and history ticks. */
@@ -321,15 +325,27 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   }
 
   /**
-   * Run the test from the load shape (Locust's `start_shape`): ticked every second until it
-   * answers null. Refused (logged) while a shape test runs; throws without a shape.
+   * Run the test from the load shape (Locust's `start_shape`): ticked every 100 ms until it
+   * answers null. `shape` replaces the configured one (a built-in shape from the web form);
+   * `runTime` caps the run (built-in shapes). Refused (logged, false) while a shape test runs;
+   * throws without any shape.
    */
-  startShape(request: { host?: string } = {}): void {
+  startShape(request: { host?: string; shape?: LoadShape; runTime?: number } = {}): boolean {
+    const shape = request.shape ?? this.options.shape;
+    if (shape && shape !== this.shapeDriver?.shape && !this.shapeDriver?.running) this.shapeDriver = this.newShapeDriver(shape);
     if (!this.shapeDriver) throw new Error('This master has no load shape');
-    if (this.quitting) return;
+    if (this.quitting) return false;
     if (request.host !== undefined) this.currentHost = request.host;
     this.shapeWaitLogged = false;
-    this.shapeDriver.start();
+    const started = this.shapeDriver.start();
+    if (started && request.runTime !== undefined && request.runTime > 0) this.scheduleRunTime(request.runTime);
+    return started;
+  }
+
+  /** What the running shape intends now (the chart's intended line), or null without a shape test. */
+  intendedLoad(): IntendedLoad | null {
+    const value = this.shapeDriver?.intended() ?? null;
+    return value === null ? null : { unit: this.shapeDriver!.unit, value };
   }
 
   private applyShapeTick(users: number, spawnRate: number, userClasses: string[] | undefined): boolean {
@@ -744,6 +760,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
       currentResponseTimePercentile50: currentResponseTimePercentile(total, 0.5, now),
       currentResponseTimePercentile95: currentResponseTimePercentile(total, 0.95, now),
       totalAvgResponseTime: total.avgResponseTime,
+      intended: this.intendedLoad(),
     });
     if (this.historyPoints.length > HISTORY_POINTS_KEPT) this.historyPoints.shift();
   }

@@ -3,7 +3,7 @@
  * (packages/master/src/web): everything the UI and REST API read or do. The master runner
  * implements it; the web layer depends only on this interface.
  */
-import type { RequestStats, UserClassDescription } from '@locust-ts/protocol';
+import type { LoadShape, RequestStats, UserClassDescription } from '@locust-ts/protocol';
 
 /** Master runner state (spec §7.3). */
 export type MasterState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped';
@@ -39,6 +39,14 @@ export interface HistoryPoint {
   currentResponseTimePercentile50: number | null;
   currentResponseTimePercentile95: number | null;
   totalAvgResponseTime: number;
+  /** what a running load shape intended at that moment (users, or iterations/s for `unit=rps`) */
+  intended?: IntendedLoad | null;
+}
+
+/** A load shape's intended users (or arrival rate) now: the charts' intended line. */
+export interface IntendedLoad {
+  unit: 'users' | 'rps';
+  value: number;
 }
 
 export interface SwarmRequest {
@@ -94,5 +102,7 @@ export interface MasterRunnerView {
    * With a load shape: `POST /swarm` runs the test from the shape (user count and spawn rate are
    * ignored, as Locust's `start_shape`). Optional: runners without shapes need not have it.
    */
-  startShape?(request: { host?: string }): void;
+  startShape?(request: { host?: string; shape?: LoadShape; runTime?: number }): boolean;
+  /** What the running load shape intends now (the charts' intended line); null without a shape test. */
+  intendedLoad?(): IntendedLoad | null;
 }

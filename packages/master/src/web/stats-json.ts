@@ -5,7 +5,7 @@
 import { properRound, type StatsEntry, type StatsError } from '@locust-ts/protocol';
 import { currentResponseTimePercentile, responseTimePercentile } from '../report/percentiles.js';
 import { parseError } from '../report/stats-errors.js';
-import type { ExceptionView, MasterRunnerView } from './runner-view.js';
+import type { ExceptionView, IntendedLoad, MasterRunnerView } from './runner-view.js';
 
 /** Percentiles in each stats row (Locust's `PERCENTILES_TO_STATISTICS`). */
 export const PERCENTILES_TO_STATISTICS = [0.95, 0.99] as const;
@@ -53,6 +53,11 @@ export function statsErrorJson(error: StatsError): Record<string, Json> {
   };
 }
 
+/** The key of a load shape's intended line in `/stats/requests` and the history: users or arrival rate. */
+export function intendedKey(intended: IntendedLoad): 'intended_users' | 'intended_rps' {
+  return intended.unit === 'rps' ? 'intended_rps' : 'intended_users';
+}
+
 /** `GET /stats/requests` (newest Locust, master runner). */
 export function requestStatsJson(runner: MasterRunnerView): Record<string, Json> {
   const stats = runner.stats;
@@ -84,7 +89,13 @@ export function requestStatsJson(runner: MasterRunnerView): Record<string, Json>
     worker_count: runner.workerCount(),
     state: runner.state,
     user_count: runner.userCount,
+    // only while a load shape runs (locust-ts; the UI draws it as the intended line)
+    ...intendedJson(runner.intendedLoad?.() ?? null),
   };
+}
+
+function intendedJson(intended: IntendedLoad | null): Record<string, number> {
+  return intended ? { [intendedKey(intended)]: Math.round(intended.value * 100) / 100 } : {};
 }
 
 /** `GET /exceptions`: the newest Locust no longer HTML-escapes; nodes are joined with ", ". */

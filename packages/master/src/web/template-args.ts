@@ -7,7 +7,7 @@ import { properRound } from '@locust-ts/protocol';
 import { formatUtcTimestamp } from './format.js';
 import type { WebUiOptions } from './options.js';
 import type { HistoryPoint, MasterRunnerView } from './runner-view.js';
-import { PERCENTILES_TO_CHART, PERCENTILES_TO_STATISTICS, percentileKey } from './stats-json.js';
+import { PERCENTILES_TO_CHART, PERCENTILES_TO_STATISTICS, intendedKey, percentileKey } from './stats-json.js';
 
 /** The version shown in the UI when the caller gives none. */
 export const DEFAULT_UI_VERSION = 'locust-ts';
@@ -15,7 +15,10 @@ export const DEFAULT_UI_VERSION = 'locust-ts';
 /** One entry of Locust's `stats.history`: `[utc timestamp, value]` pairs (charts, report). */
 export function historyJson(point: HistoryPoint): Record<string, unknown> {
   const ts = formatUtcTimestamp(point.time);
+  // only while a load shape ran: the charts' intended line (locust-ts; Locust has no such key)
+  const intended = point.intended ? { [intendedKey(point.intended)]: [ts, point.intended.value] } : {};
   return {
+    ...intended,
     [percentileKey(0.5)]: [ts, point.currentResponseTimePercentile50 ?? 0],
     [percentileKey(0.95)]: [ts, point.currentResponseTimePercentile95 ?? 0],
     current_rps: [ts, point.currentRps],

@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { MasterRunnerView, SwarmRequest, UserClassUpdate } from '../runner-view.js';
 import { TIMESPAN_FORMATS, parseTimespan } from '@locust-ts/protocol';
+import { ShapeSpecError, parseShapeSpec } from '../../shapes/index.js';
 
 /** Locust's web error text for a bad run_time. */
 const TIMESPAN_ERROR = `Valid run_time formats are : ${TIMESPAN_FORMATS}`;
@@ -74,6 +75,34 @@ export function parseSwarmForm(form: Form): ParsedSwarmForm {
   return { request, error, countsMissing: userCount === null || !spawnRate };
 }
 
+/**
+ * locust-ts: a `shape` field (a `--shape` spec, from the form's shape picker) runs that built-in
+ * shape instead of `user_count`/`spawn_rate`; `run_time` still caps it.
+ */
+function startBuiltinShape(
+  runner: MasterRunnerView,
+  spec: string,
+  request: SwarmRequest,
+  fail: (message: string) => Record<string, unknown>,
+  host: string | null,
+): Record<string, unknown> {
+  if (!runner.startShape) return fail('This master cannot run load shapes');
+  let shape;
+  try {
+    shape = parseShapeSpec(spec);
+  } catch (err) {
+    if (err instanceof ShapeSpecError) return fail(`shape: ${err.message}`);
+    throw err;
+  }
+  const started = runner.startShape({
+    shape,
+    ...(request.host !== undefined ? { host: request.host } : {}),
+    ...(request.runTime ? { runTime: request.runTime } : {}),
+  });
+  if (!started) return fail('There is an ongoing shape test running. Editing is disabled');
+  return { success: true, message: `Swarming started using shape '${shape.spec}'`, host };
+}
+
 export const swarmControlPlugin: FastifyPluginAsync<SwarmControlOptions> = async (app: FastifyInstance, opts) => {
   const { runner, log } = opts;
   await app.register(formbody);
@@ -89,6 +118,8 @@ export const swarmControlPlugin: FastifyPluginAsync<SwarmControlOptions> = async
     const start = (r: SwarmRequest) =>
       // The ramp runs in the background: the response returns at once, as Locust's does.
       runner.start(r).catch((err: unknown) => log(`Starting the swarm failed: ${err instanceof Error ? err.message : String(err)}`));
+    const spec = first((req.body as Form | undefined)?.shape)?.trim();
+    if (spec) return startBuiltinShape(runner, spec, request, fail, host);
     // With a load shape the counts come from the shape, not the form. With the class picker the
     // form chooses: `shape_class` "Default" (Locust's default) runs without the shape.
     const useShape = opts.isShape && (!opts.classPicker || first((req.body as Form | undefined)?.shape_class) === opts.shapeName);
