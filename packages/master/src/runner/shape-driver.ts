@@ -12,8 +12,8 @@
 import type { LoadShape, LoadShapeTick } from '@locust-ts/protocol';
 import type { MasterLogger } from '../log/master-logger.js';
 
-/** Locust's shape loop period, seconds (it sleeps 1 s minus the time the tick took). */
-export const SHAPE_TICK_INTERVAL_SECONDS = 1;
+/** The shape loop period, seconds (Locust's is 1 s: a 3 s stage would last up to 4 s). */
+export const SHAPE_TICK_INTERVAL_SECONDS = 0.1;
 
 export interface ShapeTarget {
   /** Ramp to this target; false when it could not start (no worker yet): the tick is retried. */

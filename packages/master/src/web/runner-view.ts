@@ -4,6 +4,7 @@
  * implements it; the web layer depends only on this interface.
  */
 import type { RequestStats, UserClassDescription } from '@locust-ts/protocol';
+import type { EdgesView } from '../edges/edge-report.js';
 
 /** Master runner state (spec §7.3). */
 export type MasterState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped';
@@ -95,4 +96,6 @@ export interface MasterRunnerView {
    * ignored, as Locust's `start_shape`). Optional: runners without shapes need not have it.
    */
   startShape?(request: { host?: string }): void;
+  /** `GET /edges`: the synchronized edges and their spreads. Optional: only the master has them. */
+  edges?(): EdgesView;
 }
