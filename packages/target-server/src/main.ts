@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const app = buildServer({ knobs: options.knobs });
+  const app = buildServer({ knobs: options.knobs, accessLog: options.accessLog });
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (err) {
