@@ -28,7 +28,7 @@ const LEAD_RTT_FACTOR = 3;
 /** Round trips kept per worker. */
 const RTTS_KEPT = 30;
 /** An edge is reported this long after its instant even if acknowledgements are missing, seconds. */
-const ACK_WAIT_SECONDS = 3;
+const ACK_WAIT_SECONDS = 10;
 
 export const PYTHON_WORKERS_NOTICE =
   'Python (Locust) workers cannot take part in synchronized edges: they ramp their users at the spawn rate as Locust does, while locust-ts workers jump at the edge instant';

@@ -115,8 +115,10 @@ export class ShapeDriver {
       if (this.target.apply(users, spawnRate, classes ? [...classes] : undefined)) this.lastTick = key;
     }
     if (!this.active) return; // apply() may have ended the test
-    const spent = (performance.now() - began) / 1000;
-    this.timer = setTimeout(() => this.tick(), Math.max(0, SHAPE_TICK_INTERVAL_SECONDS - spent) * 1000);
+    // the next tick on a fixed grid from the start: late timers do not add up, so stages keep their length
+    const intervalMs = SHAPE_TICK_INTERVAL_SECONDS * 1000;
+    const nextMs = this.startedAt + (Math.floor((performance.now() - this.startedAt) / intervalMs) + 1) * intervalMs;
+    this.timer = setTimeout(() => this.tick(), Math.max(0, nextMs - performance.now()));
   }
 
   private fail(line: string): void {
