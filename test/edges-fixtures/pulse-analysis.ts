@@ -13,6 +13,8 @@ export interface EdgeAtTarget {
   last: number;
   spreadMs: number;
   users: number;
+  /** the spread of each pod's (client address's) first arrival: how together the workers started, ms */
+  podSpreadMs: number;
 }
 
 export interface PulseAtTarget {
@@ -24,29 +26,39 @@ export interface PulseAtTarget {
   offStages: number[];
 }
 
-/** Times (one per user) grouped where consecutive ones are more than `gap` s apart. */
-function groups(times: number[], gap = 1): EdgeAtTarget[] {
-  const sorted = [...times].sort((a, b) => a - b);
+interface Arrival {
+  time: number;
+  /** client address without port: one per pod */
+  pod: string;
+}
+
+/** Arrivals (one per user) grouped where consecutive ones are more than `gap` s apart. */
+function groups(arrivals: Arrival[], gap = 1): EdgeAtTarget[] {
+  const sorted = [...arrivals].sort((a, b) => a.time - b.time);
   const out: EdgeAtTarget[] = [];
   let start = 0;
   for (let i = 1; i <= sorted.length; i++) {
-    if (i < sorted.length && sorted[i]! - sorted[i - 1]! <= gap) continue;
-    const first = sorted[start]!;
-    const last = sorted[i - 1]!;
-    out.push({ first, last, spreadMs: (last - first) * 1000, users: i - start });
+    if (i < sorted.length && sorted[i]!.time - sorted[i - 1]!.time <= gap) continue;
+    const group = sorted.slice(start, i);
+    const podFirst = new Map<string, number>();
+    for (const a of group) if (!podFirst.has(a.pod)) podFirst.set(a.pod, a.time);
+    const firsts = [...podFirst.values()];
+    const first = group[0]!.time;
+    const last = group.at(-1)!.time;
+    out.push({ first, last, spreadMs: (last - first) * 1000, users: group.length, podSpreadMs: (Math.max(...firsts) - Math.min(...firsts)) * 1000 });
     start = i;
   }
   return out;
 }
 
 export function readPulse(accessLogPath: string): PulseAtTarget {
-  const firstSeen = new Map<string, number>();
-  const stops = new Map<string, number>();
+  const firstSeen = new Map<string, Arrival>();
+  const stops = new Map<string, Arrival>();
   for (const line of parseAccessLog(readFileSync(accessLogPath, 'utf8'))) {
     const m = /[?&](u|stop)=([^&]+)/.exec(line.url);
     if (!m) continue;
     const map = m[1] === 'u' ? firstSeen : stops;
-    if (!map.has(m[2]!)) map.set(m[2]!, line.time);
+    if (!map.has(m[2]!)) map.set(m[2]!, { time: line.time, pod: line.client.replace(/:\d+$/, '') });
   }
   const rising = groups([...firstSeen.values()]);
   const falling = groups([...stops.values()]);
@@ -56,7 +68,7 @@ export function readPulse(accessLogPath: string): PulseAtTarget {
 }
 
 export function describePulse(p: PulseAtTarget): string {
-  const edge = (e: EdgeAtTarget): string => `${e.users} users ${e.spreadMs.toFixed(1)} ms`;
+  const edge = (e: EdgeAtTarget): string => `${e.users} users ${e.spreadMs.toFixed(1)} ms (pods' first ${e.podSpreadMs.toFixed(1)} ms)`;
   return (
     `rising: ${p.rising.map(edge).join(', ')}; falling: ${p.falling.map(edge).join(', ')}; ` +
     `on stages ${p.onStages.map((s) => s.toFixed(3)).join(', ')} s; off stages ${p.offStages.map((s) => s.toFixed(3)).join(', ')} s`

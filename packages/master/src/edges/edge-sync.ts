@@ -27,6 +27,12 @@ const MAX_EDGE_LEAD_SECONDS = 2;
 const LEAD_RTT_FACTOR = 3;
 /** Round trips kept per worker. */
 const RTTS_KEPT = 30;
+/**
+ * Edge instants sit on a grid of this step from the test's start (half a step off it): a shape's
+ * ticks come every 100 ms from its start, so two ticks' edges land exactly a whole number of steps
+ * apart however late each tick ran (by less than half a step), and stages keep their length.
+ */
+const EDGE_GRID_SECONDS = 0.1;
 /** An edge is reported this long after its instant even if acknowledgements are missing, seconds. */
 const ACK_WAIT_SECONDS = 10;
 
@@ -55,6 +61,9 @@ export class EdgeSync {
   private readonly pending = new Map<number, PendingEdge>();
   private nextId = 1;
   private noticeGiven = false;
+  /** the lead of this test so far: it only grows, so that equal stages stay equal */
+  private testLead = 0;
+  private gridAnchor: number | null = null;
 
   constructor(
     private readonly log: MasterLogger,
@@ -73,6 +82,12 @@ export class EdgeSync {
       this.rtts.set(node.id, list);
     }
     return { locust_ts_clock: [data.locust_ts_clock, nowSeconds()] };
+  }
+
+  /** A new test: edges are placed on a grid from `startTime` (epoch s), and the lead starts over. */
+  beginTest(startTime: number): void {
+    this.gridAnchor = startTime + EDGE_GRID_SECONDS / 2;
+    this.testLead = 0;
   }
 
   /** max(MIN, 3 × p99 round trip of the given workers), capped. */
@@ -94,8 +109,13 @@ export class EdgeSync {
       this.log.warning(PYTHON_WORKERS_NOTICE);
     }
     if (ts.length === 0) return null;
-    const lead = this.leadSeconds(ts);
-    const edge: SpawnEdge = { id: this.nextId++, start_at: nowSeconds() + lead };
+    const needed = Math.ceil(this.leadSeconds(ts) / EDGE_GRID_SECONDS - 1e-9) * EDGE_GRID_SECONDS;
+    this.testLead = Math.max(this.testLead, needed);
+    const now = nowSeconds();
+    const anchor = this.gridAnchor ?? now;
+    const startAt = anchor + Math.ceil((now + this.testLead - anchor) / EDGE_GRID_SECONDS) * EDGE_GRID_SECONDS;
+    const lead = startAt - now;
+    const edge: SpawnEdge = { id: this.nextId++, start_at: startAt };
     const workers = ts.map((n) => ({ workerId: n.id, workerIndex: n.index, startedAt: null, lateMs: null, users: null, offsetMs: null }));
     const record = { id: edge.id, startAt: edge.start_at, leadMs: lead * 1000, targetUsers, workers, rampingWorkers: python };
     const timer = setTimeout(() => this.complete(edge.id), (lead + ACK_WAIT_SECONDS) * 1000);

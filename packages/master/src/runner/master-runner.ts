@@ -568,6 +568,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     this.unknownClasses.clear();
     this.historyPoints = [];
     this.testStartTime = Date.now() / 1000;
+    this.edgeSync.beginTest(this.testStartTime);
   }
 
   private superseded(generation: number): boolean {
