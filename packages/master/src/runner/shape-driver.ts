@@ -45,6 +45,8 @@ export class ShapeDriver {
   private timer: NodeJS.Timeout | null = null;
   private active = false;
   private startedAt = 0;
+  /** the grid slot of the next tick (slot n is due n × SHAPE_TICK_INTERVAL_SECONDS after the start) */
+  private slot = 0;
   /** the last applied answer (Locust's `shape_last_tick`): an equal answer changes nothing */
   private lastTick: string | null = null;
   /** the last answer announced in the log (a retried one is not announced every second) */
@@ -73,6 +75,7 @@ export class ShapeDriver {
     this.active = true;
     this.lastTick = null;
     this.startedAt = performance.now();
+    this.slot = 0;
     this.tick();
     return true;
   }
@@ -116,9 +119,10 @@ export class ShapeDriver {
     }
     if (!this.active) return; // apply() may have ended the test
     // the next tick on a fixed grid from the start: late timers do not add up, so stages keep their length
+    // (a timer may fire a fraction of a ms early: count the slots rather than derive them from the time)
     const intervalMs = SHAPE_TICK_INTERVAL_SECONDS * 1000;
-    const nextMs = this.startedAt + (Math.floor((performance.now() - this.startedAt) / intervalMs) + 1) * intervalMs;
-    this.timer = setTimeout(() => this.tick(), Math.max(0, nextMs - performance.now()));
+    this.slot = Math.max(this.slot + 1, Math.floor((performance.now() - this.startedAt) / intervalMs) + 1);
+    this.timer = setTimeout(() => this.tick(), Math.max(0, this.startedAt + this.slot * intervalMs - performance.now()));
   }
 
   private fail(line: string): void {
