@@ -6,6 +6,8 @@
  * Scenario 1: 32 users, constant(0) wait, 10 s each — locust-ts worker (full stats),
  *             Python FastHttpUser, Python HttpUser, autocannon (-c 32, no stats: the ceiling).
  * Scenario 2: 5,000 users with between(1, 2) on one core: achieved vs intended 3,333 rps, p99.
+ * Scenario 3: spawning 1,000 users/s (250 at once every 250 ms) next to 1,000 running users:
+ *             the running users' p99 before and during the ramp (issue 9 goal: < +20 ms).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,12 @@ const MANY_USERS_RATE = 1000;
 const MANY_USERS_WARMUP_S = 7;
 /** between(1, 2) waits 1.5 s on average: 5,000 users intend 3,333 requests per second. */
 const MANY_USERS_INTENDED_RPS = MANY_USERS / 1.5;
+/** Scenario 3: users already running, users spawned over them at SPAWN_RATE per second. */
+const RUNNING_USERS = 1000;
+const SPAWNED_USERS = 4000;
+const SPAWN_RATE = 1000;
+const SPAWN_WARMUP_S = 5;
+const SPAWN_DURATION_S = SPAWN_WARMUP_S + SPAWNED_USERS / SPAWN_RATE + 3;
 /** Scenario 1 runs this often (env BENCH_ROUNDS); the best round of each tool counts, against noise. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 /** A run that takes this much longer than planned is killed. */
@@ -112,10 +120,15 @@ interface Figures {
   steadyP50?: number;
   steadyP99?: number;
   cpuSeconds?: number;
+  baseP99?: number;
+  rampP99?: number;
+  baseRequests?: number;
+  rampRequests?: number;
 }
 
-async function locustTs(url: string, users: number, wait: 'zero' | 'between', duration: number, warmup: number, rate = users): Promise<Figures> {
+async function locustTs(url: string, users: number, wait: 'zero' | 'between', duration: number, warmup: number, rate = users, base = 0): Promise<Figures> {
   const args = ['--import', 'tsx', 'bench/locust-ts-generator.ts', '--target', url, '--users', String(users), '--wait', wait, '--duration', String(duration), '--warmup', String(warmup), '--rate', String(rate)];
+  if (base > 0) args.push('--base', String(base));
   const r = await runPinned(GENERATOR_CORE, process.execPath, args, duration * 1000 + RUN_SLACK_MS);
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (!line.startsWith('{')) throw new Error(`locust-ts generator failed (${r.code}): ${r.stderr.slice(-500)}`);
@@ -202,6 +215,11 @@ async function main(): Promise<void> {
     console.log(`  intended ${fmt(MANY_USERS_INTENDED_RPS)} rps, achieved ${fmt(many.steadyRps ?? 0)} rps (${(share * 100).toFixed(0)}%) after the ramp (+${MANY_USERS_WARMUP_S} s)`);
     console.log(`  after the ramp: p50 ${many.steadyP50} ms, p99 ${many.steadyP99} ms; whole run: p50 ${many.p50} ms, p99 ${many.p99} ms; ${fmt(many.requests)} requests, ${many.failures} failures`);
     console.log(`  generator CPU: ${(many.cpuSeconds ?? Number.NaN).toFixed(1)} s over a ${MANY_USERS_DURATION_S} s run (start-up included)`);
+
+    console.log(`\nScenario 3: ${fmt(RUNNING_USERS)} users running (between(1, 2)), then ${fmt(SPAWNED_USERS)} more spawned at ${fmt(SPAWN_RATE)}/s, one core`);
+    const spawn = await locustTs(url, SPAWNED_USERS, 'between', SPAWN_DURATION_S, SPAWN_WARMUP_S, SPAWN_RATE, RUNNING_USERS);
+    const added = (spawn.rampP99 ?? Number.NaN) - (spawn.baseP99 ?? Number.NaN);
+    console.log(`  running users' p99: ${spawn.baseP99} ms before the ramp (${fmt(spawn.baseRequests ?? 0)} requests), ${spawn.rampP99} ms during it (${fmt(spawn.rampRequests ?? 0)} requests): +${added} ms (goal < 20 ms)`);
   } finally {
     if (target.pid) try { process.kill(-target.pid, 'SIGTERM'); } catch { /* gone */ }
     rmSync(dir, { recursive: true, force: true });

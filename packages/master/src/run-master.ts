@@ -169,6 +169,7 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
     ...(options.reportWaitAfterRamp !== undefined ? { reportWaitAfterRamp: options.reportWaitAfterRamp } : {}),
     logger: log,
     shape: options.shape ?? null,
+    edgesCsvPath: options.csvPrefix ? `${options.csvPrefix}_edges.csv` : null,
     onShapeEnd: () => {
       if (headless) trigger.trigger('shape');
       else void runner.stop();

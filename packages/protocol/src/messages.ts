@@ -4,6 +4,16 @@
  */
 import type { Envelope } from './codec.js';
 import { MessageValidationError } from './errors.js';
+import {
+  CLOCK_KEY,
+  EDGE_KEY,
+  type HeartbeatReplyData,
+  RTT_KEY,
+  type SpawnEdge,
+  decodeHeartbeatReply,
+  decodeSpawnEdge,
+  optionalSeconds,
+} from './edges.js';
 
 /** State a worker reports about itself (spec §7.1). */
 export type WorkerState = 'ready' | 'spawning' | 'running' | 'stopped' | 'cleanup';
@@ -52,6 +62,9 @@ export interface HeartbeatData {
   state: string;
   current_cpu_usage: number;
   current_memory_usage?: number;
+  /** locust-ts workers: their clock when sending, and their best round trip (edges.ts) */
+  locust_ts_clock?: number;
+  locust_ts_rtt?: number;
 }
 
 export interface SpawnData {
@@ -60,6 +73,8 @@ export interface SpawnData {
   host: string | null;
   stop_timeout: number | null;
   parsed_options: Record<string, unknown>;
+  /** locust-ts workers only: start the users at this master-clock instant (edges.ts) */
+  locust_ts_edge?: SpawnEdge;
 }
 
 export interface SpawningCompleteData {
@@ -112,7 +127,8 @@ export interface WorkerMessageMap {
 /** What a master sends (spec §3 table, M→W). */
 export interface MasterMessageMap {
   ack: AckData;
-  heartbeat: null;
+  /** null from Locust masters; a clock sample for locust-ts workers (edges.ts) */
+  heartbeat: HeartbeatReplyData | null;
   spawn: SpawnData;
   spawning_complete: { user_count: number };
   stop: null;
@@ -272,6 +288,10 @@ const workerMessageParsers: Parsers<WorkerMessageMap> = {
     const hb: HeartbeatData = { state: str(type, o, 'state'), current_cpu_usage: optNum(type, o, 'current_cpu_usage') ?? 0 };
     const mem = optNum(type, o, 'current_memory_usage');
     if (mem !== null) hb.current_memory_usage = mem;
+    const clock = optionalSeconds(o, CLOCK_KEY);
+    const rtt = optionalSeconds(o, RTT_KEY);
+    if (clock !== undefined) hb.locust_ts_clock = clock;
+    if (rtt !== undefined) hb.locust_ts_rtt = rtt;
     return hb;
   },
   stats: parseStatsReport,
@@ -305,18 +325,20 @@ const masterMessageParsers: Parsers<MasterMessageMap> = {
     const index = optNum(type, o, 'index');
     return index === null ? {} : { index };
   },
-  heartbeat: nil,
+  heartbeat: (_type, d) => decodeHeartbeatReply(d) ?? null,
   spawn: (type, d) => {
     const o = obj(type, d);
     const host = o.host;
     if (host !== null && host !== undefined && typeof host !== 'string') fail(type, "'host' must be a string or nil");
     const parsed = o.parsed_options;
+    const edge = decodeSpawnEdge(o[EDGE_KEY]);
     return {
       timestamp: num(type, o, 'timestamp'),
       user_classes_count: countsMap(type, o.user_classes_count, 'user_classes_count'),
       host: (host as string | null | undefined) ?? null,
       stop_timeout: optNum(type, o, 'stop_timeout'),
       parsed_options: isObj(parsed) ? parsed : {},
+      ...(edge ? { locust_ts_edge: edge } : {}),
     };
   },
   spawning_complete: (type, d) => ({ user_count: num(type, obj(type, d), 'user_count') }),

@@ -20,6 +20,7 @@ export const USAGE = `Usage: locust-ts-target [--host HOST] [--port PORT] [--lat
   --latency-ms MS     added latency per /hello request (env ${KNOB_ENV.latencyMs})
   --error-ratio R     share of /hello requests answered 500, 0..1 (env ${KNOB_ENV.errorRatio})
   --cpu-ms MS         busy CPU time per /hello request (env ${KNOB_ENV.cpuMs})
+  --access-log FILE   write a line per request: epoch seconds (µs), client, method, url (env TARGET_ACCESS_LOG)
 
 Each /hello request may override the knobs: /hello?latency_ms=50&error_ratio=0.1&cpu_ms=5`;
 
@@ -27,6 +28,8 @@ export interface TargetOptions {
   host: string;
   port: number;
   knobs: Knobs;
+  /** `--access-log FILE` (env TARGET_ACCESS_LOG): a timestamped line per request */
+  accessLog: string | null;
   help: boolean;
 }
 
@@ -58,6 +61,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): T
         'latency-ms': { type: 'string' },
         'error-ratio': { type: 'string' },
         'cpu-ms': { type: 'string' },
+        'access-log': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -83,5 +87,6 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): T
   } catch (err) {
     throw new OptionsError((err as Error).message);
   }
-  return { host, port, knobs, help: values.help === true };
+  const accessLog = (values['access-log'] as string | undefined) ?? (env.TARGET_ACCESS_LOG || null);
+  return { host, port, knobs, accessLog, help: values.help === true };
 }

@@ -1,7 +1,10 @@
 /** The target's routes and load knobs, in process (Fastify inject, no socket). */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { HELLO_BODY, MAX_CPU_MS, buildServer } from './server.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HELLO_BODY, MAX_CPU_MS, buildServer, parseAccessLog } from './server.js';
 
 let app: FastifyInstance | null = null;
 afterEach(async () => {
@@ -15,6 +18,24 @@ function start(...args: Parameters<typeof buildServer>): FastifyInstance {
 }
 
 describe('target server', () => {
+  it('--access-log writes one timestamped line per request, in arrival order, flushed on close', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'target-log-')), 'access.log');
+    const server = start({ accessLog: path });
+    const before = Date.now() / 1000;
+    await server.inject({ method: 'GET', url: '/hello?u=a' });
+    await server.inject({ method: 'GET', url: '/healthz' });
+    const after = Date.now() / 1000;
+    await server.close();
+    const lines = parseAccessLog(readFileSync(path, 'utf8'));
+    expect(lines.map((l) => `${l.method} ${l.url}`)).toEqual(['GET /hello?u=a', 'GET /healthz']);
+    for (const l of lines) {
+      // stamped from Date.now() at start plus the monotonic clock: within a few ms of the wall clock
+      expect(l.time).toBeGreaterThan(before - 0.05);
+      expect(l.time).toBeLessThan(after + 0.05);
+    }
+    expect(lines[1]!.time).toBeGreaterThanOrEqual(lines[0]!.time);
+  });
+
   it('GET /hello answers like the original FastAPI target', async () => {
     const res = await start().inject({ method: 'GET', url: '/hello' });
     expect(res.statusCode).toBe(200);

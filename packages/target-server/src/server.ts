@@ -4,9 +4,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { installAccessLog } from './access-log.js';
 import { type Knobs, KnobError, NO_KNOBS, burnCpu, knobsFromQuery } from './knobs.js';
 
 export { KnobError, MAX_CPU_MS, MAX_LATENCY_MS, type Knobs } from './knobs.js';
+export { type AccessLogLine, parseAccessLog } from './access-log.js';
 
 /** Exactly what the original FastAPI target answers. */
 export const HELLO_BODY = { message: 'Hello from FastAPI!' } as const;
@@ -18,12 +20,15 @@ export interface ServerOptions {
   random: () => number;
   /** Fastify request logging; off by default, it would dominate the cost of `/hello`. */
   logger: boolean;
+  /** `--access-log FILE`: a timestamped line per request (access-log.ts) */
+  accessLog: string | null;
 }
 
 export function buildServer(opts: Partial<ServerOptions> = {}): FastifyInstance {
   const defaults: Knobs = { ...NO_KNOBS, ...opts.knobs };
   const random = opts.random ?? Math.random;
   const app = Fastify({ logger: opts.logger ?? false });
+  if (opts.accessLog) installAccessLog(app, opts.accessLog);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 

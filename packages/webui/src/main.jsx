@@ -2,7 +2,13 @@
 // index.html before this bundle runs, exactly as Locust's Flask template does.
 import { createRoot } from 'react-dom/client';
 import LocustUi from 'locust-ui';
+import { edgesTab } from './edges-tab.jsx';
 import { pulseTabs } from './pulse-charts.jsx';
 import { ShapePicker } from './shape-picker.jsx';
 
-createRoot(document.getElementById('root')).render(<><LocustUi tabs={pulseTabs} /><ShapePicker /></>);
+createRoot(document.getElementById('root')).render(
+  <>
+    <LocustUi tabs={pulseTabs} extendedTabs={[edgesTab]} />
+    <ShapePicker />
+  </>,
+);

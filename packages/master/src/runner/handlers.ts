@@ -3,7 +3,13 @@
  * message type, in a table typed by the protocol's message map. A handler never throws at a
  * message from an unknown or removed worker (Locust's receive loop dies there, spec §10.12).
  */
-import { CPU_WARNING_THRESHOLD, HEARTBEAT_LIVENESS, type WorkerMessageMap, type WorkerMessageType } from '@locust-ts/protocol';
+import {
+  CPU_WARNING_THRESHOLD,
+  HEARTBEAT_LIVENESS,
+  type HeartbeatReplyData,
+  type WorkerMessageMap,
+  type WorkerMessageType,
+} from '@locust-ts/protocol';
 import type { MasterLogger } from '../log/master-logger.js';
 import { WORKER_STATE, type WorkerNode, type WorkerRegistry } from './worker-registry.js';
 
@@ -16,6 +22,8 @@ export interface HandlerContext {
   /** reply `heartbeat` to worker heartbeats (newest protocol; 2.12.1 workers log it as unknown) */
   readonly heartbeatReplies: boolean;
   send(clientId: string, type: 'ack' | 'heartbeat' | 'quit' | 'locustfile', data: unknown): void;
+  /** the data of the heartbeat reply to a worker: a clock sample for locust-ts workers, else null (edge-sync.ts) */
+  heartbeatReply(node: WorkerNode, data: WorkerMessageMap['heartbeat']): HeartbeatReplyData | null;
   /** a worker registered (or re-registered): give it users if a test runs */
   workerReady(node: WorkerNode, alreadyKnown: boolean): void;
   /** a missing worker sent a heartbeat again */
@@ -83,7 +91,7 @@ function heartbeat(ctx: HandlerContext, data: WorkerMessageMap['heartbeat'], nod
     ctx.log.warning(`Worker ${describe(ctx, nodeId)} exceeded cpu threshold (will only log this once per worker)`);
   }
   if (data.current_memory_usage !== undefined) node.memoryUsage = data.current_memory_usage;
-  if (ctx.heartbeatReplies) ctx.send(nodeId, 'heartbeat', null);
+  if (ctx.heartbeatReplies) ctx.send(nodeId, 'heartbeat', ctx.heartbeatReply(node, data));
 }
 
 function stats(ctx: HandlerContext, data: WorkerMessageMap['stats'], nodeId: string): void {

@@ -15,6 +15,9 @@ import { basename } from 'node:path';
 import {
   type BadFrame,
   type CustomMessage,
+  EDGE_ACK_MESSAGE,
+  type HeartbeatReplyData,
+  type SpawnEdge,
   HEARTBEAT_DEAD_INTERNAL,
   HEARTBEAT_INTERVAL,
   LOCUST_TS_VERSION,
@@ -27,6 +30,8 @@ import {
   isCustom,
 } from '@locust-ts/protocol';
 import { UsersDispatcher, pacedTransition, type UsersOnWorkers } from '../dispatch/index.js';
+import type { EdgesView } from '../edges/edge-report.js';
+import { EdgeSync } from '../edges/edge-sync.js';
 import { MasterLogger } from '../log/master-logger.js';
 import { currentResponseTimePercentile } from '../report/percentiles.js';
 import type {
@@ -89,6 +94,8 @@ export interface MasterRunnerOptions {
   shape?: LoadShape | null;
   /** Called when the shape ends the test (its tick answered null); default: stop (web) / quit (headless). */
   onShapeEnd?: () => void;
+  /** `--csv PREFIX`: `PREFIX_edges.csv`, the synchronized-edge report */
+  edgesCsvPath?: string | null;
 }
 
 /** A master-side handler for a custom message type (Locust's `register_message`). */
@@ -140,6 +147,9 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   /** "no worker yet" is logged once per shape run, not at every retried tick */
   private shapeWaitLogged = false;
   private readonly unknownClasses = new Map<string, UnknownUserClass>();
+  private readonly edgeSync: EdgeSync;
+  /** the edge the next spawns belong to (set when a target change is an edge) */
+  private nextEdge: SpawnEdge | null = null;
 
   private dispatcher: UsersDispatcher | null = null;
   /** what each worker was last told to run (the start point of a paced rebalance) */
@@ -176,6 +186,8 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     this.log = options.logger ?? new MasterLogger();
     this.version = options.version ?? LOCUST_TS_VERSION;
     this.heartbeatReplies = options.heartbeatReplies ?? true;
+    this.edgeSync = new EdgeSync(this.log, options.edgesCsvPath ?? null);
+    this.registerMessage(EDGE_ACK_MESSAGE, (m) => this.edgeSync.onAck(m.nodeId, m.data));
     if (options.shape) this.shapeDriver = this.newShapeDriver(options.shape);
   }
 
@@ -397,7 +409,16 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     return { ...this.targetUserClassesCount };
   }
 
+  /** The synchronized edges so far (`GET /edges`). */
+  edges(): EdgesView {
+    return this.edgeSync.view();
+  }
+
   // ---------------------------------------------------------------- HandlerContext
+
+  heartbeatReply(node: WorkerNode, data: WorkerMessageMap['heartbeat']): HeartbeatReplyData | null {
+    return this.edgeSync.heartbeatReply(node, data);
+  }
 
   send(clientId: string, type: string, data: unknown): void {
     this.sendRaw(clientId, type, data);
@@ -542,8 +563,18 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     this.setState('spawning');
     this.spawningCompleted = false;
     dispatcher.newDispatch(this.targetUserCount, this.spawnRate, this.selectedClasses);
+    this.nextEdge = this.planEdge(active);
     const generation = ++this.rampGeneration;
     await this.ramp(generation, dispatcher);
+  }
+
+  /** An edge when the spawn rate covers the whole change in one step (edge-sync.ts). */
+  private planEdge(active: WorkerNode[]): SpawnEdge | null {
+    let current = 0;
+    for (const counts of this.lastSent.values()) current += sum(counts);
+    const change = Math.abs(this.targetUserCount - current);
+    if (change === 0 || this.spawnRate < change) return null;
+    return this.edgeSync.begin(this.targetUserCount, active);
   }
 
   /** A new test: clear stats and exceptions (Locust's `test_start`). */
@@ -553,6 +584,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     this.unknownClasses.clear();
     this.historyPoints = [];
     this.testStartTime = Date.now() / 1000;
+    this.edgeSync.beginTest(this.testStartTime);
   }
 
   private superseded(generation: number): boolean {
@@ -598,6 +630,8 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   private async sendSpawns(users: UsersOnWorkers): Promise<void> {
     const sends: Promise<void>[] = [];
     const parsedOptions = this.options.parsedOptions ?? {};
+    const edge = this.nextEdge;
+    this.nextEdge = null;
     for (const [id, counts] of users) {
       const userClassesCount = sortedCounts(counts);
       this.lastSent.set(id, { ...userClassesCount });
@@ -607,6 +641,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
         host: this.currentHost,
         stop_timeout: this.options.stopTimeout ?? 0,
         parsed_options: parsedOptions,
+        ...(edge && this.registry.get(id)?.dialect.locustTs ? { locust_ts_edge: edge } : {}),
       });
       sends.push(this.track(spawn, `Error sending spawn message to worker ${id}`));
     }
@@ -780,6 +815,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     for (const timer of this.timers) clearInterval(timer);
     if (this.runTimeTimer) clearTimeout(this.runTimeTimer);
     this.sleeper.cancelAll();
+    this.edgeSync.close();
     // let queued sends (the quits) leave before the socket closes
     await Promise.allSettled([...this.inFlight]);
     await this.socket.close();

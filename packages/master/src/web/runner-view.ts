@@ -4,6 +4,7 @@
  * implements it; the web layer depends only on this interface.
  */
 import type { LoadShape, RequestStats, UserClassDescription } from '@locust-ts/protocol';
+import type { EdgesView } from '../edges/edge-report.js';
 
 /** Master runner state (spec §7.3). */
 export type MasterState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped';
@@ -105,4 +106,6 @@ export interface MasterRunnerView {
   startShape?(request: { host?: string; shape?: LoadShape; runTime?: number }): boolean;
   /** What the running load shape intends now (the charts' intended line); null without a shape test. */
   intendedLoad?(): IntendedLoad | null;
+  /** `GET /edges`: the synchronized edges and their spreads. Optional: only the master has them. */
+  edges?(): EdgesView;
 }

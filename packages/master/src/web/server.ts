@@ -7,6 +7,7 @@ import Fastify from 'fastify';
 import { installBasicAuth, parseWebAuth } from './auth.js';
 import type { WebUiHandle, WebUiOptions } from './options.js';
 import { downloadsPlugin } from './plugins/downloads.js';
+import { edgesPlugin } from './plugins/edges.js';
 import { logsPlugin } from './plugins/logs.js';
 import { statsPlugin } from './plugins/stats.js';
 import { swarmControlPlugin } from './plugins/swarm-control.js';
@@ -48,6 +49,7 @@ export async function startWebUi(runner: MasterRunnerView, options: WebUiOptions
   await app.register(statsPlugin, { prefix, runner });
   await app.register(downloadsPlugin, { prefix, runner, fullHistoryCsvPath: options.fullHistoryCsvPath ?? null });
   await app.register(logsPlugin, { prefix, runner });
+  await app.register(edgesPlugin, { prefix, runner });
 
   const bindHost = ALL_INTERFACES.has(options.host) ? '0.0.0.0' : options.host;
   await app.listen({ host: bindHost, port: options.port });

@@ -14,6 +14,7 @@ import {
   CPU_MONITOR_INTERVAL,
   CPU_WARNING_THRESHOLD,
   type CustomMessage,
+  EDGE_ACK_MESSAGE,
   DEFAULT_MASTER_PORT,
   HEARTBEAT_INTERVAL,
   LOCUST_TS_WORKER_VERSION,
@@ -35,7 +36,8 @@ import { StatsRecorder } from '../runtime/stats-recorder.js';
 import { exceptionData } from '../runtime/traceback.js';
 import { userClassInfo } from '../runtime/user-class-info.js';
 import { UserClassUpdateError, applyUserClassUpdate } from '../runtime/user-class-update.js';
-import { UserPool } from '../runtime/user-pool.js';
+import { type PreparedSpawn, UserPool } from '../runtime/user-pool.js';
+import { EdgeSpawner } from './edge-spawn.js';
 import { ProcessMonitor } from './process-monitor.js';
 import type { UserClass, UserEnvironment } from '../user.js';
 
@@ -129,6 +131,7 @@ export class WorkerRunner {
   private timers: NodeJS.Timeout[] = [];
   private connectTimer: NodeJS.Timeout | null = null;
   private readonly monitor: ProcessMonitor;
+  private readonly edges: EdgeSpawner;
 
   constructor(options: WorkerOptions) {
     if (options.userClasses.length === 0) throw new Error('a worker needs at least one user class');
@@ -146,6 +149,11 @@ export class WorkerRunner {
     this.pool = new UserPool(options.userClasses.map(userClassInfo), this.environment, {
       onException: (err, user) => this.onUserException(err, user),
       onExit: () => undefined,
+    });
+    this.edges = new EdgeSpawner({
+      logger: this.logger,
+      sendAck: (ack) => void this.sendMessage(EDGE_ACK_MESSAGE, ack).catch(() => undefined),
+      userCount: () => this.pool.userCount,
     });
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve;
@@ -193,6 +201,7 @@ export class WorkerRunner {
 
   /** Stop all users here, without telling the master (it will see 0 users in the next report). */
   async stopUsers(): Promise<void> {
+    this.edges.cancel();
     await this.pool.stopAll(this.stopTimeout);
     if (this.state !== 'stopped') this.state = 'ready';
   }
@@ -201,6 +210,7 @@ export class WorkerRunner {
   async quit(reason: WorkerExit['reason'] = 'quit', message = 'worker quit'): Promise<void> {
     if (this.finished) return;
     this.finished = true;
+    this.edges.cancel();
     await this.pool.stopAll(this.stopTimeout);
     this.state = 'stopped';
     this.clearTimers();
@@ -274,6 +284,7 @@ export class WorkerRunner {
   }
 
   private async rejoin(): Promise<void> {
+    this.edges.cancel();
     await this.pool.stopAll();
     this.state = 'ready';
     this.lastSpawnTimestamp = -Infinity;
@@ -305,6 +316,7 @@ export class WorkerRunner {
       state: this.state === 'stopped' ? 'ready' : this.state,
       current_cpu_usage: this.monitor.cpuPercent(),
       current_memory_usage: this.monitor.memoryBytes(),
+      ...this.edges.heartbeatKeys(),
     });
   }
 
@@ -362,8 +374,9 @@ export class WorkerRunner {
         this.logger.debug(`Master acknowledged client_ready (index ${this.workerIndex})`);
       }
     },
-    heartbeat: () => {
+    heartbeat: (data) => {
       this.lastMasterHeartbeat = performance.now();
+      this.edges.onHeartbeatReply(data);
     },
     spawn: (data) => this.onSpawn(data),
     spawning_complete: () => this.logger.debug('Master finished spawning'),
@@ -392,7 +405,17 @@ export class WorkerRunner {
     this.stopTimeout = data.stop_timeout ?? 0;
     if (this.state !== 'spawning' && this.state !== 'running') this.stats.clear();
     this.state = 'spawning';
-    const { unknownClasses } = this.pool.apply(data.user_classes_count, this.stopTimeout);
+    this.edges.cancel();
+    const prepared = this.pool.prepare(data.user_classes_count);
+    if (data.locust_ts_edge) {
+      this.edges.schedule(data.locust_ts_edge, prepared, this.stopTimeout, () => this.spawned(prepared));
+      return;
+    }
+    prepared.commit(this.stopTimeout);
+    this.spawned(prepared);
+  }
+
+  private spawned({ unknownClasses }: PreparedSpawn): void {
     if (unknownClasses.length > 0) {
       this.logger.error(`Master asked for user classes this worker does not have: ${unknownClasses.join(', ')} (known: ${this.pool.classNames.join(', ')})`);
     }
@@ -403,6 +426,7 @@ export class WorkerRunner {
   }
 
   private async onStop(): Promise<void> {
+    this.edges.cancel();
     // graceful within the spawn's stop_timeout, as Locust's worker `stop()` (spec §3.4, §3.9)
     await this.pool.stopAll(this.stopTimeout);
     this.state = 'ready';

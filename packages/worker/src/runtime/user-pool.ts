@@ -20,6 +20,12 @@ export interface SpawnResult {
   unknownClasses: string[];
 }
 
+/** A spawn target whose users exist but have not started (see {@link UserPool.prepare}). */
+export interface PreparedSpawn extends SpawnResult {
+  /** Start the new users and stop the surplus ones, now. */
+  commit(stopTimeout?: number): void;
+}
+
 export class UserPool {
   private readonly running = new Map<string, RunningUser[]>();
   private readonly classes = new Map<string, UserClassInfo>();
@@ -47,7 +53,20 @@ export class UserPool {
 
   /** Bring each class to its target count; surplus users stop within `stopTimeout` seconds. */
   apply(target: UserClassesCount, stopTimeout = 0): SpawnResult {
+    const prepared = this.prepare(target);
+    prepared.commit(stopTimeout);
+    return prepared;
+  }
+
+  /**
+   * Construct the users a target needs without starting them, so that {@link PreparedSpawn.commit}
+   * only starts and stops (a synchronized edge prepares ahead of its instant). The counts change at
+   * the commit; a prepared spawn that is never committed leaves nothing behind.
+   */
+  prepare(target: UserClassesCount): PreparedSpawn {
     const unknownClasses: string[] = [];
+    const starts: Array<{ users: RunningUser[]; added: RunningUser[] }> = [];
+    const stops: Array<{ users: RunningUser[]; wanted: number }> = [];
     for (const [name, wanted] of Object.entries(target)) {
       const info = this.classes.get(name);
       const users = this.running.get(name);
@@ -55,17 +74,28 @@ export class UserPool {
         unknownClasses.push(name);
         continue;
       }
-      while (users.length > wanted) this.stopUser(users.pop()!, stopTimeout);
-      while (users.length < wanted) {
-        const user = new RunningUser(info, this.environment, {
-          onException: (err, u) => this.host.onException(err, u),
-          onExit: (u) => this.exited(u),
-        });
-        users.push(user);
-        user.start();
-      }
+      if (users.length > wanted) stops.push({ users, wanted });
+      const added: RunningUser[] = [];
+      for (let n = users.length; n < wanted; n++) added.push(this.newUser(info));
+      if (added.length > 0) starts.push({ users, added });
     }
-    return { unknownClasses };
+    return {
+      unknownClasses,
+      commit: (stopTimeout = 0) => {
+        for (const { users, wanted } of stops) while (users.length > wanted) this.stopUser(users.pop()!, stopTimeout);
+        for (const { users, added } of starts) {
+          users.push(...added);
+          for (const user of added) user.start();
+        }
+      },
+    };
+  }
+
+  private newUser(info: UserClassInfo): RunningUser {
+    return new RunningUser(info, this.environment, {
+      onException: (err, u) => this.host.onException(err, u),
+      onExit: (u) => this.exited(u),
+    });
   }
 
   /**

@@ -1,0 +1,59 @@
+import { LOCUST_TS_WORKER_VERSION } from '@locust-ts/protocol';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MasterLogger } from '../log/master-logger.js';
+import { WorkerNode } from '../runner/worker-registry.js';
+import { EDGES_CSV_HEADER, edgeCsvRow } from './edge-report.js';
+import { EdgeSync, MIN_EDGE_LEAD_SECONDS, PYTHON_WORKERS_NOTICE } from './edge-sync.js';
+
+const quiet = { write: () => true };
+const ts = (i: number) => new WorkerNode(`ts${i}`, i, LOCUST_TS_WORKER_VERSION);
+const python = (i: number) => new WorkerNode(`py${i}`, i, '');
+
+afterEach(() => vi.useRealTimers());
+
+describe('EdgeSync', () => {
+  it('answers locust-ts heartbeats with a clock sample and Python heartbeats with null', () => {
+    const sync = new EdgeSync(new MasterLogger('INFO', quiet), null);
+    const reply = sync.heartbeatReply(ts(0), { state: 'ready', current_cpu_usage: 0, locust_ts_clock: 123.5 });
+    expect(reply!.locust_ts_clock[0]).toBe(123.5);
+    expect(Math.abs(reply!.locust_ts_clock[1] - Date.now() / 1000)).toBeLessThan(5);
+    expect(sync.heartbeatReply(python(1), { state: 'ready', current_cpu_usage: 0, locust_ts_clock: 1 })).toBeNull();
+  });
+
+  it('sizes the lead from round trips, never below the floor, and never shrinks it within a test', () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const sync = new EdgeSync(new MasterLogger('INFO', quiet), null);
+    const node = ts(0);
+    sync.beginTest(1000);
+    const first = sync.begin(100, [node])!;
+    expect(first.start_at - 1000).toBeCloseTo(0.15, 6); // floor 100 ms, on the grid half a step off the start
+    for (let i = 0; i < 10; i++) sync.heartbeatReply(node, { state: 'running', current_cpu_usage: 0, locust_ts_clock: 1, locust_ts_rtt: 0.09 });
+    expect(sync.leadSeconds([node])).toBeCloseTo(0.27, 6);
+    const second = sync.begin(0, [node])!;
+    expect(second.start_at - 1000).toBeCloseTo(0.35, 6); // 0.27 → 0.3 s
+    for (let i = 0; i < 30; i++) sync.heartbeatReply(node, { state: 'running', current_cpu_usage: 0, locust_ts_clock: 1, locust_ts_rtt: 0.001 });
+    expect(sync.leadSeconds([node])).toBe(MIN_EDGE_LEAD_SECONDS);
+    expect(sync.begin(100, [node])!.start_at - 1000).toBeCloseTo(0.35, 6); // still 0.3 s within this test
+    sync.close();
+  });
+
+  it('says once that Python workers ramp, and reports edges with late and silent workers', () => {
+    vi.useFakeTimers({ now: 2_000_000 });
+    const sink = { text: '', write(c: string) { this.text += c; return true; } };
+    const sync = new EdgeSync(new MasterLogger('INFO', sink), null);
+    sync.beginTest(2000);
+    const edge = sync.begin(10, [ts(0), ts(1), ts(2), python(3)])!;
+    expect(sync.begin(0, [ts(0), python(3)])).not.toBeNull();
+    expect(sink.text.split(PYTHON_WORKERS_NOTICE).length - 1).toBe(1);
+    sync.onAck('ts0', { id: edge.id, started_at: edge.start_at + 0.002, users: 4, offset: 0.5, prepared_ms: -80 });
+    sync.onAck('ts1', { id: edge.id, started_at: edge.start_at + 0.090, users: 3, offset: null, prepared_ms: -80 });
+    sync.close(); // ts2 never answered
+    const [report] = sync.view().edges;
+    expect(report!.spreadMs).toBeCloseTo(88, 6);
+    expect(report!.rampingWorkers).toBe(1);
+    expect(report!.lateWorkers).toEqual(['ts1 (index 1, +90 ms)', 'ts2 (index 2, no acknowledgement)']);
+    expect(sink.text).toMatch(/WARNING\/locust.runners: Edge 1 to 10 users: 2\/3 locust-ts workers started, spread 88.0 ms \(lead 150 ms\); late: ts1 .*; 1 Python worker\(s\) ramped instead/);
+    expect(EDGES_CSV_HEADER).toBe('Timestamp,Target Users,Workers,Spread ms,Late Worker');
+    expect(edgeCsvRow(report!)).toBe(`${report!.startAt.toFixed(3)},10,3,88.0,"ts1 (index 1, +90 ms); ts2 (index 2, no acknowledgement)"`);
+  });
+});
