@@ -20,6 +20,7 @@ import {
   type OptionValue,
 } from './option-specs.js';
 import { TIMESPAN_FORMATS, parseTimespan } from '@locust-ts/protocol';
+import { checkArrivalOptions } from './arrival-options.js';
 
 /** argparse exits 2 on usage errors; Locust's own checks after parsing exit 1. */
 export const EXIT_USAGE = 2;
@@ -46,6 +47,9 @@ export interface CliOptions {
   host: string | null;
   users: number | null;
   spawnRate: number | null;
+  /** `--arrival-rate`: iterations/s over the swarm instead of `users`; `--max-users`: its pool */
+  arrivalRate: number | null;
+  maxUsers: number | null;
   /** seconds, parsed from Locust's time span syntax */
   runTime: number | null;
   list: boolean;
@@ -320,6 +324,7 @@ function checkCombinations(v: ParsedOptions): void {
     const value = v[dest];
     if (typeof value === 'number' && value < 0) throw new UsageError(`--${dest.replaceAll('_', '-')} must not be negative`, EXIT_INVALID);
   }
+  checkArrivalOptions(v);
   if (typeof v.spawn_rate === 'number' && v.spawn_rate <= 0) {
     throw new UsageError('--spawn-rate must be greater than 0', EXIT_INVALID);
   }
@@ -410,6 +415,8 @@ function toCliOptions(v: ParsedOptions): CliOptions {
     host: strOrNull('host'),
     users: numOrNull('num_users'),
     spawnRate: numOrNull('spawn_rate'),
+    arrivalRate: numOrNull('arrival_rate'),
+    maxUsers: numOrNull('max_users'),
     runTime: numOrNull('run_time'),
     list: bool('list_commands'),
     webHost: str('web_host'),

@@ -170,6 +170,8 @@ async function runMasterAndWorkers(
       headless: options.headless,
       users: options.users,
       spawnRate: options.spawnRate,
+      arrivalRate: options.arrivalRate,
+      maxUsers: options.maxUsers,
       // --autostart runs its own clock (stop, then --autoquit), as Locust does
       runTime: options.autostart && !options.headless ? null : options.runTime,
       expectWorkers: local ? localWorkers : options.expectWorkers,
@@ -267,7 +269,8 @@ async function autostart(
     await shapeEnded;
     // the master stops the test itself when the shape ends
   } else {
-    await runner.start({ userCount: options.users ?? 1, spawnRate: options.spawnRate ?? 1 });
+    if (options.arrivalRate !== null) runner.startArrivalRate(options.arrivalRate, options.maxUsers ? { maxUsers: options.maxUsers } : {});
+    else await runner.start({ userCount: options.users ?? 1, spawnRate: options.spawnRate ?? 1 });
     if (options.runTime === null) {
       log.info('No run time limit set, use CTRL+C to interrupt');
       return;

@@ -38,6 +38,7 @@ import type {
   UserClassUpdate,
   WorkerView,
 } from '../web/runner-view.js';
+import { ArrivalRateController, type ArrivalRateView } from './arrival-rate.js';
 import { ExceptionTable } from './exceptions.js';
 import { applyUserClassUpdate } from './user-class-update.js';
 import { type HandlerContext, MASTER_HANDLERS, type WorkerMessageMapReply } from './handlers.js';
@@ -138,6 +139,8 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   /** "no worker yet" is logged once per shape run, not at every retried tick */
   private shapeWaitLogged = false;
   private readonly unknownClasses = new Map<string, UnknownUserClass>();
+  /** the arrival-rate (open model) test, when one runs instead of a user count */
+  private readonly arrival: ArrivalRateController;
 
   private dispatcher: UsersDispatcher | null = null;
   /** what each worker was last told to run (the start point of a paced rebalance) */
@@ -174,6 +177,13 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     this.log = options.logger ?? new MasterLogger();
     this.version = options.version ?? LOCUST_TS_VERSION;
     this.heartbeatReplies = options.heartbeatReplies ?? true;
+    this.arrival = new ArrivalRateController({
+      registry: this.registry,
+      log: this.log,
+      dispatchedClasses: () => this.selectedClasses ?? this.classes,
+      host: () => this.currentHost,
+      sendMessage: (type, data, clientId) => this.sendMessage(type, data, clientId),
+    });
     this.shapeDriver = options.shape
       ? new ShapeDriver(options.shape, {
           log: this.log,
@@ -267,6 +277,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
       if (unknown.length) this.log.warning(`Unknown user class(es) ignored: ${unknown.join(', ')}`);
       this.selectedClasses = this.classes.filter((c) => wanted.has(c.name));
     }
+    this.arrival.halt();
     this.targetUserCount = request.userCount;
     this.spawnRate = request.spawnRate;
     if (request.runTime !== undefined && request.runTime > 0) this.scheduleRunTime(request.runTime);
@@ -288,6 +299,33 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   resetStats(): void {
     this.stats.resetAll();
     this.exceptionTable.clear();
+    this.arrival.resetDropped();
+  }
+
+  /**
+   * Run the test as an arrival rate (open model, contract K3): `rate` iterations per second over
+   * the locust-ts workers, each from a pool of at most `maxUsers` users over the swarm (default
+   * 10 × rate). Calling it again while it runs changes the rate (cheap: a shape may do it every
+   * tick). Throws {@link ArrivalRateError} (one line) when it cannot start: bad values, or no
+   * locust-ts worker connected. Python workers get no users (the log says so).
+   */
+  startArrivalRate(rate: number, options: { maxUsers?: number; runTime?: number } = {}): void {
+    if (this.quitting) return;
+    this.arrival.start(rate, options.maxUsers);
+    if (!this.testStarted()) this.beginTest();
+    // a running user-count test ends here: its ramp gives up, and the workers swap their users
+    this.rampGeneration++;
+    this.iterating = false;
+    this.dispatcher = null;
+    this.lastSent.clear();
+    this.setState('running');
+    this.spawningCompleted = true;
+    if (options.runTime !== undefined && options.runTime > 0) this.scheduleRunTime(options.runTime);
+  }
+
+  /** The arrival-rate test's figures, or null when the test runs by user count. */
+  arrivalRate(): ArrivalRateView | null {
+    return this.arrival.view();
   }
 
   /**
@@ -389,6 +427,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
 
   workerReady(node: WorkerNode, alreadyKnown: boolean): void {
     this.lastSent.delete(node.id);
+    this.arrival.workersChanged(node.id);
     const connected = this.registry.active().length;
     this.log.info(
       `${node.id} (index ${node.index}) reported as ready${alreadyKnown ? ' (duplicate message)' : ''}. ${connected} workers connected.`,
@@ -401,6 +440,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   }
 
   workerHealed(node: WorkerNode): void {
+    this.arrival.workersChanged(node.id);
     if (this.dispatcher) {
       this.dispatcher.addWorker(node.id);
       this.redispatch();
@@ -409,6 +449,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
 
   workerGone(node: WorkerNode, reason: 'stopped' | 'quit'): void {
     this.lastSent.delete(node.id);
+    this.arrival.workersChanged(node.id);
     if (this.dispatcher) {
       this.dispatcher.removeWorker(node.id);
       this.redispatch();
@@ -423,6 +464,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
 
   mergeStats(_nodeId: string, data: WorkerMessageMap['stats']): void {
     this.stats.mergeReport(data);
+    this.arrival.addDropped(data.locust_ts_dropped);
   }
 
   logException(nodeId: string, msg: string, traceback: string): void {
@@ -536,6 +578,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     this.exceptionTable.clear();
     this.unknownClasses.clear();
     this.historyPoints = [];
+    this.arrival.resetDropped();
     this.testStartTime = Date.now() / 1000;
   }
 
@@ -676,6 +719,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     node.state = WORKER_STATE.missing;
     node.userClassesCount = {};
     this.lastSent.delete(node.id);
+    this.arrival.workersChanged(node.id);
     if (this.dispatcher) {
       this.dispatcher.removeWorker(node.id);
       // better than Locust: the lost users are started on the other workers now (at the spawn rate)
@@ -709,6 +753,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   /** Leave the test: no more dispatching (Locust discards the dispatcher on stop). */
   private endTest(): void {
     this.setState('stopping');
+    this.arrival.stop();
     this.rampGeneration++;
     this.iterating = false;
     this.dispatcher = null;
