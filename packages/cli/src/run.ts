@@ -269,8 +269,14 @@ async function autostart(
     await shapeEnded;
     // the master stops the test itself when the shape ends
   } else {
-    if (options.arrivalRate !== null) runner.startArrivalRate(options.arrivalRate, options.maxUsers ? { maxUsers: options.maxUsers } : {});
-    else await runner.start({ userCount: options.users ?? 1, spawnRate: options.spawnRate ?? 1 });
+    if (options.arrivalRate !== null) {
+      try {
+        runner.startArrivalRate(options.arrivalRate, options.maxUsers ? { maxUsers: options.maxUsers } : {});
+      } catch (err) {
+        log.error(`Cannot start the arrival rate: ${(err as Error).message}`);
+        return;
+      }
+    } else await runner.start({ userCount: options.users ?? 1, spawnRate: options.spawnRate ?? 1 });
     if (options.runTime === null) {
       log.info('No run time limit set, use CTRL+C to interrupt');
       return;

@@ -32,7 +32,7 @@ export interface ArrivalRateView {
   maxUsers: number;
   /** iterations the workers could not start (no idle user, pool full) since the stats were reset */
   droppedIterations: number;
-  /** locust-ts workers sharing the rate */
+  /** locust-ts workers sharing the rate (at the last split) */
   workers: number;
 }
 
@@ -91,6 +91,8 @@ export class ArrivalRateController {
   private maxUsersFixed = false;
   private running = false;
   private dropped = 0;
+  /** locust-ts workers at the last split (kept after the test, for the final report) */
+  private sharedBy = 0;
   private timestamp = 0;
   private readonly sent = new Map<string, string>();
   private readonly pythonNoticed = new Set<string>();
@@ -105,7 +107,7 @@ export class ArrivalRateController {
 
   view(): ArrivalRateView | null {
     if (!this.running && this.rate === 0) return null;
-    return { rate: this.rate, maxUsers: this.maxUsers, droppedIterations: this.dropped, workers: this.tsWorkers().length };
+    return { rate: this.rate, maxUsers: this.maxUsers, droppedIterations: this.dropped, workers: this.sharedBy };
   }
 
   /** Validate a rate and pool size; throws {@link ArrivalRateError} naming the bad value. */
@@ -194,6 +196,7 @@ export class ArrivalRateController {
     if (!this.maxUsersFixed) this.maxUsers = Math.max(this.maxUsers, defaultMaxUsers(this.rate, workers.length));
     this.noticePythonWorkers();
     const pool = this.pool(workers.map((n) => n.id));
+    this.sharedBy = workers.length;
     for (const [id, share] of shareRate(this.rate, pool)) this.send(id, share);
   }
 
