@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { LOCUST_TS_RATE, LOCUST_TS_WORKER_VERSION, type ArrivalRateData, type UserClassDescription } from '@locust-ts/protocol';
 import { describe, expect, it } from 'vitest';
 import { MasterLogger } from '../packages/master/src/log/master-logger.js';
-import { ArrivalRateController, ArrivalRateError, shareRate, splitPool } from '../packages/master/src/runner/arrival-rate.js';
+import { ArrivalRateController, ArrivalRateError } from '../packages/master/src/runner/arrival-rate.js';
+import { EXACT_SPLIT_MAX_USERS, PoolSplitter, dispatcherSplit, shareRate } from '../packages/master/src/runner/arrival-split.js';
 import { WorkerRegistry } from '../packages/master/src/runner/worker-registry.js';
 import { SHARED_PROTOCOL_DIR } from './helpers/paths.js';
 
@@ -24,6 +25,26 @@ function classesOf(s: Scenario): UserClassDescription[] {
 }
 
 describe('the arrival-rate split', () => {
+  it("splits a large pool cheaply: worker totals exactly the dispatcher's, classes within 1% of its split, fixed counts kept", () => {
+    const classes: UserClassDescription[] = [
+      { name: 'Web', weight: 3, fixedCount: 0 },
+      { name: 'Api', weight: 1, fixedCount: 0 },
+      { name: 'Admin', weight: 1, fixedCount: 2 },
+    ];
+    const workers = ['host-b_2', 'host-a_1', 'host-a_3'];
+    const users = 20 * EXACT_SPLIT_MAX_USERS + 7;
+    const exact = dispatcherSplit(users, workers, classes);
+    const fast = new PoolSplitter().split(users, workers, classes);
+    expect([...fast.keys()]).toEqual([...exact.keys()]);
+    for (const [id, counts] of exact) {
+      const got = fast.get(id)!;
+      const sum = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+      expect(sum(got), id).toBe(sum(counts));
+      expect(got.Admin, id).toBe(counts.Admin);
+      for (const name of ['Web', 'Api']) expect(Math.abs(got[name]! - counts[name]!), `${id} ${name}`).toBeLessThanOrEqual(counts[name]! / 100);
+    }
+  });
+
   it("splits the pool over workers and classes exactly as the newest Locust's dispatcher split those users", () => {
     const scenarios = (JSON.parse(readFileSync(VECTORS, 'utf8')) as { scenarios: Scenario[] }).scenarios;
     let checked = 0;
@@ -31,7 +52,7 @@ describe('the arrival-rate split', () => {
       const first = s.input.steps[0]!;
       const recorded = (s.head ?? s.both)!.steps[0]!.iterations;
       if (first.op !== 'dispatch' || !recorded?.length) continue;
-      const pool = splitPool(first.target!, s.input.workers, classesOf(s));
+      const pool = new PoolSplitter().split(first.target!, s.input.workers, classesOf(s));
       expect(Object.fromEntries(pool), s.name).toEqual(recorded.at(-1));
       checked++;
     }
@@ -39,7 +60,7 @@ describe('the arrival-rate split', () => {
   });
 
   it("gives each worker the rate in proportion to its share of the pool (10 users over 4 workers: 3,3,2,2)", () => {
-    const pool = splitPool(10, ['w1', 'w2', 'w3', 'w4'], [{ name: 'U', weight: 1, fixedCount: 0 }]);
+    const pool = new PoolSplitter().split(10, ['w1', 'w2', 'w3', 'w4'], [{ name: 'U', weight: 1, fixedCount: 0 }]);
     const shares = shareRate(200, pool);
     expect([...shares.values()].map((s) => s.maxUsers)).toEqual([3, 3, 2, 2]);
     expect([...shares.values()].map((s) => s.rate)).toEqual([60, 60, 40, 40]);

@@ -13,8 +13,9 @@
  * cached while the workers and `maxUsers` stay, and only workers whose share changed get a message.
  */
 import { type ArrivalRateData, LOCUST_TS_RATE, type UserClassDescription } from '@locust-ts/protocol';
-import { UsersDispatcher, type UsersOnWorkers } from '../dispatch/index.js';
+import type { UsersOnWorkers } from '../dispatch/index.js';
 import type { MasterLogger } from '../log/master-logger.js';
+import { type ArrivalShare, PoolSplitter, shareRate } from './arrival-split.js';
 import type { WorkerNode, WorkerRegistry } from './worker-registry.js';
 
 /** Without `--max-users`: this many users per iteration/s (a 10 s iteration still keeps the rate). */
@@ -41,38 +42,6 @@ export function defaultMaxUsers(rate: number, workers: number): number {
   return Math.max(Math.ceil(rate * DEFAULT_USERS_PER_RATE), workers, 1);
 }
 
-/** One worker's share. */
-export interface ArrivalShare {
-  rate: number;
-  maxUsers: number;
-  userClassesCount: Record<string, number>;
-}
-
-/**
- * Split `maxUsers` over `workerIds` and classes as the dispatcher does, and the rate in
- * proportion (pure: the dispatcher's order and rounding are pinned by its own vectors).
- */
-export function splitPool(maxUsers: number, workerIds: readonly string[], classes: readonly UserClassDescription[]): UsersOnWorkers {
-  const dispatcher = new UsersDispatcher(workerIds, classes, () => 0);
-  // one step: the spawn rate equals the target
-  dispatcher.newDispatch(maxUsers, Math.max(1, maxUsers));
-  let last: UsersOnWorkers = new Map();
-  for (const step of dispatcher.iterate()) if (step.kind === 'output') last = step.usersOnWorkers;
-  return last;
-}
-
-export function shareRate(rate: number, pool: UsersOnWorkers): Map<string, ArrivalShare> {
-  let total = 0;
-  for (const counts of pool.values()) for (const n of Object.values(counts)) total += n;
-  const out = new Map<string, ArrivalShare>();
-  for (const [id, counts] of pool) {
-    let users = 0;
-    for (const n of Object.values(counts)) users += n;
-    out.set(id, { rate: total > 0 ? (rate * users) / total : 0, maxUsers: users, userClassesCount: counts });
-  }
-  return out;
-}
-
 /** What the controller needs from the master runner. */
 export interface ArrivalRateContext {
   readonly registry: WorkerRegistry;
@@ -96,7 +65,7 @@ export class ArrivalRateController {
   private timestamp = 0;
   private readonly sent = new Map<string, string>();
   private readonly pythonNoticed = new Set<string>();
-  private cache: { key: string; pool: UsersOnWorkers } | null = null;
+  private readonly splitter = new PoolSplitter();
 
   constructor(private readonly ctx: ArrivalRateContext) {}
 
@@ -154,7 +123,6 @@ export class ArrivalRateController {
   stop(): void {
     this.running = false;
     this.sent.clear();
-    this.cache = null;
     this.pythonNoticed.clear();
   }
 
@@ -201,10 +169,7 @@ export class ArrivalRateController {
   }
 
   private pool(ids: string[]): UsersOnWorkers {
-    const classes = this.ctx.dispatchedClasses();
-    const key = JSON.stringify([this.maxUsers, [...ids].sort(), classes.map((c) => [c.name, c.weight, c.fixedCount ?? 0])]);
-    if (this.cache?.key !== key) this.cache = { key, pool: splitPool(this.maxUsers, ids, classes) };
-    return this.cache.pool;
+    return this.splitter.split(this.maxUsers, ids, this.ctx.dispatchedClasses());
   }
 
   /** Send a share unless the worker already has exactly this one. */
