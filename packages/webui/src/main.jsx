@@ -3,4 +3,8 @@
 import { createRoot } from 'react-dom/client';
 import LocustUi from 'locust-ui';
 
-createRoot(document.getElementById('root')).render(<LocustUi />);
+// Tables of extension tabs (e.g. the arrival rate's) come from the template args too: locust-ui
+// reads tabs from them but tables only as a prop, which it would otherwise reset to none.
+const extendedTables = window.templateArgs?.extended_tables;
+
+createRoot(document.getElementById('root')).render(<LocustUi extendedTables={extendedTables} />);

@@ -21,6 +21,9 @@ import type { WorkerNode, WorkerRegistry } from './worker-registry.js';
 /** Without `--max-users`: this many users per iteration/s (a 10 s iteration still keeps the rate). */
 export const DEFAULT_USERS_PER_RATE = 10;
 
+/** Without `--max-users`, a pool that must grow grows by this factor at least. */
+const MAX_USERS_GROWTH = 1.25;
+
 /** A start or rate change that cannot be applied: one line for the log or the CLI. */
 export class ArrivalRateError extends Error {
   override readonly name = 'ArrivalRateError';
@@ -161,7 +164,12 @@ export class ArrivalRateController {
 
   private resplit(): void {
     const workers = this.tsWorkers();
-    if (!this.maxUsersFixed) this.maxUsers = Math.max(this.maxUsers, defaultMaxUsers(this.rate, workers.length));
+    if (!this.maxUsersFixed) {
+      // the cap costs nothing until users are needed; growing it by a quarter at least keeps a
+      // rising rate (a shape's ramp) from re-splitting the pool at every tick
+      const wanted = defaultMaxUsers(this.rate, workers.length);
+      if (wanted > this.maxUsers) this.maxUsers = this.maxUsers === 0 ? wanted : Math.max(wanted, Math.ceil(this.maxUsers * MAX_USERS_GROWTH));
+    }
     this.noticePythonWorkers();
     const pool = this.pool(workers.map((n) => n.id));
     this.sharedBy = workers.length;

@@ -309,8 +309,9 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
    * tick). Throws {@link ArrivalRateError} (one line) when it cannot start: bad values, or no
    * locust-ts worker connected. Python workers get no users (the log says so).
    */
-  startArrivalRate(rate: number, options: { maxUsers?: number; runTime?: number } = {}): void {
+  startArrivalRate(rate: number, options: { maxUsers?: number; runTime?: number; host?: string } = {}): void {
     if (this.quitting) return;
+    if (options.host !== undefined) this.currentHost = options.host;
     this.arrival.start(rate, options.maxUsers);
     if (!this.testStarted()) this.beginTest();
     // a running user-count test ends here: its ramp gives up, and the workers swap their users

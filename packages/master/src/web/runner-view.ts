@@ -4,6 +4,7 @@
  * implements it; the web layer depends only on this interface.
  */
 import type { RequestStats, UserClassDescription } from '@locust-ts/protocol';
+import type { ArrivalRateView } from '../runner/arrival-rate.js';
 
 /** Master runner state (spec §7.3). */
 export type MasterState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped';
@@ -95,4 +96,11 @@ export interface MasterRunnerView {
    * ignored, as Locust's `start_shape`). Optional: runners without shapes need not have it.
    */
   startShape?(request: { host?: string }): void;
+  /**
+   * Arrival rate (open model, contract K3): start it, or change its rate; throws one line when
+   * it cannot start. Optional: runners without it answer `/swarm`'s `arrival_rate` with an error.
+   */
+  startArrivalRate?(rate: number, options?: { maxUsers?: number; runTime?: number; host?: string }): void;
+  /** The arrival-rate test's figures, or null when the test runs by user count. */
+  arrivalRate?(): ArrivalRateView | null;
 }

@@ -5,6 +5,7 @@
 import { properRound, type StatsEntry, type StatsError } from '@locust-ts/protocol';
 import { currentResponseTimePercentile, responseTimePercentile } from '../report/percentiles.js';
 import { parseError } from '../report/stats-errors.js';
+import { arrivalRateStatsJson } from './arrival-rate-ui.js';
 import type { ExceptionView, MasterRunnerView } from './runner-view.js';
 
 /** Percentiles in each stats row (Locust's `PERCENTILES_TO_STATISTICS`). */
@@ -84,6 +85,7 @@ export function requestStatsJson(runner: MasterRunnerView): Record<string, Json>
     worker_count: runner.workerCount(),
     state: runner.state,
     user_count: runner.userCount,
+    ...(arrivalRateStatsJson(runner.arrivalRate?.() ?? null) as Record<string, Json>),
   };
 }
 
