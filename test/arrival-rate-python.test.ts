@@ -85,6 +85,14 @@ describe('--arrival-rate / --max-users on the command line', () => {
     expect((error as UsageError).exitCode).toBe(2);
   });
 
+  it('the bin refuses --arrival-rate with a locustfile LoadTestShape: one line, exit 2', async () => {
+    const { code, output } = await runBin(['-f', 'examples/shape-locustfile.ts', '--headless', '--arrival-rate', '5']);
+    expect(code).toBe(2);
+    expect(output.trim().split('\n')).toEqual([
+      'locust-ts: error: argument --arrival-rate: not allowed with the load shape StagesShape in examples/shape-locustfile.ts (a shape sets users, not rates)',
+    ]);
+  });
+
   it('the bin prints one error line and exits 2', async () => {
     const { code, output } = await runBin(['--headless', '--arrival-rate', '0']);
     expect(code).toBe(2);

@@ -154,6 +154,9 @@ async function runMasterAndWorkers(
   const inProcessWorker = local && processCount === 0;
   const localWorkers = inProcessWorker ? 1 : processCount;
 
+  if (file?.shapeClass && options.arrivalRate !== null) {
+    throw new UsageError(`argument --arrival-rate: not allowed with the load shape ${file.shapeClass.name} in ${options.locustfile} (a shape sets users, not rates)`);
+  }
   const shape = file?.shapeClass ? createShape(file) : null;
   let endShape = (): void => undefined;
   const shapeEnded = new Promise<void>((resolve) => (endShape = resolve));
