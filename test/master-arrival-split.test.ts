@@ -115,6 +115,19 @@ describe('the arrival-rate controller', () => {
     expect(sent.map((m) => [m.id, m.data.rate, m.data.max_users])).toEqual([['a', 20, 200]]);
   });
 
+  it('a locust-ts worker joining gets its share at once, and the others give theirs up', () => {
+    const { registry, controller, sent } = controllerWith({ a: LOCUST_TS_WORKER_VERSION, b: LOCUST_TS_WORKER_VERSION });
+    controller.start(90, 9);
+    sent.length = 0;
+    registry.register('c', LOCUST_TS_WORKER_VERSION);
+    controller.workersChanged('c');
+    expect(sent.map((m) => [m.id, m.data.rate, m.data.max_users]).sort()).toEqual([
+      ['a', 30, 3],
+      ['b', 30, 3],
+      ['c', 30, 3],
+    ]);
+  });
+
   it('gives Python workers nothing and says so once each; refuses to start without a locust-ts worker', () => {
     const mixed = controllerWith({ ts: LOCUST_TS_WORKER_VERSION, py: '' });
     mixed.controller.start(10);
