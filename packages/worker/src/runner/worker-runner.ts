@@ -16,6 +16,7 @@ import {
   type CustomMessage,
   DEFAULT_MASTER_PORT,
   HEARTBEAT_INTERVAL,
+  LOCUST_TS_RATE,
   LOCUST_TS_WORKER_VERSION,
   MASTER_HEARTBEAT_TIMEOUT,
   type MasterMessage,
@@ -27,10 +28,8 @@ import {
   WorkerSocket,
   isCustom,
   makeClientId,
-  LOCUST_TS_RATE,
 } from '@locust-ts/protocol';
 import { HttpPools } from '../http/pools.js';
-import { ArrivalRateLink } from './arrival-link.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import type { UserClassInfo } from '../runtime/user-class-info.js';
 import { StatsRecorder } from '../runtime/stats-recorder.js';
@@ -38,6 +37,7 @@ import { exceptionData } from '../runtime/traceback.js';
 import { userClassInfo } from '../runtime/user-class-info.js';
 import { UserClassUpdateError, applyUserClassUpdate } from '../runtime/user-class-update.js';
 import { UserPool } from '../runtime/user-pool.js';
+import { ArrivalRateLink } from './arrival-link.js';
 import { ProcessMonitor } from './process-monitor.js';
 import type { UserClass, UserEnvironment } from '../user.js';
 
