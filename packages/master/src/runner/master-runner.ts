@@ -314,7 +314,9 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     if (options.host !== undefined) this.currentHost = options.host;
     this.arrival.start(rate, options.maxUsers);
     if (!this.testStarted()) this.beginTest();
-    // a running user-count test ends here: its ramp gives up, and the workers swap their users
+    // a running user-count test ends here: its ramp gives up, locust-ts workers swap their users,
+    // and Python workers (no part in an arrival rate) stop theirs
+    for (const node of this.registry.active()) if (!node.dialect.locustTs && node.userCount > 0) this.sendRaw(node.id, 'stop', null);
     this.rampGeneration++;
     this.iterating = false;
     this.dispatcher = null;
