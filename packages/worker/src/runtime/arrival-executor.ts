@@ -57,7 +57,6 @@ export class ArrivalExecutor {
   private droppedSinceReport = 0;
   private droppedTotal = 0;
   private iterationsStarted = 0;
-  private readonly running = new Set<Promise<void>>();
 
   constructor(
     private readonly classes: ReadonlyMap<string, UserClassInfo>,
@@ -177,9 +176,7 @@ export class ArrivalExecutor {
       slot.users.push(user);
     }
     this.iterationsStarted++;
-    const done = user.iterate(delayMs).then(() => this.finished(slot, user));
-    this.running.add(done);
-    void done.finally(() => this.running.delete(done));
+    void user.iterate(delayMs).then(() => this.finished(slot, user));
   }
 
   private finished(slot: ClassSlot, user: ArrivalUser): void {
