@@ -21,8 +21,6 @@ export interface ArrivalUserHost {
 
 export class ArrivalUser {
   readonly user: User;
-  /** an iteration (or `onStart`) is running */
-  busy = false;
   /** StopUser was raised, or the pool retired it: it takes no more iterations */
   retired = false;
   private started = false;
@@ -42,10 +40,7 @@ export class ArrivalUser {
    * is done (never rejects: errors go to the host as `exception`).
    */
   iterate(scheduleDelayMs: number): Promise<void> {
-    this.busy = true;
-    this.current = this.run(scheduleDelayMs).finally(() => {
-      this.busy = false;
-    });
+    this.current = this.run(scheduleDelayMs);
     return this.current;
   }
 
@@ -54,6 +49,7 @@ export class ArrivalUser {
     this.retired = true;
     if (this.user instanceof HttpUser) this.user.client.abortInFlight();
     await this.current;
+    if (!this.started) return;
     try {
       await this.user.onStop();
     } catch (err) {
