@@ -2,7 +2,9 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HttpPools } from '../http/pools.js';
+import { StopUser } from '../errors.js';
 import { silentLogger } from '../logger.js';
+import { TaskSet } from '../task-set.js';
 import { HttpUser, User, type UserClass } from '../user.js';
 import { ArrivalExecutor } from './arrival-executor.js';
 import { StatsRecorder } from './stats-recorder.js';
@@ -106,6 +108,53 @@ describe('the arrival-rate executor', () => {
     await vi.advanceTimersByTimeAsync(7);
     expect(picks.join('')).toBe('AABAAABA');
     await ex.stop();
+  });
+
+  it('StopUser retires a user (onStop runs, a new user takes its place); a TaskSet runs one pick per iteration', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const events: string[] = [];
+    class Browse extends TaskSet {
+      static tasks = { page: 1 };
+      override onStart(): void {
+        events.push('set-start');
+      }
+      page(): void {
+        events.push('page');
+      }
+      override onStop(): void {
+        events.push('set-stop');
+      }
+    }
+    let n = 0;
+    class Visitor extends User {
+      static tasks = [Browse];
+      override onStart(): void {
+        events.push('start');
+      }
+      override onStop(): void {
+        events.push('stop');
+      }
+    }
+    class Leaver extends User {
+      static tasks = { go: 1 };
+      override onStart(): void {
+        events.push('leaver-start');
+      }
+      go(): void {
+        if (++n === 1) throw new StopUser('done');
+      }
+      override onStop(): void {
+        events.push('leaver-stop');
+      }
+    }
+    const { ex, errors } = executor([Visitor, Leaver]);
+    ex.apply({ rate: 1000, maxUsers: 4, userClassesCount: { Visitor: 1, Leaver: 1 } });
+    await vi.advanceTimersByTimeAsync(3);
+    expect(events).toEqual(['start', 'set-start', 'page', 'set-stop', 'leaver-start', 'leaver-stop', 'set-start', 'page', 'set-stop', 'leaver-start']);
+    expect(ex.counts()).toEqual({ Visitor: 1, Leaver: 1 });
+    await ex.stop();
+    expect(events.slice(-2).sort()).toEqual(['leaver-stop', 'stop']);
+    expect(errors).toEqual([]);
   });
 
   it("adds an iteration's lateness to its first request's response time only", async () => {
