@@ -57,6 +57,14 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     help: 'Rate to spawn users at (users per second). Primarily used together with --headless or --autostart',
   },
   {
+    dest: 'arrival_rate', flags: ['--arrival-rate'], kind: 'float', default: null, env: 'LOCUST_ARRIVAL_RATE', group: COMMON,
+    help: 'Iterations per second over the whole swarm instead of -u (open model; locust-ts workers only). Latency is measured from each iteration\'s intended start',
+  },
+  {
+    dest: 'max_users', flags: ['--max-users'], kind: 'int', default: null, env: 'LOCUST_MAX_USERS', group: COMMON,
+    help: 'With --arrival-rate: the most users over the swarm (default 10 x rate); an iteration that finds none idle is dropped and counted',
+  },
+  {
     dest: 'run_time', flags: ['-t', '--run-time'], kind: 'string', default: null, env: 'LOCUST_RUN_TIME', group: COMMON,
     help: 'Stop after the specified amount of time, e.g. (300s, 20m, 3h, 1h30m, etc.). Only used together with --headless or --autostart',
   },

@@ -21,6 +21,7 @@ import {
 } from './option-specs.js';
 import { TIMESPAN_FORMATS, parseTimespan } from '@locust-ts/protocol';
 import { parseShapeOption } from './shape-option.js';
+import { checkArrivalOptions } from './arrival-options.js';
 
 /** argparse exits 2 on usage errors; Locust's own checks after parsing exit 1. */
 export const EXIT_USAGE = 2;
@@ -47,6 +48,9 @@ export interface CliOptions {
   host: string | null;
   users: number | null;
   spawnRate: number | null;
+  /** `--arrival-rate`: iterations/s over the swarm instead of `users`; `--max-users`: its pool */
+  arrivalRate: number | null;
+  maxUsers: number | null;
   /** seconds, parsed from Locust's time span syntax */
   runTime: number | null;
   /** `--shape SPEC`: a built-in load shape (parsed by the run, which reports a bad spec) */
@@ -327,6 +331,7 @@ function checkCombinations(v: ParsedOptions): void {
     const value = v[dest];
     if (typeof value === 'number' && value < 0) throw new UsageError(`--${dest.replaceAll('_', '-')} must not be negative`, EXIT_INVALID);
   }
+  checkArrivalOptions(v);
   if (typeof v.spawn_rate === 'number' && v.spawn_rate <= 0) {
     throw new UsageError('--spawn-rate must be greater than 0', EXIT_INVALID);
   }
@@ -417,6 +422,8 @@ function toCliOptions(v: ParsedOptions): CliOptions {
     host: strOrNull('host'),
     users: numOrNull('num_users'),
     spawnRate: numOrNull('spawn_rate'),
+    arrivalRate: numOrNull('arrival_rate'),
+    maxUsers: numOrNull('max_users'),
     runTime: numOrNull('run_time'),
     shape: strOrNull('shape'),
     list: bool('list_commands'),

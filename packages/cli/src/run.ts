@@ -159,6 +159,9 @@ async function runMasterAndWorkers(
   const inProcessWorker = local && processCount === 0;
   const localWorkers = inProcessWorker ? 1 : processCount;
 
+  if (file?.shapeClass && options.arrivalRate !== null) {
+    throw new UsageError(`argument --arrival-rate: not allowed with the load shape ${file.shapeClass.name} in ${options.locustfile} (a shape sets users, not rates)`);
+  }
   const shape = file?.shapeClass ? createShape(file) : null;
   let endShape = (): void => undefined;
   const shapeEnded = new Promise<void>((resolve) => (endShape = resolve));
@@ -176,6 +179,8 @@ async function runMasterAndWorkers(
       headless: options.headless,
       users: options.users,
       spawnRate: options.spawnRate,
+      arrivalRate: options.arrivalRate,
+      maxUsers: options.maxUsers,
       // --autostart runs its own clock (stop, then --autoquit), as Locust does
       runTime: options.autostart && !options.headless ? null : options.runTime,
       expectWorkers: local ? localWorkers : options.expectWorkers,
@@ -275,7 +280,14 @@ async function autostart(
     await Promise.race([shapeEnded, ...(cap ? [cap] : [])]);
     // the master stops the test itself when the shape ends
   } else {
-    await runner.start({ userCount: options.users ?? 1, spawnRate: options.spawnRate ?? 1 });
+    if (options.arrivalRate !== null) {
+      try {
+        runner.startArrivalRate(options.arrivalRate, options.maxUsers ? { maxUsers: options.maxUsers } : {});
+      } catch (err) {
+        log.error(`Cannot start the arrival rate: ${(err as Error).message}`);
+        return;
+      }
+    } else await runner.start({ userCount: options.users ?? 1, spawnRate: options.spawnRate ?? 1 });
     if (options.runTime === null) {
       log.info('No run time limit set, use CTRL+C to interrupt');
       return;

@@ -32,6 +32,10 @@ export interface MasterOptions extends UserClassSources {
   users?: number | null;
   /** `-r/--spawn-rate`, users per second (headless default 1). */
   spawnRate?: number | null;
+  /** `--arrival-rate`: iterations per second over the locust-ts workers instead of `users` (headless; see `startArrivalRate`). */
+  arrivalRate?: number | null;
+  /** `--max-users`: the arrival rate's pool of users over the swarm (default 10 × rate). */
+  maxUsers?: number | null;
   /** `-t/--run-time` in seconds (the CLI parses `1h30m`); null = until Ctrl+C. */
   runTime?: number | null;
   /** `--expect-workers` (default 1): headless runs wait for this many ready workers. */
@@ -169,6 +173,7 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
     ...(options.reportWaitAfterRamp !== undefined ? { reportWaitAfterRamp: options.reportWaitAfterRamp } : {}),
     logger: log,
     shape: options.shape ?? null,
+    maxUsers: options.maxUsers ?? null,
     edgesCsvPath: options.csvPrefix ? `${options.csvPrefix}_edges.csv` : null,
     onShapeEnd: () => {
       if (headless) trigger.trigger('shape');
@@ -212,6 +217,8 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
         runTime: options.runTime ?? null,
         expectWorkers: options.expectWorkers ?? 1,
         expectWorkersMaxWait: options.expectWorkersMaxWait ?? 0,
+        arrivalRate: options.arrivalRate ?? null,
+        maxUsers: options.maxUsers ?? null,
         printStats,
         exitCodeOnError: options.exitCodeOnError ?? 1,
         capShapeRunTime: isBuiltinShape(options.shape),
@@ -229,6 +236,8 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
         ...(options.webAuth ? { auth: options.webAuth } : {}),
         numUsers: options.users ?? null,
         spawnRate: options.spawnRate ?? null,
+        arrivalRate: options.arrivalRate ?? null,
+        maxUsers: options.maxUsers ?? null,
         fullHistoryCsvPath: options.csvPrefix && options.csvFullHistory ? `${options.csvPrefix}_stats_history.csv` : null,
         version: LOCUST_TS_VERSION,
         log: (line) => log.info(line, 'locust.web'),

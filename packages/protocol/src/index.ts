@@ -10,3 +10,4 @@ export * from './log-format.js';
 export * from './timespan.js';
 export * from './versions.js';
 export * from './edges.js';
+export * from './arrival-rate.js';

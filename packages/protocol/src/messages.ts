@@ -56,6 +56,8 @@ export interface StatsReportData {
   errors: Record<string, StatsErrorData>;
   user_classes_count: UserClassesCount;
   user_count?: number;
+  /** locust-ts workers in arrival-rate mode: iterations they could not start since the last report (arrival-rate.ts) */
+  locust_ts_dropped?: number;
 }
 
 export interface HeartbeatData {
@@ -268,6 +270,7 @@ function parseStatsReport(type: string, v: unknown): StatsReportData {
     user_classes_count: countsMap(type, o.user_classes_count, 'user_classes_count'),
   };
   if (typeof o.user_count === 'number') report.user_count = o.user_count;
+  if (typeof o.locust_ts_dropped === 'number' && o.locust_ts_dropped > 0) report.locust_ts_dropped = o.locust_ts_dropped;
   return report;
 }
 

@@ -6,9 +6,13 @@ import { edgesTab } from './edges-tab.jsx';
 import { pulseTabs } from './pulse-charts.jsx';
 import { ShapePicker } from './shape-picker.jsx';
 
+// Tables of extension tabs (e.g. the arrival rate's) come from the template args too: locust-ui
+// reads tabs from them but tables only as a prop, which it would otherwise reset to none.
+const extendedTables = window.templateArgs?.extended_tables;
+
 createRoot(document.getElementById('root')).render(
   <>
-    <LocustUi tabs={pulseTabs} extendedTabs={[edgesTab]} />
+    <LocustUi tabs={pulseTabs} extendedTabs={[edgesTab]} extendedTables={extendedTables} />
     <ShapePicker />
   </>,
 );

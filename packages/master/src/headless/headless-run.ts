@@ -4,8 +4,10 @@
  * then quit the workers, print the final summary and return the exit code.
  */
 import type { MasterLogger } from '../log/master-logger.js';
+import { arrivalRateLines } from '../report/arrival-rate-report.js';
 import { CONSOLE_STATS_INTERVAL_SECONDS, errorReport, percentileSummary, statsSummary } from '../report/console-stats.js';
 import type { StatsCsvFileWriter } from '../report/csv-files.js';
+import { ArrivalRateError } from '../runner/arrival-rate.js';
 import type { MasterRunner } from '../runner/master-runner.js';
 import { WORKER_STATE } from '../runner/worker-registry.js';
 
@@ -22,6 +24,10 @@ export interface HeadlessSettings {
   expectWorkers: number;
   /** seconds; 0 = wait forever */
   expectWorkersMaxWait: number;
+  /** `--arrival-rate`: iterations per second instead of a user count (null: run `users`) */
+  arrivalRate?: number | null;
+  /** `--max-users`: the arrival rate's pool over the swarm (default 10 × rate) */
+  maxUsers?: number | null;
   /** print the stats table every 2 s (Locust: headless and not `--only-summary`) */
   printStats: boolean;
   exitCodeOnError: number;
@@ -60,7 +66,7 @@ export class StatsPrinter {
     this.timer = setInterval(() => this.print(), CONSOLE_STATS_INTERVAL_SECONDS * 1000);
   }
   private print(): void {
-    this.log.plain(`${statsSummary(this.runner.stats, true).join('\n')}\n`);
+    this.log.plain(`${[...statsSummary(this.runner.stats, true), ...arrivalRateLines(this.runner)].join('\n')}\n`);
   }
   stop(): void {
     if (this.timer) clearInterval(this.timer);
@@ -70,10 +76,27 @@ export class StatsPrinter {
 
 /** The final summary Locust prints at shutdown: totals, percentiles, errors. */
 export function printFinalSummary(runner: MasterRunner, log: MasterLogger): void {
-  log.plain(`${statsSummary(runner.stats, false).join('\n')}\n`);
+  log.plain(`${[...statsSummary(runner.stats, false), ...arrivalRateLines(runner)].join('\n')}\n`);
   log.plain(`${percentileSummary(runner.stats).join('\n')}\n`);
   const errors = errorReport(runner.stats);
   if (errors.length) log.plain(errors.join('\n'));
+}
+
+/** Start `--arrival-rate`; null when it runs, else the exit code (the reason is logged as one line). */
+function startArrivalRate(runner: MasterRunner, settings: HeadlessSettings, log: MasterLogger): number | null {
+  if (settings.runTime) log.info(`Run time limit set to ${settings.runTime} seconds`, 'locust.main');
+  else log.info('No run time limit set, use CTRL+C to interrupt', 'locust.main');
+  try {
+    runner.startArrivalRate(settings.arrivalRate!, {
+      ...(settings.maxUsers ? { maxUsers: settings.maxUsers } : {}),
+      ...(settings.runTime ? { runTime: settings.runTime } : {}),
+    });
+    return null;
+  } catch (err) {
+    if (!(err instanceof ArrivalRateError)) throw err;
+    log.error(`Cannot start the arrival rate: ${err.message}`, 'locust.main');
+    return 1;
+  }
 }
 
 async function waitForWorkers(runner: MasterRunner, settings: HeadlessSettings, log: MasterLogger, trigger: ShutdownTrigger): Promise<boolean> {
@@ -108,7 +131,9 @@ export async function runHeadless(
   let exitCode: number | null = null;
   const gotWorkers = await waitForWorkers(runner, settings, log, trigger);
   if (gotWorkers) {
-    if (runner.shapeName !== null) {
+    if (settings.arrivalRate) {
+      exitCode = startArrivalRate(runner, settings, log);
+    } else if (runner.shapeName !== null) {
       // the shape sets users and spawn rate and ends the run (its tick answers null): -u -r (and -t for a locustfile's shape) are ignored, as Locust
       const cap = settings.capShapeRunTime && settings.runTime ? settings.runTime : undefined;
       if (cap) log.info(`Run time limit set to ${cap} seconds`, 'locust.main');
@@ -121,7 +146,7 @@ export async function runHeadless(
       void runner.start({ userCount, spawnRate, ...(settings.runTime ? { runTime: settings.runTime } : {}) });
     }
     // the run ends on -t, the shape's end, a signal, or the last worker quitting (the runner quits by itself)
-    await Promise.race([trigger.fired, runner.quitted]);
+    if (exitCode === null) await Promise.race([trigger.fired, runner.quitted]);
   } else if (!trigger.triggered) {
     exitCode = 1;
   }

@@ -14,6 +14,7 @@ import type { ExceptionView } from '../web/runner-view.js';
 import { currentResponseTimePercentile, responseTimePercentile } from './percentiles.js';
 import { formatUtcTimestamp, pyFixed, pyFloat, pyNumber, readablePercentile } from './py-format.js';
 import { parseError, sortedErrors } from './stats-errors.js';
+import { type ArrivalRateSource, arrivalRateCsv } from './arrival-rate-report.js';
 
 /** Locust's `CSV_STATS_INTERVAL_SEC`. */
 export const CSV_STATS_INTERVAL_SECONDS = 1;
@@ -147,7 +148,7 @@ export function statsHistoryRows(stats: RequestStats, userCount: number, fullHis
   return out;
 }
 
-export interface CsvSource {
+export interface CsvSource extends ArrivalRateSource {
   readonly stats: RequestStats;
   readonly userCount: number;
   exceptions(): ExceptionView[];
@@ -163,12 +164,13 @@ export class StatsCsvFileWriter {
     private readonly fullHistory = false,
   ) {}
 
-  get files(): { stats: string; failures: string; exceptions: string; history: string } {
+  get files(): { stats: string; failures: string; exceptions: string; history: string; arrivalRate: string } {
     return {
       stats: `${this.basePath}_stats.csv`,
       failures: `${this.basePath}_failures.csv`,
       exceptions: `${this.basePath}_exceptions.csv`,
       history: `${this.basePath}_stats_history.csv`,
+      arrivalRate: `${this.basePath}_arrival_rate.csv`,
     };
   }
 
@@ -186,6 +188,8 @@ export class StatsCsvFileWriter {
     writeFileSync(files.failures, failuresCsv(stats));
     writeFileSync(files.exceptions, exceptionsCsv(this.source.exceptions()));
     appendFileSync(files.history, statsHistoryRows(stats, this.source.userCount, this.fullHistory, now));
+    const arrival = arrivalRateCsv(this.source, csvRow);
+    if (arrival !== null) writeFileSync(files.arrivalRate, arrival);
   }
 
   /** Stop the periodic writes and write the final state. */

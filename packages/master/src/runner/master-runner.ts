@@ -44,6 +44,7 @@ import type {
   UserClassUpdate,
   WorkerView,
 } from '../web/runner-view.js';
+import { ArrivalRateController, ArrivalRateError, type ArrivalRateView } from './arrival-rate.js';
 import { ExceptionTable } from './exceptions.js';
 import { applyUserClassUpdate } from './user-class-update.js';
 import { type HandlerContext, MASTER_HANDLERS, type WorkerMessageMapReply } from './handlers.js';
@@ -94,6 +95,8 @@ export interface MasterRunnerOptions {
   shape?: LoadShape | null;
   /** Called when the shape ends the test (its tick answered null); default: stop (web) / quit (headless). */
   onShapeEnd?: () => void;
+  /** `--max-users`: the pool of an arrival rate set by a load shape with `unit=rps` (default: follows the rate). */
+  maxUsers?: number | null;
   /** `--csv PREFIX`: `PREFIX_edges.csv`, the synchronized-edge report */
   edgesCsvPath?: string | null;
 }
@@ -150,6 +153,8 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   private readonly edgeSync: EdgeSync;
   /** the edge the next spawns belong to (set when a target change is an edge) */
   private nextEdge: SpawnEdge | null = null;
+  /** the arrival-rate (open model) test, when one runs instead of a user count */
+  private readonly arrival: ArrivalRateController;
 
   private dispatcher: UsersDispatcher | null = null;
   /** what each worker was last told to run (the start point of a paced rebalance) */
@@ -188,6 +193,13 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     this.heartbeatReplies = options.heartbeatReplies ?? true;
     this.edgeSync = new EdgeSync(this.log, options.edgesCsvPath ?? null);
     this.registerMessage(EDGE_ACK_MESSAGE, (m) => this.edgeSync.onAck(m.nodeId, m.data));
+    this.arrival = new ArrivalRateController({
+      registry: this.registry,
+      log: this.log,
+      dispatchedClasses: () => this.selectedClasses ?? this.classes,
+      host: () => this.currentHost,
+      sendMessage: (type, data, clientId) => this.sendMessage(type, data, clientId),
+    });
     if (options.shape) this.shapeDriver = this.newShapeDriver(options.shape);
   }
 
@@ -195,6 +207,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     return new ShapeDriver(shape, {
       log: this.log,
       apply: (users, spawnRate, userClasses) => this.applyShapeTick(users, spawnRate, userClasses),
+      applyRate: (rate) => this.applyShapeRate(rate),
       end: () => this.endShapeTest(),
     });
   }
@@ -283,6 +296,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
       if (unknown.length) this.log.warning(`Unknown user class(es) ignored: ${unknown.join(', ')}`);
       this.selectedClasses = this.classes.filter((c) => wanted.has(c.name));
     }
+    this.arrival.halt();
     this.targetUserCount = request.userCount;
     this.spawnRate = request.spawnRate;
     if (request.runTime !== undefined && request.runTime > 0) this.scheduleRunTime(request.runTime);
@@ -304,6 +318,36 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   resetStats(): void {
     this.stats.resetAll();
     this.exceptionTable.clear();
+    this.arrival.resetDropped();
+  }
+
+  /**
+   * Run the test as an arrival rate (open model, contract K3): `rate` iterations per second over
+   * the locust-ts workers, each from a pool of at most `maxUsers` users over the swarm (default
+   * 10 × rate). Calling it again while it runs changes the rate (cheap: a shape may do it every
+   * tick). Throws {@link ArrivalRateError} (one line) when it cannot start: bad values, or no
+   * locust-ts worker connected. Python workers get no users (the log says so).
+   */
+  startArrivalRate(rate: number, options: { maxUsers?: number; runTime?: number; host?: string } = {}): void {
+    if (this.quitting) return;
+    if (options.host !== undefined) this.currentHost = options.host;
+    this.arrival.start(rate, options.maxUsers);
+    if (!this.testStarted()) this.beginTest();
+    // a running user-count test ends here: its ramp gives up, locust-ts workers swap their users,
+    // and Python workers (no part in an arrival rate) stop theirs
+    for (const node of this.registry.active()) if (!node.dialect.locustTs && node.userCount > 0) this.sendRaw(node.id, 'stop', null);
+    this.rampGeneration++;
+    this.iterating = false;
+    this.dispatcher = null;
+    this.lastSent.clear();
+    this.setState('running');
+    this.spawningCompleted = true;
+    if (options.runTime !== undefined && options.runTime > 0) this.scheduleRunTime(options.runTime);
+  }
+
+  /** The arrival-rate test's figures, or null when the test runs by user count. */
+  arrivalRate(): ArrivalRateView | null {
+    return this.arrival.view();
   }
 
   /**
@@ -374,6 +418,21 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     return true;
   }
 
+  /** A `unit=rps` shape's new rate: the arrival rate follows it (retried while no locust-ts worker is there). */
+  private applyShapeRate(rate: number): boolean {
+    if (this.quitting) return false;
+    try {
+      const maxUsers = this.options.maxUsers;
+      this.startArrivalRate(rate, maxUsers ? { maxUsers } : {});
+      return true;
+    } catch (err) {
+      if (!(err instanceof ArrivalRateError)) throw err;
+      if (!this.shapeWaitLogged) this.log.warning(`The load shape's arrival rate waits: ${err.message}`);
+      this.shapeWaitLogged = true;
+      return false;
+    }
+  }
+
   private endShapeTest(): void {
     if (this.options.onShapeEnd) this.options.onShapeEnd();
     else if (this.options.headless) void this.quit();
@@ -426,6 +485,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
 
   workerReady(node: WorkerNode, alreadyKnown: boolean): void {
     this.lastSent.delete(node.id);
+    this.arrival.workersChanged(node.id);
     const connected = this.registry.active().length;
     this.log.info(
       `${node.id} (index ${node.index}) reported as ready${alreadyKnown ? ' (duplicate message)' : ''}. ${connected} workers connected.`,
@@ -438,6 +498,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   }
 
   workerHealed(node: WorkerNode): void {
+    this.arrival.workersChanged(node.id);
     if (this.dispatcher) {
       this.dispatcher.addWorker(node.id);
       this.redispatch();
@@ -446,6 +507,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
 
   workerGone(node: WorkerNode, reason: 'stopped' | 'quit'): void {
     this.lastSent.delete(node.id);
+    this.arrival.workersChanged(node.id);
     if (this.dispatcher) {
       this.dispatcher.removeWorker(node.id);
       this.redispatch();
@@ -460,6 +522,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
 
   mergeStats(_nodeId: string, data: WorkerMessageMap['stats']): void {
     this.stats.mergeReport(data);
+    this.arrival.addDropped(data.locust_ts_dropped);
   }
 
   logException(nodeId: string, msg: string, traceback: string): void {
@@ -583,6 +646,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     this.exceptionTable.clear();
     this.unknownClasses.clear();
     this.historyPoints = [];
+    this.arrival.resetDropped();
     this.testStartTime = Date.now() / 1000;
     this.edgeSync.beginTest(this.testStartTime);
   }
@@ -727,6 +791,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     node.state = WORKER_STATE.missing;
     node.userClassesCount = {};
     this.lastSent.delete(node.id);
+    this.arrival.workersChanged(node.id);
     if (this.dispatcher) {
       this.dispatcher.removeWorker(node.id);
       // better than Locust: the lost users are started on the other workers now (at the spawn rate)
@@ -760,6 +825,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   /** Leave the test: no more dispatching (Locust discards the dispatcher on stop). */
   private endTest(): void {
     this.setState('stopping');
+    this.arrival.stop();
     this.rampGeneration++;
     this.iterating = false;
     this.dispatcher = null;

@@ -20,6 +20,9 @@ export interface WebUiOptions {
   numUsers?: number | null;
   spawnRate?: number | null;
   runTime?: string | null;
+  /** `--arrival-rate`/`--max-users`: the form's defaults for an arrival-rate test (arrival-rate-ui.ts) */
+  arrivalRate?: number | null;
+  maxUsers?: number | null;
   /** `--csv PREFIX --csv-full-history`: the history file `/stats/requests_full_history/csv` serves */
   fullHistoryCsvPath?: string | null;
   /** shown in the UI's About box */

@@ -5,6 +5,7 @@
  */
 import type { LoadShape, RequestStats, UserClassDescription } from '@locust-ts/protocol';
 import type { EdgesView } from '../edges/edge-report.js';
+import type { ArrivalRateView } from '../runner/arrival-rate.js';
 
 /** Master runner state (spec §7.3). */
 export type MasterState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped';
@@ -108,4 +109,11 @@ export interface MasterRunnerView {
   intendedLoad?(): IntendedLoad | null;
   /** `GET /edges`: the synchronized edges and their spreads. Optional: only the master has them. */
   edges?(): EdgesView;
+  /**
+   * Arrival rate (open model, contract K3): start it, or change its rate; throws one line when
+   * it cannot start. Optional: runners without it answer `/swarm`'s `arrival_rate` with an error.
+   */
+  startArrivalRate?(rate: number, options?: { maxUsers?: number; runTime?: number; host?: string }): void;
+  /** The arrival-rate test's figures, or null when the test runs by user count. */
+  arrivalRate?(): ArrivalRateView | null;
 }

@@ -5,6 +5,7 @@
 import { properRound, type StatsEntry, type StatsError } from '@locust-ts/protocol';
 import { currentResponseTimePercentile, responseTimePercentile } from '../report/percentiles.js';
 import { parseError } from '../report/stats-errors.js';
+import { arrivalRateStatsJson } from './arrival-rate-ui.js';
 import type { ExceptionView, IntendedLoad, MasterRunnerView } from './runner-view.js';
 
 /** Percentiles in each stats row (Locust's `PERCENTILES_TO_STATISTICS`). */
@@ -91,6 +92,7 @@ export function requestStatsJson(runner: MasterRunnerView): Record<string, Json>
     user_count: runner.userCount,
     // only while a load shape runs (locust-ts; the UI draws it as the intended line)
     ...intendedJson(runner.intendedLoad?.() ?? null),
+    ...(arrivalRateStatsJson(runner.arrivalRate?.() ?? null) as Record<string, Json>),
   };
 }
 

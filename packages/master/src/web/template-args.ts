@@ -4,6 +4,7 @@
  */
 import { basename } from 'node:path';
 import { properRound } from '@locust-ts/protocol';
+import { arrivalRateTemplateArgs } from './arrival-rate-ui.js';
 import { formatUtcTimestamp } from './format.js';
 import type { WebUiOptions } from './options.js';
 import type { HistoryPoint, MasterRunnerView } from './runner-view.js';
@@ -66,6 +67,7 @@ export function templateArgs(runner: MasterRunnerView, options: WebUiOptions): R
     percentiles_to_statistics: [...PERCENTILES_TO_STATISTICS],
     is_host_required: false,
     profile: null,
+    ...arrivalRateTemplateArgs(options.arrivalRate, options.maxUsers),
   };
 }
 

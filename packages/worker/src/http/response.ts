@@ -16,6 +16,11 @@ export class HttpResponse {
   statusText = '';
   /** Response time in ms, measured until the body was read. */
   elapsed = 0;
+  /**
+   * Arrival-rate mode: ms the iteration that sent this request started after its intended start.
+   * Counted into the stats' response time (no coordinated omission); `elapsed` stays the wire time.
+   */
+  scheduleDelay = 0;
   /** Failure text as Locust would record it, or null for a success. */
   error: string | null = null;
   /** Bytes of body received. */

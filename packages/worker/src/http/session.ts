@@ -133,6 +133,11 @@ export class HttpSession implements OutcomeSink {
   private readonly undecided = new Set<HttpResponse>();
   /** Requests sent and not yet finished, so a killed user can abort them. */
   private readonly inFlight = new Set<Exchange>();
+  /**
+   * Set by the arrival-rate executor when an iteration starts late (ms after its intended start):
+   * the iteration's first request carries it into its stats response time, then it is cleared.
+   */
+  scheduleDelay = 0;
 
   constructor(
     private readonly context: HttpContext,
@@ -217,6 +222,10 @@ export class HttpSession implements OutcomeSink {
       options?.allowRedirects ?? true,
       options?.catchResponse ?? false,
     );
+    if (this.scheduleDelay !== 0) {
+      exchange.response.scheduleDelay = this.scheduleDelay;
+      this.scheduleDelay = 0;
+    }
     const promise = new Promise<HttpResponse>((resolve, reject) => {
       exchange.resolve = resolve;
       exchange.reject = reject;
@@ -317,7 +326,7 @@ export class HttpSession implements OutcomeSink {
 
   private record(r: HttpResponse, error: string | null): void {
     const stats = this.context.stats;
-    stats.logRequest(r.method, r.name, r.elapsed, r.contentLength);
+    stats.logRequest(r.method, r.name, r.elapsed + r.scheduleDelay, r.contentLength);
     if (error !== null) stats.logError(r.method, r.name, error);
   }
 

@@ -17,6 +17,7 @@ import {
   EDGE_ACK_MESSAGE,
   DEFAULT_MASTER_PORT,
   HEARTBEAT_INTERVAL,
+  LOCUST_TS_RATE,
   LOCUST_TS_WORKER_VERSION,
   MASTER_HEARTBEAT_TIMEOUT,
   type MasterMessage,
@@ -31,12 +32,13 @@ import {
 } from '@locust-ts/protocol';
 import { HttpPools } from '../http/pools.js';
 import { consoleLogger, type Logger } from '../logger.js';
-import type { RunningUser } from '../runtime/running-user.js';
+import type { UserClassInfo } from '../runtime/user-class-info.js';
 import { StatsRecorder } from '../runtime/stats-recorder.js';
 import { exceptionData } from '../runtime/traceback.js';
 import { userClassInfo } from '../runtime/user-class-info.js';
 import { UserClassUpdateError, applyUserClassUpdate } from '../runtime/user-class-update.js';
 import { type PreparedSpawn, UserPool } from '../runtime/user-pool.js';
+import { ArrivalRateLink } from './arrival-link.js';
 import { EdgeSpawner } from './edge-spawn.js';
 import { ProcessMonitor } from './process-monitor.js';
 import type { UserClass, UserEnvironment } from '../user.js';
@@ -106,6 +108,8 @@ export class WorkerRunner {
   private readonly socket: WorkerSocket;
   private readonly pools = new HttpPools();
   private readonly pool: UserPool;
+  /** arrival-rate (open model) users, when the master sends `locust_ts_rate` */
+  private readonly arrival: ArrivalRateLink;
   private readonly timing: WorkerTiming;
   private readonly environment: { host: string | undefined; http: UserEnvironment['http']; logger: Logger };
   private readonly hostOverride: string | undefined;
@@ -146,7 +150,8 @@ export class WorkerRunner {
     this.masterAddress = `${masterHost}:${masterPort}`;
     this.socket = new WorkerSocket({ masterHost, masterPort, clientId: this.clientId });
     this.environment = { host: options.host, http: { pools: this.pools, stats: this.stats }, logger: this.logger };
-    this.pool = new UserPool(options.userClasses.map(userClassInfo), this.environment, {
+    const classInfos = options.userClasses.map(userClassInfo);
+    this.pool = new UserPool(classInfos, this.environment, {
       onException: (err, user) => this.onUserException(err, user),
       onExit: () => undefined,
     });
@@ -155,6 +160,11 @@ export class WorkerRunner {
       sendAck: (ack) => void this.sendMessage(EDGE_ACK_MESSAGE, ack).catch(() => undefined),
       userCount: () => this.pool.userCount,
     });
+    this.arrival = new ArrivalRateLink(classInfos, this.environment, this.logger, {
+      onException: (err, user) => this.onUserException(err, user),
+      starting: () => this.startArrivalTest(),
+    });
+    this.customHandlers.set(LOCUST_TS_RATE, (data) => this.arrival.onRate(data));
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve;
     });
@@ -190,19 +200,19 @@ export class WorkerRunner {
     return this.socket.sendRaw(type, data);
   }
 
-  /** Running users per class. */
+  /** Running users per class (arrival-rate users included). */
   userClassesCount(): Record<string, number> {
-    return this.pool.counts();
+    return this.arrival.addCounts(this.pool.counts());
   }
 
   get userCount(): number {
-    return this.pool.userCount;
+    return this.pool.userCount + this.arrival.userCount;
   }
 
   /** Stop all users here, without telling the master (it will see 0 users in the next report). */
   async stopUsers(): Promise<void> {
     this.edges.cancel();
-    await this.pool.stopAll(this.stopTimeout);
+    await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
     if (this.state !== 'stopped') this.state = 'ready';
   }
 
@@ -211,12 +221,12 @@ export class WorkerRunner {
     if (this.finished) return;
     this.finished = true;
     this.edges.cancel();
-    await this.pool.stopAll(this.stopTimeout);
+    await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
     this.state = 'stopped';
     this.clearTimers();
     this.monitor.stop();
     if (this.everRegistered) {
-      await this.send('stats', this.stats.takeReport(this.pool.counts(), this.pool.userCount)).catch(() => undefined);
+      await this.send('stats', this.takeReport()).catch(() => undefined);
       await this.send('quit', null).catch(() => undefined);
     }
     this.socket.close();
@@ -285,7 +295,7 @@ export class WorkerRunner {
 
   private async rejoin(): Promise<void> {
     this.edges.cancel();
-    await this.pool.stopAll();
+    await Promise.all([this.pool.stopAll(), this.arrival.stop()]);
     this.state = 'ready';
     this.lastSpawnTimestamp = -Infinity;
     this.lastMasterHeartbeat = null;
@@ -321,7 +331,18 @@ export class WorkerRunner {
   }
 
   private report(): void {
-    void this.send('stats', this.stats.takeReport(this.pool.counts(), this.pool.userCount));
+    void this.send('stats', this.takeReport());
+  }
+
+  private takeReport(): WorkerMessageMap['stats'] {
+    return this.arrival.addDropped(this.stats.takeReport(this.userClassesCount(), this.userCount));
+  }
+
+  /** The first `locust_ts_rate` of a test: closed-model users stop, stats start from zero (as a first `spawn`). */
+  private startArrivalTest(): void {
+    if (this.pool.userCount > 0) void this.pool.stopAll();
+    if (this.state !== 'spawning' && this.state !== 'running') this.stats.clear();
+    this.state = 'running';
   }
 
   /** [HEAD masters] quit when heartbeats stop, but only once one was ever seen (spec §3.3). */
@@ -406,6 +427,7 @@ export class WorkerRunner {
     if (this.state !== 'spawning' && this.state !== 'running') this.stats.clear();
     this.state = 'spawning';
     this.edges.cancel();
+    if (this.arrival.userCount > 0) void this.arrival.stop();
     const prepared = this.pool.prepare(data.user_classes_count);
     if (data.locust_ts_edge) {
       this.edges.schedule(data.locust_ts_edge, prepared, this.stopTimeout, () => this.spawned(prepared));
@@ -428,7 +450,7 @@ export class WorkerRunner {
   private async onStop(): Promise<void> {
     this.edges.cancel();
     // graceful within the spawn's stop_timeout, as Locust's worker `stop()` (spec §3.4, §3.9)
-    await this.pool.stopAll(this.stopTimeout);
+    await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
     this.state = 'ready';
     await this.send('client_stopped', null);
     const extra = Number(process.env[ADDITIONAL_WAIT_ENV] ?? 0) || 0;
@@ -458,7 +480,7 @@ export class WorkerRunner {
     this.logger.info(`Updated user class ${name}: ${result.changes.join('; ') || 'nothing to change'}`);
   }
 
-  private onUserException(err: unknown, user: RunningUser): void {
+  private onUserException(err: unknown, user: { readonly info: UserClassInfo }): void {
     const data = exceptionData(err);
     this.logger.error(`Unhandled error in ${user.info.name}: ${data.msg}\n${data.traceback}`);
     void this.send('exception', data);

@@ -32,6 +32,24 @@ export interface UserHost {
   onExit(user: RunningUser): void;
 }
 
+/** A new user of `info`'s class, its client pointed at the right host. */
+export function createUser(info: UserClassInfo, environment: UserEnvironment): User {
+  const user = new info.cls(environment);
+  // -H / the master's host wins, then an update_user_class host (as Locust sets the class attribute)
+  const userHost = environment.host ?? info.overrides.host ?? (user as UserInstanceSettings).host ?? info.cls.host;
+  if (userHost && user instanceof HttpUser) user.client.setBaseUrl(userHost);
+  return user;
+}
+
+/** Run a method or function task once on its owner (a user or task set). */
+export async function invokeTask(owner: User | TaskSet, target: Exclude<TaskEntry['target'], { kind: 'taskSet' }>): Promise<void> {
+  if (target.kind === 'method') {
+    await (owner as unknown as Record<string, (this: unknown) => unknown>)[target.method]!();
+  } else {
+    await (target.fn as (this: unknown, owner: unknown) => unknown).call(owner, owner);
+  }
+}
+
 export class RunningUser {
   readonly user: User;
   stopped = false;
@@ -46,10 +64,7 @@ export class RunningUser {
     environment: UserEnvironment,
     private readonly host: UserHost,
   ) {
-    this.user = new info.cls(environment);
-    // -H / the master's host wins, then an update_user_class host (as Locust sets the class attribute)
-    const userHost = environment.host ?? info.overrides.host ?? (this.user as UserInstanceSettings).host ?? info.cls.host;
-    if (userHost && this.user instanceof HttpUser) this.user.client.setBaseUrl(userHost);
+    this.user = createUser(info, environment);
   }
 
   start(): void {
@@ -122,13 +137,8 @@ export class RunningUser {
 
   private async execute(owner: User | TaskSet, task: TaskEntry): Promise<void> {
     const target = task.target;
-    if (target.kind === 'method') {
-      await (owner as unknown as Record<string, (this: unknown) => unknown>)[target.method]!();
-    } else if (target.kind === 'function') {
-      await (target.fn as (this: unknown, owner: unknown) => unknown).call(owner, owner);
-    } else {
-      await this.runTaskSet(owner, target.taskSet as unknown as TaskSetClass);
-    }
+    if (target.kind === 'taskSet') await this.runTaskSet(owner, target.taskSet as unknown as TaskSetClass);
+    else await invokeTask(owner, target);
   }
 
   private async runTaskSet(parent: User | TaskSet, cls: TaskSetClass): Promise<void> {

@@ -1,6 +1,7 @@
 /** Swarm control: `POST /swarm`, `GET /stop`, `GET /stats/reset`, `POST /user` (spec §8). */
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { parseArrivalRateForm } from '../arrival-rate-ui.js';
 import type { MasterRunnerView, SwarmRequest, UserClassUpdate } from '../runner-view.js';
 import { TIMESPAN_FORMATS, parseTimespan } from '@locust-ts/protocol';
 import { ShapeSpecError, parseShapeSpec } from '../../shapes/index.js';
@@ -126,6 +127,21 @@ export const swarmControlPlugin: FastifyPluginAsync<SwarmControlOptions> = async
     if (useShape && runner.startShape) {
       runner.startShape(request.host !== undefined ? { host: request.host } : {});
       return { success: true, message: `Swarming started using shape class '${opts.shapeName}'`, host };
+    }
+    const arrival = parseArrivalRateForm((req.body ?? {}) as Form);
+    if (arrival) {
+      if ('error' in arrival) return fail(arrival.error);
+      if (!runner.startArrivalRate) return fail('This master cannot run an arrival rate');
+      try {
+        runner.startArrivalRate(arrival.rate, {
+          ...(arrival.maxUsers ? { maxUsers: arrival.maxUsers } : {}),
+          ...(request.runTime ? { runTime: request.runTime } : {}),
+          ...(request.host !== undefined ? { host: request.host } : {}),
+        });
+      } catch (err) {
+        return fail(err instanceof Error ? err.message : String(err));
+      }
+      return { success: true, message: `Arrival rate of ${arrival.rate}/s started`, host };
     }
     if (countsMissing) return fail(MISSING_COUNTS_ERROR);
     void start(request);
