@@ -83,7 +83,8 @@ function heartbeat(ctx: HandlerContext, data: WorkerMessageMap['heartbeat'], nod
     ctx.log.warning(`Worker ${describe(ctx, nodeId)} exceeded cpu threshold (will only log this once per worker)`);
   }
   if (data.current_memory_usage !== undefined) node.memoryUsage = data.current_memory_usage;
-  if (ctx.heartbeatReplies) ctx.send(nodeId, 'heartbeat', null);
+  // only the newest protocol has master heartbeats: a 2.12 worker logs each one as unknown (K4)
+  if (ctx.heartbeatReplies && node.dialect.protocol === 'newest') ctx.send(nodeId, 'heartbeat', null);
 }
 
 function stats(ctx: HandlerContext, data: WorkerMessageMap['stats'], nodeId: string): void {

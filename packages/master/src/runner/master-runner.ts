@@ -608,8 +608,10 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     if (this.superseded(generation)) return;
     this.setState('running');
     this.spawningCompleted = true;
-    // newest Locust: workers fire their own spawning_complete event on this (2.12.1 logs it as unknown)
-    this.sendMessage('spawning_complete', { user_count: target });
+    // newest Locust: workers fire their own spawning_complete event on this; 2.12 workers do not know it (K4)
+    for (const node of this.registry.all()) {
+      if (node.dialect.protocol === 'newest') this.sendRaw(node.id, 'spawning_complete', { user_count: target });
+    }
     if (this.options.resetStats) {
       this.log.info('Resetting stats');
       this.stats.resetAll();
