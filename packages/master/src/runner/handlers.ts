@@ -20,6 +20,8 @@ export interface HandlerContext {
   workerReady(node: WorkerNode, alreadyKnown: boolean): void;
   /** a missing worker sent a heartbeat again */
   workerHealed(node: WorkerNode): void;
+  /** a worker this master never registered sent `type` (a restarted master's old worker?) */
+  unknownSender(nodeId: string, type: 'heartbeat' | 'stats'): void;
   /** a worker stopped (`client_stopped`) or quit: its record is already deleted */
   workerGone(node: WorkerNode, reason: 'stopped' | 'quit'): void;
   mergeStats(nodeId: string, data: WorkerMessageMap['stats']): void;
@@ -68,6 +70,7 @@ function heartbeat(ctx: HandlerContext, data: WorkerMessageMap['heartbeat'], nod
   const node = ctx.registry.get(nodeId);
   if (!node) {
     ctx.log.debug(`Got heartbeat message from unknown worker ${nodeId}`);
+    ctx.unknownSender(nodeId, 'heartbeat');
     return;
   }
   node.heartbeat = HEARTBEAT_LIVENESS;
@@ -88,14 +91,18 @@ function heartbeat(ctx: HandlerContext, data: WorkerMessageMap['heartbeat'], nod
 }
 
 function stats(ctx: HandlerContext, data: WorkerMessageMap['stats'], nodeId: string): void {
-  // Locust merges the statistics of any sender; only known workers' user counts are kept
-  ctx.mergeStats(nodeId, data);
   const node = ctx.registry.get(nodeId);
-  if (node) {
-    node.userClassesCount = { ...data.user_classes_count };
-    node.numRequests += data.stats_total.num_requests;
-    node.numFailures += data.stats_total.num_failures;
-  } else ctx.log.debug(`Discarded report from unrecognized worker ${nodeId}`);
+  if (!node) {
+    // Locust merges any sender's statistics; an unregistered sender's are another run's (a
+    // restarted master's old workers): counting them here would mix two tests
+    ctx.log.debug(`Discarded report from unrecognized worker ${nodeId}`);
+    ctx.unknownSender(nodeId, 'stats');
+    return;
+  }
+  ctx.mergeStats(nodeId, data);
+  node.userClassesCount = { ...data.user_classes_count };
+  node.numRequests += data.stats_total.num_requests;
+  node.numFailures += data.stats_total.num_failures;
 }
 
 function spawning(ctx: HandlerContext, _data: null, nodeId: string): void {

@@ -43,6 +43,7 @@ import { applyUserClassUpdate } from './user-class-update.js';
 import { type HandlerContext, MASTER_HANDLERS, type WorkerMessageMapReply } from './handlers.js';
 import { ShapeDriver } from './shape-driver.js';
 import { Sleeper } from './sleeper.js';
+import { UnknownSenders } from './unknown-senders.js';
 import { SpawnClock } from './spawn-clock.js';
 import { WORKER_STATE, type WorkerNode, WorkerRegistry } from './worker-registry.js';
 
@@ -138,6 +139,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   /** "no worker yet" is logged once per shape run, not at every retried tick */
   private shapeWaitLogged = false;
   private readonly unknownClasses = new Map<string, UnknownUserClass>();
+  private readonly unknownSenders = new UnknownSenders();
 
   private dispatcher: UsersDispatcher | null = null;
   /** what each worker was last told to run (the start point of a paced rebalance) */
@@ -388,6 +390,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   }
 
   workerReady(node: WorkerNode, alreadyKnown: boolean): void {
+    this.unknownSenders.forget(node.id);
     this.lastSent.delete(node.id);
     const connected = this.registry.active().length;
     this.log.info(
@@ -398,6 +401,12 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
       // a worker joining a running test gets users at once (with or without --enable-rebalancing)
       this.redispatch();
     }
+  }
+
+  unknownSender(nodeId: string, type: 'heartbeat' | 'stats'): void {
+    if (this.quitting || !this.unknownSenders.shouldAsk(nodeId)) return;
+    this.log.info(`Worker ${nodeId} is not registered here but sends ${type} (its master restarted?): asking it to stop its users and register again`);
+    this.send(nodeId, 'stop', null);
   }
 
   workerHealed(node: WorkerNode): void {
