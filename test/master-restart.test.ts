@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type Started, startBin, startProcess } from '../packages/cli/src/testing/processes.js';
 import { writePythonLocustfile } from './helpers/locustfiles.js';
 import { LOCUST_BIN } from './helpers/paths.js';
+import { loggedAt } from './helpers/log-time.js';
 import { freePort } from './helpers/ports.js';
 import { sleep } from './helpers/wait.js';
 import { type Target, startTarget } from './master-helpers.js';
@@ -23,23 +24,10 @@ const USERS = 6;
 /** How long the master stays down (an outage, not a synchronisation: TS users would request twice in it). */
 const OUTAGE_MS = 3_000;
 
-/** Seconds since the epoch of a Locust log line's `[YYYY-MM-DD HH:MM:SS,mmm]` stamp (same clock for all lines). */
-function logTime(line: string): number {
-  const m = /^\[(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d),(\d{3})\]/.exec(line);
-  if (!m) throw new Error(`no timestamp in ${JSON.stringify(line)}`);
-  return Date.parse(`${m[1]}T${m[2]}.${m[3]}Z`) / 1000;
-}
-
-function lineOf(output: string, pattern: RegExp): string {
-  const line = output.split('\n').find((l) => pattern.test(l));
-  if (!line) throw new Error(`no line matching ${pattern} in:\n${output.slice(-3000)}`);
-  return line;
-}
-
 /** The seconds from the master's first log line to its "All users spawned: … (6 total users)". */
 function recoverySeconds(master: Started): number {
   const out = master.output();
-  return logTime(lineOf(out, /All users spawned: .*\(6 total users\)/)) - logTime(lineOf(out, /Starting Locust/));
+  return loggedAt(out, /All users spawned: .*\(6 total users\)/) - loggedAt(out, /Starting Locust/);
 }
 
 interface WorkerRow {

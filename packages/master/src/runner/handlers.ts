@@ -74,6 +74,7 @@ function heartbeat(ctx: HandlerContext, data: WorkerMessageMap['heartbeat'], nod
     return;
   }
   node.heartbeat = HEARTBEAT_LIVENESS;
+  node.lastHeartbeatAt = Date.now() / 1000;
   const wasMissing = node.state === WORKER_STATE.missing;
   node.state = data.state;
   if (wasMissing) {

@@ -685,6 +685,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   private markMissing(node: WorkerNode): void {
     this.log.info(`Worker ${node.id} failed to send heartbeat, setting state to missing.`);
     node.state = WORKER_STATE.missing;
+    node.missingAt = Date.now() / 1000;
     node.userClassesCount = {};
     this.lastSent.delete(node.id);
     if (this.dispatcher) {

@@ -28,6 +28,9 @@ export class WorkerNode {
   /** requests and failures this worker reported since it registered (its `stats_total` deltas) */
   numRequests = 0;
   numFailures = 0;
+  /** epoch seconds of its last heartbeat here, and of the moment it was marked missing (fault figures) */
+  lastHeartbeatAt: number | null = null;
+  missingAt: number | null = null;
   /** the protocol it speaks and whether it is a locust-ts worker, from its `client_ready` version */
   readonly dialect: WorkerDialect;
   /** the version string (or -1) from `client_ready` */
