@@ -34,7 +34,10 @@ export interface Target {
   close(): Promise<void>;
 }
 
-/** The service under test: `GET /hello` 200, `/fail` 500, anything else 404 (127.0.0.1 only). */
+/** How long `GET /slow` takes to answer. */
+export const SLOW_RESPONSE_MS = 1_500;
+
+/** The service under test: `GET /hello` 200, `/slow` 200 after SLOW_RESPONSE_MS, `/fail` 500, anything else 404 (127.0.0.1 only). */
 export async function startTarget(): Promise<Target> {
   let count = 0;
   const byAgent = new Map<string, number>();
@@ -44,6 +47,8 @@ export async function startTarget(): Promise<Target> {
     byAgent.set(agent, (byAgent.get(agent) ?? 0) + 1);
     if (req.url?.startsWith('/hello')) {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('hello');
+    } else if (req.url?.startsWith('/slow')) {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('slow'), SLOW_RESPONSE_MS).unref();
     } else if (req.url?.startsWith('/fail')) {
       res.writeHead(500).end('boom');
     } else res.writeHead(404).end();

@@ -22,6 +22,8 @@ export interface HandlerContext {
   workerHealed(node: WorkerNode): void;
   /** a worker this master never registered sent `type` (a restarted master's old worker?) */
   unknownSender(nodeId: string, type: 'heartbeat' | 'stats'): void;
+  /** a worker that had stopped (no record until its next client_ready) quit */
+  stoppedWorkerQuit(nodeId: string): void;
   /** a worker stopped (`client_stopped`) or quit: its record is already deleted */
   workerGone(node: WorkerNode, reason: 'stopped' | 'quit'): void;
   mergeStats(nodeId: string, data: WorkerMessageMap['stats']): void;
@@ -93,14 +95,16 @@ function heartbeat(ctx: HandlerContext, data: WorkerMessageMap['heartbeat'], nod
 
 function stats(ctx: HandlerContext, data: WorkerMessageMap['stats'], nodeId: string): void {
   const node = ctx.registry.get(nodeId);
-  if (!node) {
-    // Locust merges any sender's statistics; an unregistered sender's are another run's (a
-    // restarted master's old workers): counting them here would mix two tests
+  if (!node && !ctx.registry.wasRegistered(nodeId)) {
+    // Locust merges any sender's statistics; one that never registered here reports another
+    // run's (a restarted master's old workers): counting them would mix two tests
     ctx.log.debug(`Discarded report from unrecognized worker ${nodeId}`);
     ctx.unknownSender(nodeId, 'stats');
     return;
   }
+  // a worker between client_stopped and its client_ready has no record, but its numbers are this run's
   ctx.mergeStats(nodeId, data);
+  if (!node) return;
   node.userClassesCount = { ...data.user_classes_count };
   node.numRequests += data.stats_total.num_requests;
   node.numFailures += data.stats_total.num_failures;
@@ -143,6 +147,7 @@ function quit(ctx: HandlerContext, _data: null, nodeId: string): void {
   const node = ctx.registry.get(nodeId);
   if (!node) {
     ctx.log.debug(`Received quit message from an unknown worker: ${nodeId}.`);
+    ctx.stoppedWorkerQuit(nodeId);
     return;
   }
   ctx.registry.delete(nodeId);

@@ -43,7 +43,7 @@ import { applyUserClassUpdate } from './user-class-update.js';
 import { type HandlerContext, MASTER_HANDLERS, type WorkerMessageMapReply } from './handlers.js';
 import { ShapeDriver } from './shape-driver.js';
 import { Sleeper } from './sleeper.js';
-import { UnknownSenders } from './unknown-senders.js';
+import { STOPPED_WORKER_EXTRA_GRACE_SECONDS, UnknownSenders } from './unknown-senders.js';
 import { SpawnClock } from './spawn-clock.js';
 import { WORKER_STATE, type WorkerNode, WorkerRegistry } from './worker-registry.js';
 
@@ -140,6 +140,8 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   private shapeWaitLogged = false;
   private readonly unknownClasses = new Map<string, UnknownUserClass>();
   private readonly unknownSenders = new UnknownSenders();
+  /** workers between `client_stopped` and their next `client_ready` (no record, but still ours) */
+  private readonly stoppedIds = new Set<string>();
 
   private dispatcher: UsersDispatcher | null = null;
   /** what each worker was last told to run (the start point of a paced rebalance) */
@@ -391,6 +393,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
 
   workerReady(node: WorkerNode, alreadyKnown: boolean): void {
     this.unknownSenders.forget(node.id);
+    this.stoppedIds.delete(node.id);
     this.lastSent.delete(node.id);
     const connected = this.registry.active().length;
     this.log.info(
@@ -404,7 +407,9 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   }
 
   unknownSender(nodeId: string, type: 'heartbeat' | 'stats'): void {
-    if (this.quitting || !this.unknownSenders.shouldAsk(nodeId)) return;
+    // a worker of this master that stopped registers again by itself after its stop timeout
+    const grace = this.registry.wasRegistered(nodeId) ? (this.options.stopTimeout ?? 0) + STOPPED_WORKER_EXTRA_GRACE_SECONDS : undefined;
+    if (this.quitting || !this.unknownSenders.shouldAsk(nodeId, grace)) return;
     this.log.info(`Worker ${nodeId} is not registered here but sends ${type} (its master restarted?): asking it to stop its users and register again`);
     this.send(nodeId, 'stop', null);
   }
@@ -416,7 +421,12 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     }
   }
 
+  stoppedWorkerQuit(nodeId: string): void {
+    this.stoppedIds.delete(nodeId);
+  }
+
   workerGone(node: WorkerNode, reason: 'stopped' | 'quit'): void {
+    if (reason === 'stopped') this.stoppedIds.add(node.id);
     this.lastSent.delete(node.id);
     if (this.dispatcher) {
       this.dispatcher.removeWorker(node.id);
@@ -768,9 +778,12 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
       this.log.debug(`Sending quit message to worker ${node.id} (index ${node.index})`);
       this.send(node.id, 'quit', null);
     }
+    // better than Locust: a worker still waiting out its stop timeout after `stop` has no record,
+    // but is told to quit too (and its final stats waited for), instead of being left behind
+    for (const id of this.stoppedIds) this.send(id, 'quit', null);
     // a worker's `quit` comes after its final stats: wait for those instead of a fixed pause
     const timeout = (this.options.stopTimeout ?? 0) + QUIT_REPLY_WAIT_SECONDS;
-    await this.sleeper.waitFor(() => [...waiting].every((id) => !this.registry.has(id)), timeout);
+    await this.sleeper.waitFor(() => [...waiting].every((id) => !this.registry.has(id)) && this.stoppedIds.size === 0, timeout);
     this.setState('stopped');
     for (const timer of this.timers) clearInterval(timer);
     if (this.runTimeTimer) clearTimeout(this.runTimeTimer);

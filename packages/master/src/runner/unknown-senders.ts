@@ -14,6 +14,8 @@
 export const UNKNOWN_SENDER_GRACE_SECONDS = 2;
 /** Ask again at most this often (a worker still stopping with a long `stop_timeout` keeps beating). */
 export const UNKNOWN_SENDER_REASK_SECONDS = 5;
+/** A stopped worker registers again after its stop timeout plus Locust's optional extra wait: this much more. */
+export const STOPPED_WORKER_EXTRA_GRACE_SECONDS = 5;
 /** Senders remembered at most (a flood of random ids must not grow the master). */
 const MAX_TRACKED = 10_000;
 
@@ -27,8 +29,12 @@ export class UnknownSenders {
 
   constructor(private readonly now: () => number = () => performance.now() / 1000) {}
 
-  /** `id` sent a message but is not registered: true when it should be asked (`stop`) now. */
-  shouldAsk(id: string): boolean {
+  /**
+   * `id` sent a message but is not registered: true when it should be asked (`stop`) now, once it
+   * has been unknown for `graceSeconds` (longer for a worker that was registered and stopped: it
+   * sends client_ready after its stop timeout).
+   */
+  shouldAsk(id: string, graceSeconds = UNKNOWN_SENDER_GRACE_SECONDS): boolean {
     const now = this.now();
     let entry = this.seen.get(id);
     if (!entry) {
@@ -36,7 +42,7 @@ export class UnknownSenders {
       entry = { first: now, asked: null };
       this.seen.set(id, entry);
     }
-    if (now - entry.first < UNKNOWN_SENDER_GRACE_SECONDS) return false;
+    if (now - entry.first < graceSeconds) return false;
     if (entry.asked !== null && now - entry.asked < UNKNOWN_SENDER_REASK_SECONDS) return false;
     entry.asked = now;
     return true;
