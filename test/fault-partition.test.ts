@@ -82,7 +82,8 @@ describe('fault matrix: a partitioned worker', () => {
     expect(cutOff).toBeDefined();
     const moved = await pollRows((r) => r.find((w) => w.id !== cutOff.id)?.user_count === USERS, 'all users on the other worker');
     expect(moved.find((w) => w.id === cutOff.id)!.state).toBe('missing');
-    const movedAt = Date.now() / 1000;
+    // the master's own stamp of the ramp that moved them
+    const movedAt = loggedAt(master.output, /All users spawned: .*\(4 total users\)/, 'last');
 
     await sleep(Math.max(0, cutAt * 1000 + PARTITION_SECONDS * 1000 - Date.now())); // the outage lasts its time
     const healAt = Date.now() / 1000;
@@ -90,7 +91,7 @@ describe('fault matrix: a partitioned worker', () => {
     // back by its heartbeats (TCP retransmits after the heal), or by a fresh client_ready if its link dropped
     const backLine = await master.waitForLine(new RegExp(`${cutOff.id}.*(self-healed|reported as ready \\(duplicate message\\))`), WAIT_MS);
     await pollRows((r) => r.length === 2 && r.every((w) => w.user_count === 2 && w.state === 'running'), '2 + 2 users again');
-    const usedAgainAt = Date.now() / 1000;
+    const usedAgainAt = loggedAt(master.output, /All users spawned: .*\(4 total users\)/, 'last');
 
     master.signal('SIGTERM');
     const exit = await master.exited;
