@@ -12,7 +12,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -20,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runMaster } from '../packages/master/src/index.js';
 import { loadLocustfile, runWorker, silentLogger } from '../packages/worker/src/index.js';
+import { freePort } from './ports.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const USERS = 5000;
@@ -43,17 +43,6 @@ const stopTarget = (): void => {
 };
 process.on('exit', stopTarget);
 process.on('SIGINT', () => process.exit(130));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function startTarget(port: number): Promise<void> {
   target = spawn(process.execPath, ['--import', 'tsx', 'packages/target-server/src/main.ts', '--host', '127.0.0.1', '--port', String(port)], {

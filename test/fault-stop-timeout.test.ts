@@ -4,34 +4,14 @@
  * request. Both let the task finish: every request the target received is in the master's
  * statistics, none failed, and none started after the stop.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { killAll, startBin } from '../packages/cli/src/testing/processes.js';
+import { writeTwinLocustfiles } from './helpers/locustfiles.js';
 import { SLOW_RESPONSE_MS, TestSwarm, startPythonWorker, waitFor } from './master-helpers.js';
 
 const STOP_TIMEOUT_SECONDS = 4;
 const WAIT_MS = 45_000;
-const scratch = mkdtempSync(join(tmpdir(), 'lt13-stop-'));
-const TS_LOCUSTFILE = join(scratch, 'slow.ts');
-const PY_LOCUSTFILE = join(scratch, 'slow.py');
-writeFileSync(TS_LOCUSTFILE, `import { HttpUser, constant, task } from 'locust-ts';
-export class SlowUser extends HttpUser {
-  waitTime = constant(0);
-  @task() async slow() { await this.client.get('/slow'); }
-}
-`);
-writeFileSync(PY_LOCUSTFILE, `from locust import HttpUser, constant, task
-
-
-class SlowUser(HttpUser):
-    wait_time = constant(0)
-
-    @task
-    def slow(self):
-        self.client.get("/slow")
-`);
+const { ts: TS_LOCUSTFILE, py: PY_LOCUSTFILE } = writeTwinLocustfiles('slow', { className: 'SlowUser', waitSeconds: 0, requests: [{ path: '/slow' }] });
 
 describe('fault matrix: --stop-timeout on TS and Python workers', () => {
   const swarm = new TestSwarm();

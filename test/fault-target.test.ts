@@ -8,11 +8,9 @@
  * where Locust 2.12.1 and the newest Locust differ).
  */
 import { type Server, createServer } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { killAll, startBin } from '../packages/cli/src/testing/processes.js';
+import { writeTwinLocustfiles } from './helpers/locustfiles.js';
 import { freePort } from './helpers/ports.js';
 import { TestSwarm, startPythonWorker, waitFor } from './master-helpers.js';
 
@@ -21,34 +19,12 @@ const TIMEOUT_SECONDS = 0.5;
 const SLOW_MS = 1_500;
 const WAIT_MS = 45_000;
 
-const scratch = mkdtempSync(join(tmpdir(), 'lt13-target-'));
-const TS_LOCUSTFILE = join(scratch, 'faults.ts');
-const PY_LOCUSTFILE = join(scratch, 'faults.py');
 // one task walks every fault, so each worker has met each one after one iteration
-writeFileSync(TS_LOCUSTFILE, `import { HttpUser, constant, task } from 'locust-ts';
-export class FaultUser extends HttpUser {
-  waitTime = constant(0.1);
-  @task() async walk() {
-    await this.client.get('/ok');
-    await this.client.get('/e500');
-    await this.client.get('/slow', { timeout: ${TIMEOUT_SECONDS} });
-    await this.client.get('/reset');
-  }
-}
-`);
-writeFileSync(PY_LOCUSTFILE, `from locust import HttpUser, constant, task
-
-
-class FaultUser(HttpUser):
-    wait_time = constant(0.1)
-
-    @task
-    def walk(self):
-        self.client.get("/ok")
-        self.client.get("/e500")
-        self.client.get("/slow", timeout=${TIMEOUT_SECONDS})
-        self.client.get("/reset")
-`);
+const { ts: TS_LOCUSTFILE, py: PY_LOCUSTFILE } = writeTwinLocustfiles('faults', {
+  className: 'FaultUser',
+  waitSeconds: 0.1,
+  requests: [{ path: '/ok' }, { path: '/e500' }, { path: '/slow', timeoutSeconds: TIMEOUT_SECONDS }, { path: '/reset' }],
+});
 
 /** The misbehaving target; `close()` takes it down (connections too), `listen()` brings it back on the same port. */
 function faultyTarget(port: number): { listen(): Promise<void>; close(): Promise<void> } {
