@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveLocustfile } from '../packages/cli/src/locustfile.js';
-import { PARSED_OPTIONS_KEYS } from '../packages/cli/src/option-specs.js';
+import { UNSUPPORTED_OPTION_DEFAULTS } from '../packages/cli/src/option-specs.js';
+import { loadCapturedFrames } from './helpers/captures.js';
 import { UsageError, parseOptions, type CliOptions, type ParsedOptions } from '../packages/cli/src/options.js';
 import { parseTimespan } from '../packages/protocol/src/timespan.js';
 
@@ -210,7 +211,12 @@ describe('bad flags and values', () => {
 describe('parsed_options sent with spawn', () => {
   it("has the newest Locust's keys, snake_case names and parsed values", () => {
     const { parsed } = parse(['--master', '--headless', '-u', '10', '-r', '10', '-t', '6s', '--expect-workers', '2', '-H', 'http://x', 'SimpleUser']);
-    expect(Object.keys(parsed)).toEqual(PARSED_OPTIONS_KEYS);
+    // the keys, in order, of the parsed_options the newest Locust master sent (golden capture)
+    const spawn = loadCapturedFrames('head-headless.jsonl').find((f) => f.type === 'spawn')!;
+    const captured = (spawn.data as { parsed_options: Record<string, unknown> }).parsed_options;
+    expect(Object.keys(parsed)).toEqual(Object.keys(captured));
+    // options locust-ts has no flag for carry the value the newest Locust sent by default
+    for (const key of Object.keys(UNSUPPORTED_OPTION_DEFAULTS)) expect([key, parsed[key]]).toEqual([key, captured[key]]);
     expect(parsed).toMatchObject({
       num_users: 10, spawn_rate: 10, run_time: 6, headless: true, master: true, expect_workers: 2, host: 'http://x',
       loglevel: 'INFO', exit_code_on_error: 1, stop_timeout: null, tags: null, web_base_path: '', user_classes: ['SimpleUser'],

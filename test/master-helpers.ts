@@ -29,16 +29,26 @@ export class CaptureSink implements TextSink {
 export interface Target {
   url: string;
   requests: () => number;
+  /** requests whose User-Agent starts with `prefix` (Python Locust: `python-requests`; locust-ts sends none) */
+  requestsFrom: (prefix: string) => number;
   close(): Promise<void>;
 }
 
-/** The service under test: `GET /hello` 200, `/fail` 500, anything else 404 (127.0.0.1 only). */
+/** How long `GET /slow` takes to answer. */
+export const SLOW_RESPONSE_MS = 1_500;
+
+/** The service under test: `GET /hello` 200, `/slow` 200 after SLOW_RESPONSE_MS, `/fail` 500, anything else 404 (127.0.0.1 only). */
 export async function startTarget(): Promise<Target> {
   let count = 0;
+  const byAgent = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     count++;
+    const agent = req.headers['user-agent'] ?? '';
+    byAgent.set(agent, (byAgent.get(agent) ?? 0) + 1);
     if (req.url?.startsWith('/hello')) {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('hello');
+    } else if (req.url?.startsWith('/slow')) {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('slow'), SLOW_RESPONSE_MS).unref();
     } else if (req.url?.startsWith('/fail')) {
       res.writeHead(500).end('boom');
     } else res.writeHead(404).end();
@@ -49,6 +59,7 @@ export async function startTarget(): Promise<Target> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests: () => count,
+    requestsFrom: (prefix) => [...byAgent].reduce((n, [agent, c]) => (agent.startsWith(prefix) ? n + c : n), 0),
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

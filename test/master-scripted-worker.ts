@@ -28,10 +28,11 @@ export class ScriptedWorker {
   private beat: NodeJS.Timeout | null = null;
   private state: 'ready' | 'spawning' | 'running' = 'ready';
 
-  /** `classes`: the user classes this worker has (null = every class it is sent). */
+  /** `classes`: the user classes this worker has (null = every class it is sent); `version`: what it announces. */
   constructor(
     masterPort: number,
     private readonly classes: string[] | null = null,
+    private readonly version: string = SCRIPTED_VERSION,
   ) {
     this.socket = new WorkerSocket({ masterHost: '127.0.0.1', masterPort, clientId: this.id });
   }
@@ -42,7 +43,7 @@ export class ScriptedWorker {
       onMessage: (m) => this.onMessage(m),
       onBadFrame: () => undefined,
     });
-    await this.socket.send('client_ready', SCRIPTED_VERSION);
+    await this.socket.send('client_ready', this.version);
     await this.next('ack');
     this.beat = setInterval(() => {
       void this.socket.send('heartbeat', { state: this.state, current_cpu_usage: 0, current_memory_usage: 0 });
@@ -69,7 +70,7 @@ export class ScriptedWorker {
     if (m.type === 'stop') {
       this.state = 'ready';
       void this.socket.send('client_stopped', null);
-      void this.socket.send('client_ready', SCRIPTED_VERSION);
+      void this.socket.send('client_ready', this.version);
     }
     for (const w of this.waiters.splice(0)) w();
   }

@@ -36,3 +36,42 @@ class SimpleUser(HttpUser):
   );
   return file;
 }
+
+/** One user class, in TypeScript and in Python alike: a single task making `requests` in order. */
+export interface TwinUser {
+  className: string;
+  /** `constant(waitSeconds)` between tasks */
+  waitSeconds: number;
+  requests: Array<{ path: string; timeoutSeconds?: number }>;
+}
+
+/**
+ * `<name>.ts` (locust-ts) and `<name>.py` (Python Locust) of the same user in a fresh temp dir, so
+ * a TS and a Python worker make exactly the same requests. Returns both paths.
+ */
+export function writeTwinLocustfiles(name: string, user: TwinUser): { ts: string; py: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'locustfile-twin-'));
+  const ts = join(dir, `${name}.ts`);
+  const py = join(dir, `${name}.py`);
+  const tsCalls = user.requests.map((r) => `    await this.client.get('${r.path}'${r.timeoutSeconds !== undefined ? `, { timeout: ${r.timeoutSeconds} }` : ''});`);
+  const pyCalls = user.requests.map((r) => `        self.client.get("${r.path}"${r.timeoutSeconds !== undefined ? `, timeout=${r.timeoutSeconds}` : ''})`);
+  writeFileSync(ts, `import { HttpUser, constant, task } from 'locust-ts';
+export class ${user.className} extends HttpUser {
+  waitTime = constant(${user.waitSeconds});
+  @task() async walk() {
+${tsCalls.join('\n')}
+  }
+}
+`);
+  writeFileSync(py, `from locust import HttpUser, constant, task
+
+
+class ${user.className}(HttpUser):
+    wait_time = constant(${user.waitSeconds})
+
+    @task
+    def walk(self):
+${pyCalls.join('\n')}
+`);
+  return { ts, py };
+}

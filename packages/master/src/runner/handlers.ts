@@ -28,6 +28,10 @@ export interface HandlerContext {
   workerReady(node: WorkerNode, alreadyKnown: boolean): void;
   /** a missing worker sent a heartbeat again */
   workerHealed(node: WorkerNode): void;
+  /** a worker this master never registered sent `type` (a restarted master's old worker?) */
+  unknownSender(nodeId: string, type: 'heartbeat' | 'stats'): void;
+  /** a worker that had stopped (no record until its next client_ready) quit */
+  stoppedWorkerQuit(nodeId: string): void;
   /** a worker stopped (`client_stopped`) or quit: its record is already deleted */
   workerGone(node: WorkerNode, reason: 'stopped' | 'quit'): void;
   mergeStats(nodeId: string, data: WorkerMessageMap['stats']): void;
@@ -76,9 +80,11 @@ function heartbeat(ctx: HandlerContext, data: WorkerMessageMap['heartbeat'], nod
   const node = ctx.registry.get(nodeId);
   if (!node) {
     ctx.log.debug(`Got heartbeat message from unknown worker ${nodeId}`);
+    ctx.unknownSender(nodeId, 'heartbeat');
     return;
   }
   node.heartbeat = HEARTBEAT_LIVENESS;
+  node.lastHeartbeatAt = Date.now() / 1000;
   const wasMissing = node.state === WORKER_STATE.missing;
   node.state = data.state;
   if (wasMissing) {
@@ -91,18 +97,25 @@ function heartbeat(ctx: HandlerContext, data: WorkerMessageMap['heartbeat'], nod
     ctx.log.warning(`Worker ${describe(ctx, nodeId)} exceeded cpu threshold (will only log this once per worker)`);
   }
   if (data.current_memory_usage !== undefined) node.memoryUsage = data.current_memory_usage;
-  if (ctx.heartbeatReplies) ctx.send(nodeId, 'heartbeat', ctx.heartbeatReply(node, data));
+  // only the newest protocol has master heartbeats: a 2.12 worker logs each one as unknown (K4)
+  if (ctx.heartbeatReplies && node.dialect.protocol === 'newest') ctx.send(nodeId, 'heartbeat', ctx.heartbeatReply(node, data));
 }
 
 function stats(ctx: HandlerContext, data: WorkerMessageMap['stats'], nodeId: string): void {
-  // Locust merges the statistics of any sender; only known workers' user counts are kept
-  ctx.mergeStats(nodeId, data);
   const node = ctx.registry.get(nodeId);
-  if (node) {
-    node.userClassesCount = { ...data.user_classes_count };
-    node.numRequests += data.stats_total.num_requests;
-    node.numFailures += data.stats_total.num_failures;
-  } else ctx.log.debug(`Discarded report from unrecognized worker ${nodeId}`);
+  if (!node && !ctx.registry.wasRegistered(nodeId)) {
+    // Locust merges any sender's statistics; one that never registered here reports another
+    // run's (a restarted master's old workers): counting them would mix two tests
+    ctx.log.debug(`Discarded report from unrecognized worker ${nodeId}`);
+    ctx.unknownSender(nodeId, 'stats');
+    return;
+  }
+  // a worker between client_stopped and its client_ready has no record, but its numbers are this run's
+  ctx.mergeStats(nodeId, data);
+  if (!node) return;
+  node.userClassesCount = { ...data.user_classes_count };
+  node.numRequests += data.stats_total.num_requests;
+  node.numFailures += data.stats_total.num_failures;
 }
 
 function spawning(ctx: HandlerContext, _data: null, nodeId: string): void {
@@ -142,6 +155,7 @@ function quit(ctx: HandlerContext, _data: null, nodeId: string): void {
   const node = ctx.registry.get(nodeId);
   if (!node) {
     ctx.log.debug(`Received quit message from an unknown worker: ${nodeId}.`);
+    ctx.stoppedWorkerQuit(nodeId);
     return;
   }
   ctx.registry.delete(nodeId);

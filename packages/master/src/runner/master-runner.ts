@@ -50,6 +50,7 @@ import { applyUserClassUpdate } from './user-class-update.js';
 import { type HandlerContext, MASTER_HANDLERS, type WorkerMessageMapReply } from './handlers.js';
 import { ShapeDriver } from './shape-driver.js';
 import { Sleeper } from './sleeper.js';
+import { STOPPED_WORKER_EXTRA_GRACE_SECONDS, UnknownSenders } from './unknown-senders.js';
 import { SpawnClock } from './spawn-clock.js';
 import { WORKER_STATE, type WorkerNode, WorkerRegistry } from './worker-registry.js';
 
@@ -155,6 +156,9 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   private nextEdge: SpawnEdge | null = null;
   /** the arrival-rate (open model) test, when one runs instead of a user count */
   private readonly arrival: ArrivalRateController;
+  private readonly unknownSenders = new UnknownSenders();
+  /** workers between `client_stopped` and their next `client_ready` (no record, but still ours) */
+  private readonly stoppedIds = new Set<string>();
 
   private dispatcher: UsersDispatcher | null = null;
   /** what each worker was last told to run (the start point of a paced rebalance) */
@@ -484,6 +488,8 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   }
 
   workerReady(node: WorkerNode, alreadyKnown: boolean): void {
+    this.unknownSenders.forget(node.id);
+    this.stoppedIds.delete(node.id);
     this.lastSent.delete(node.id);
     this.arrival.workersChanged(node.id);
     const connected = this.registry.active().length;
@@ -497,6 +503,14 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     }
   }
 
+  unknownSender(nodeId: string, type: 'heartbeat' | 'stats'): void {
+    // a worker of this master that stopped registers again by itself after its stop timeout
+    const grace = this.registry.wasRegistered(nodeId) ? (this.options.stopTimeout ?? 0) + STOPPED_WORKER_EXTRA_GRACE_SECONDS : undefined;
+    if (this.quitting || !this.unknownSenders.shouldAsk(nodeId, grace)) return;
+    this.log.info(`Worker ${nodeId} is not registered here but sends ${type} (its master restarted?): asking it to stop its users and register again`);
+    this.send(nodeId, 'stop', null);
+  }
+
   workerHealed(node: WorkerNode): void {
     this.arrival.workersChanged(node.id);
     if (this.dispatcher) {
@@ -505,7 +519,12 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     }
   }
 
+  stoppedWorkerQuit(nodeId: string): void {
+    this.stoppedIds.delete(nodeId);
+  }
+
   workerGone(node: WorkerNode, reason: 'stopped' | 'quit'): void {
+    if (reason === 'stopped') this.stoppedIds.add(node.id);
     this.lastSent.delete(node.id);
     this.arrival.workersChanged(node.id);
     if (this.dispatcher) {
@@ -723,8 +742,10 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     if (this.superseded(generation)) return;
     this.setState('running');
     this.spawningCompleted = true;
-    // newest Locust: workers fire their own spawning_complete event on this (2.12.1 logs it as unknown)
-    this.sendMessage('spawning_complete', { user_count: target });
+    // newest Locust: workers fire their own spawning_complete event on this; 2.12 workers do not know it (K4)
+    for (const node of this.registry.all()) {
+      if (node.dialect.protocol === 'newest') this.sendRaw(node.id, 'spawning_complete', { user_count: target });
+    }
     if (this.options.resetStats) {
       this.log.info('Resetting stats');
       this.stats.resetAll();
@@ -789,6 +810,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   private markMissing(node: WorkerNode): void {
     this.log.info(`Worker ${node.id} failed to send heartbeat, setting state to missing.`);
     node.state = WORKER_STATE.missing;
+    node.missingAt = Date.now() / 1000;
     node.userClassesCount = {};
     this.lastSent.delete(node.id);
     this.arrival.workersChanged(node.id);
@@ -874,9 +896,12 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
       this.log.debug(`Sending quit message to worker ${node.id} (index ${node.index})`);
       this.send(node.id, 'quit', null);
     }
+    // better than Locust: a worker still waiting out its stop timeout after `stop` has no record,
+    // but is told to quit too (and its final stats waited for), instead of being left behind
+    for (const id of this.stoppedIds) this.send(id, 'quit', null);
     // a worker's `quit` comes after its final stats: wait for those instead of a fixed pause
     const timeout = (this.options.stopTimeout ?? 0) + QUIT_REPLY_WAIT_SECONDS;
-    await this.sleeper.waitFor(() => [...waiting].every((id) => !this.registry.has(id)), timeout);
+    await this.sleeper.waitFor(() => [...waiting].every((id) => !this.registry.has(id)) && this.stoppedIds.size === 0, timeout);
     this.setState('stopped');
     for (const timer of this.timers) clearInterval(timer);
     if (this.runTimeTimer) clearTimeout(this.runTimeTimer);

@@ -28,6 +28,9 @@ export class WorkerNode {
   /** requests and failures this worker reported since it registered (its `stats_total` deltas) */
   numRequests = 0;
   numFailures = 0;
+  /** epoch seconds of its last heartbeat here, and of the moment it was marked missing (fault figures) */
+  lastHeartbeatAt: number | null = null;
+  missingAt: number | null = null;
   /** the protocol it speaks and whether it is a locust-ts worker, from its `client_ready` version */
   readonly dialect: WorkerDialect;
   /** the version string (or -1) from `client_ready` */
@@ -66,6 +69,8 @@ export class WorkerRegistry {
   private readonly nodes = new Map<string, WorkerNode>();
   private readonly indexes = new Map<string, number>();
   private nextIndex = 0;
+  /** ids that registered here at some time (a stopped worker is deleted until its next client_ready) */
+  private readonly registeredIds = new Set<string>();
 
   /** The stable 0-based index of a client id (assigned on first sight). */
   indexOf(id: string): number {
@@ -81,11 +86,17 @@ export class WorkerRegistry {
   register(id: string, version: string | number | null): WorkerNode {
     const node = new WorkerNode(id, this.indexOf(id), version);
     this.nodes.set(id, node);
+    this.registeredIds.add(id);
     return node;
   }
 
   get(id: string): WorkerNode | undefined {
     return this.nodes.get(id);
+  }
+
+  /** True for a worker this master registered once, even if its record is deleted now. */
+  wasRegistered(id: string): boolean {
+    return this.registeredIds.has(id);
   }
 
   has(id: string): boolean {

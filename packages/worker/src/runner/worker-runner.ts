@@ -274,7 +274,10 @@ export class WorkerRunner {
     if (event === 'disconnect') {
       this.linkUp = false;
       if (this.resetting) return;
-      if (!this.linkLost && this.everRegistered) this.logger.warn(`Lost the connection to the master at ${this.masterAddress}; waiting for it to come back`);
+      if (!this.linkLost && this.everRegistered) {
+        this.logger.warn(`Lost the connection to the master at ${this.masterAddress}; waiting for it to come back`);
+        void this.masterLost();
+      }
       this.linkLost = true;
       return;
     }
@@ -291,6 +294,21 @@ export class WorkerRunner {
       void this.rejoin();
     }
     this.linkLost = false;
+  }
+
+  /**
+   * No master accounts for our users any more: stop them now rather than load the target for
+   * nobody (a restarted master starts its own test), then flush their stats in a last report —
+   * the same master, back after a blip, counts it; a new one discards an unregistered sender's.
+   */
+  private async masterLost(): Promise<void> {
+    const users = this.pool.userCount;
+    if (users === 0) return;
+    await this.pool.stopAll();
+    if (this.finished) return;
+    this.state = 'ready';
+    this.report();
+    this.logger.warn(`Stopped ${users} users: no master accounts for them`);
   }
 
   private async rejoin(): Promise<void> {

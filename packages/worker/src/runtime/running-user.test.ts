@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { StopUser } from '../errors.js';
 import { HttpPools } from '../http/pools.js';
 import { silentLogger } from '../logger.js';
@@ -8,6 +8,9 @@ import { constant } from '../wait-time.js';
 import { RunningUser } from './running-user.js';
 import { StatsRecorder } from './stats-recorder.js';
 import { userClassInfo } from './user-class-info.js';
+
+/** A wait a stopped user must not sit out. */
+const WAIT_SECONDS = 60;
 
 const environment = { host: undefined, http: { pools: new HttpPools(), stats: new StatsRecorder() }, logger: silentLogger };
 
@@ -47,7 +50,7 @@ describe('a running user', () => {
       }
     }
     const { user, errors } = run(Visitor);
-    await new Promise((r) => setTimeout(r, 30));
+    await vi.waitFor(() => expect(events.filter((e) => e === 'page').length).toBeGreaterThanOrEqual(2), { timeout: 10_000, interval: 5 });
     user.stop();
     await user.done;
     expect(errors).toEqual([]);
@@ -73,16 +76,22 @@ describe('a running user', () => {
   });
 
   it('a stopped user waiting out a long wait time ends at once', async () => {
+    let napped = false;
     class Sleeper extends User {
       static tasks = { nap: 1 };
-      waitTime = constant(60);
-      nap(): void {}
+      waitTime = constant(WAIT_SECONDS);
+      nap(): void {
+        napped = true;
+      }
     }
     const { user } = run(Sleeper);
-    await new Promise((r) => setTimeout(r, 20));
-    const t0 = performance.now();
+    await vi.waitFor(() => expect(napped).toBe(true), { timeout: 10_000, interval: 5 });
     user.stop();
-    await user.done;
-    expect(performance.now() - t0).toBeLessThan(1000);
+    // done well before the wait would have ended (the guard is half of it, only against a hang)
+    let guard: NodeJS.Timeout | undefined;
+    const stillWaiting = new Promise((r) => (guard = setTimeout(() => r('still waiting'), (WAIT_SECONDS / 2) * 1000)));
+    const ended = await Promise.race([user.done.then(() => 'ended'), stillWaiting]);
+    clearTimeout(guard);
+    expect(ended).toBe('ended');
   });
 });
