@@ -224,7 +224,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   }
 
   workerCount(): number {
-    return this.registry.active().length;
+    return this.registry.activeCount();
   }
 
   exceptions(): ExceptionView[] {
@@ -389,7 +389,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
 
   workerReady(node: WorkerNode, alreadyKnown: boolean): void {
     this.lastSent.delete(node.id);
-    const connected = this.registry.active().length;
+    const connected = this.registry.activeCount();
     this.log.info(
       `${node.id} (index ${node.index}) reported as ready${alreadyKnown ? ' (duplicate message)' : ''}. ${connected} workers connected.`,
     );
@@ -461,7 +461,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
       this.log.warning(`Unknown message type received from worker ${message.nodeId} (index ${node?.index ?? '?'}): ${message.type}`);
       return;
     }
-    this.log.debug(`Received ${message.type} message from worker ${message.nodeId}`);
+    if (this.log.isEnabledFor('DEBUG')) this.log.debug(`Received ${message.type} message from worker ${message.nodeId}`);
     try {
       handler({ type: message.type, data: message.data, nodeId: message.nodeId });
     } catch (err) {
@@ -482,7 +482,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   }
 
   private sendRaw(clientId: string, type: string, data: unknown): void {
-    this.track(this.socket.sendRaw(clientId, type, data), `Error sending ${type} message to worker ${clientId}`);
+    this.socket.post(clientId, type, data, (err) => this.log.error(`Error sending ${type} message to worker ${clientId}: ${err.message}`));
   }
 
   /** Keep a send in flight until it settles, so {@link quit} can let every send leave before closing. */
@@ -594,7 +594,9 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
       });
       sends.push(this.track(spawn, `Error sending spawn message to worker ${id}`));
     }
-    this.log.debug(`Sending spawn messages for ${[...users.values()].reduce((n, c) => n + sum(c), 0)} total users to ${users.size} worker(s)`);
+    if (this.log.isEnabledFor('DEBUG')) {
+      this.log.debug(`Sending spawn messages for ${[...users.values()].reduce((n, c) => n + sum(c), 0)} total users to ${users.size} worker(s)`);
+    }
     await Promise.all(sends);
   }
 
@@ -700,8 +702,9 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
    */
   private checkStopped(): void {
     if (this.currentState === 'ready' || this.currentState === 'stopped') return;
-    const all = this.registry.all();
-    if ((this.currentState === 'stopping' && all.every((n) => n.state === WORKER_STATE.ready)) || !all.some((n) => n.active)) {
+    // runs after every message: the registry answers without copying its records
+    const registry = this.registry;
+    if ((this.currentState === 'stopping' && registry.allInState(WORKER_STATE.ready)) || !registry.someActive()) {
       this.setState('stopped');
     }
   }
@@ -753,7 +756,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     if (this.currentState !== 'ready' && this.currentState !== 'stopped' && this.currentState !== 'stopping') this.endTest();
     const waiting = new Set(this.registry.all().filter((n) => n.state !== WORKER_STATE.missing).map((n) => n.id));
     for (const node of this.registry.all()) {
-      this.log.debug(`Sending quit message to worker ${node.id} (index ${node.index})`);
+      if (this.log.isEnabledFor('DEBUG')) this.log.debug(`Sending quit message to worker ${node.id} (index ${node.index})`);
       this.send(node.id, 'quit', null);
     }
     // a worker's `quit` comes after its final stats: wait for those instead of a fixed pause
