@@ -41,6 +41,7 @@ import type {
 import { ExceptionTable } from './exceptions.js';
 import { applyUserClassUpdate } from './user-class-update.js';
 import { type HandlerContext, MASTER_HANDLERS, type WorkerMessageMapReply } from './handlers.js';
+import { LivenessGuard } from './liveness-guard.js';
 import { ShapeDriver } from './shape-driver.js';
 import { Sleeper } from './sleeper.js';
 import { SpawnClock } from './spawn-clock.js';
@@ -154,6 +155,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   private runTimeTimer: NodeJS.Timeout | null = null;
 
   private readonly spawnClock = new SpawnClock();
+  private readonly livenessGuard = new LivenessGuard();
   private readonly sleeper = new Sleeper();
   private readonly timers: NodeJS.Timeout[] = [];
   private quitting: Promise<void> | null = null;
@@ -658,7 +660,8 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
 
   /** Every second (spec §4): missing on the 5th tick without heartbeat, deleted ≈60 s later. */
   private livenessTick(): void {
-    if (this.quitting) return;
+    // an overloaded master may not have read the heartbeats yet: no credit taken then
+    if (this.quitting || !this.livenessGuard.tickCounts()) return;
     const toDelete: WorkerNode[] = [];
     for (const node of this.registry.all()) {
       if (node.state === WORKER_STATE.missing && node.heartbeat <= HEARTBEAT_DEAD_INTERNAL) toDelete.push(node);
