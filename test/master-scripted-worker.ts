@@ -8,6 +8,7 @@ import {
   type CustomMessage,
   HEARTBEAT_INTERVAL,
   type MasterMessage,
+  RequestStats,
   WorkerSocket,
   makeClientId,
 } from '@locust-ts/protocol';
@@ -27,6 +28,9 @@ export class ScriptedWorker {
   private waiters: Array<() => void> = [];
   private beat: NodeJS.Timeout | null = null;
   private state: 'ready' | 'spawning' | 'running' = 'ready';
+  /** heartbeats sent so far (each should get the master's reply) */
+  heartbeatsSent = 0;
+  private userClassesCount: Record<string, number> = {};
 
   /** `classes`: the user classes this worker has (null = every class it is sent); `version`: what it announces. */
   constructor(
@@ -46,8 +50,28 @@ export class ScriptedWorker {
     await this.socket.send('client_ready', this.version);
     await this.next('ack');
     this.beat = setInterval(() => {
+      this.heartbeatsSent++;
       void this.socket.send('heartbeat', { state: this.state, current_cpu_usage: 0, current_memory_usage: 0 });
     }, HEARTBEAT_INTERVAL * 1000);
+  }
+
+  /** Stop the heartbeats (the socket stays open). */
+  stopBeating(): void {
+    if (this.beat) clearInterval(this.beat);
+    this.beat = null;
+  }
+
+  /** Master heartbeat replies received so far. */
+  heartbeatReplies(): number {
+    return this.received.filter((m) => m.type === 'heartbeat').length;
+  }
+
+  /** Report `requests` requests of `GET /hello` (response times 1..requests ms) as a worker's `stats` delta. */
+  async sendStats(requests: number): Promise<void> {
+    const stats = new RequestStats();
+    for (let i = 1; i <= requests; i++) stats.logRequest('GET', '/hello', i, 0);
+    const userCount = Object.values(this.userClassesCount).reduce((a, b) => a + b, 0);
+    await this.socket.send('stats', stats.takeReport({ ...this.userClassesCount }, userCount));
   }
 
   private onMessage(m: Received): void {
@@ -58,6 +82,7 @@ export class ScriptedWorker {
       for (const [name, n] of Object.entries(spawn.data.user_classes_count)) {
         if (!this.classes || this.classes.includes(name)) counts[name] = n;
       }
+      this.userClassesCount = counts;
       this.state = 'spawning';
       void this.socket.send('spawning', null);
       const userCount = Object.values(counts).reduce((a, b) => a + b, 0);

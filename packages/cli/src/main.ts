@@ -3,11 +3,10 @@
  * `--worker` runs a worker, `--master` a master, neither a local run (master + worker(s) in one go,
  * like Locust's LocalRunner); `--processes N` forks N worker processes.
  */
-import { readFileSync } from 'node:fs';
+// the versions module alone: --version and --help answer without loading ZeroMQ
+import { LOCUST_TS_RELEASE as version } from '@locust-ts/protocol/versions';
 import { printError } from './log.js';
 import { UsageError, parseOptions } from './options.js';
-
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 async function main(argv: readonly string[]): Promise<number> {
   try {

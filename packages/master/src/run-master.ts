@@ -3,7 +3,7 @@
  * flags onto. Binds the ROUTER, learns the user classes, then either runs headless (Locust's
  * `--headless` flags) or serves the web UI, and resolves `done` with the process exit code.
  */
-import { DEFAULT_MASTER_PORT, DEFAULT_WEB_PORT, LOCUST_TS_VERSION, type LoadShape, MasterSocket } from '@locust-ts/protocol';
+import { DEFAULT_MASTER_PORT, DEFAULT_WEB_PORT, LOCUST_PROTOCOL_VERSION, LOCUST_TS_RELEASE, type LoadShape, MasterSocket } from '@locust-ts/protocol';
 import { ShutdownTrigger, StatsPrinter, exitCodeOf, printFinalSummary, runHeadless } from './headless/headless-run.js';
 import { type LogLevel, MasterLogger, type TextSink } from './log/master-logger.js';
 import { StatsCsvFileWriter } from './report/csv-files.js';
@@ -186,7 +186,7 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
     },
   });
   void runner.listen();
-  log.info(`Starting Locust ${LOCUST_TS_VERSION} (locust-ts master, workers connect to port ${port})`, 'locust.main');
+  log.info(`Starting locust-ts ${LOCUST_TS_RELEASE} master (Locust protocol up to ${LOCUST_PROTOCOL_VERSION}, workers connect to port ${port})`, 'locust.main');
   log.info(`User classes: ${userClasses.map((c) => (c.fixedCount ? `${c.name} (fixed ${c.fixedCount})` : `${c.name} (weight ${c.weight})`)).join(', ')}`, 'locust.main');
 
   if (options.shape) warnIgnoredShapeOptions(options, runner.shapeName ?? '', log);
@@ -239,7 +239,7 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
         arrivalRate: options.arrivalRate ?? null,
         maxUsers: options.maxUsers ?? null,
         fullHistoryCsvPath: options.csvPrefix && options.csvFullHistory ? `${options.csvPrefix}_stats_history.csv` : null,
-        version: LOCUST_TS_VERSION,
+        version: `locust-ts ${LOCUST_TS_RELEASE}`,
         log: (line) => log.info(line, 'locust.web'),
         ...options.webOptions,
         // the runner knows whether a shape drives it

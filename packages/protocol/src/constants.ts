@@ -35,6 +35,7 @@ export const TCP_KEEPALIVE_IDLE = 30;
 
 /**
  * The Locust version the master compares workers' `client_ready` versions with (first 4
- * characters, spec §3.1). Workers announce {@link LOCUST_TS_WORKER_VERSION} (versions.ts).
+ * characters, spec §3.1) — a protocol value only, never shown as the master's own version
+ * (that is `LOCUST_TS_RELEASE`, versions.ts). Workers announce `LOCUST_TS_WORKER_VERSION`.
  */
 export const LOCUST_TS_VERSION = '2.12.1';

@@ -206,11 +206,19 @@ function countsMap(type: string, v: unknown, key: string): UserClassesCount {
   return out;
 }
 
+function isNumberToNumberMap(m: Map<unknown, unknown>): m is Map<number, number> {
+  for (const [k, c] of m) if (typeof k !== 'number' || Number.isNaN(k) || typeof c !== 'number') return false;
+  return true;
+}
+
 /**
  * A number-keyed map: int *or float* keys (130 and 130.0 are one bucket; JS numbers already
  * make them equal). Also accepts string keys (an older TS encoder, or JSON) leniently.
  */
 export function toNumberKeyMap(type: string, v: unknown, key: string): Map<number, number> {
+  // what the codec decodes from any Locust: a Map with number keys and counts, owned by this
+  // message alone — taken as it is instead of copied (two or three maps per stats entry)
+  if (v instanceof Map && isNumberToNumberMap(v)) return v;
   const out = new Map<number, number>();
   const add = (k: unknown, c: unknown): void => {
     const kn = typeof k === 'number' ? k : typeof k === 'string' ? Number(k) : NaN;

@@ -6,7 +6,7 @@
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Dealer, Router } from 'zeromq';
-import { decodeMessage, encodeMessage } from './codec.js';
+import { decodeFlatMessage, decodeMessage, encodeMessage, hasMessageType } from './codec.js';
 import { TCP_KEEPALIVE_IDLE } from './constants.js';
 import { FrameDecodeError, MessageValidationError } from './errors.js';
 import {
@@ -25,6 +25,14 @@ const RESET_CONNECT_DELAY_MS = 300;
 /** Upper bound for {@link MasterSocket.close} waiting until the port is free again. */
 const PORT_RELEASE_WAIT_MS = 1_000;
 const PORT_PROBE_INTERVAL_MS = 10;
+
+/** What each worker sends every second or three: decoded by the cheaper flat decoder. */
+const HEARTBEAT_TYPE = Buffer.from('heartbeat');
+const STATS_TYPE = Buffer.from('stats');
+
+function decodeWorkerPayload(payload: Buffer) {
+  return hasMessageType(payload, HEARTBEAT_TYPE) || hasMessageType(payload, STATS_TYPE) ? decodeFlatMessage(payload) : decodeMessage(payload);
+}
 
 /** Locust's TCP keepalive on both sides (spec §1.3). */
 const SOCKET_OPTIONS = { tcpKeepalive: 1, tcpKeepaliveIdle: TCP_KEEPALIVE_IDLE } as const;
@@ -68,9 +76,13 @@ export interface MasterSocketHandlers {
 }
 
 /** The master's ROUTER socket bound on 5557. */
+/** Bound on {@link MasterSocket}'s cache of data-less payloads per message type (workers come and go). */
+const NIL_PAYLOADS_KEPT = 20_000;
+
 export class MasterSocket {
   private router: Router | null = null;
-  private readonly queue = new SendQueue();
+  /** Encoded data-less messages per type and worker: a heartbeat reply is the same bytes each second. */
+  private readonly nilPayloads = new Map<string, Map<string, Buffer>>();
   private closed = false;
   /** The endpoint actually bound (port 0 resolved). */
   port = 0;
@@ -82,7 +94,10 @@ export class MasterSocket {
     const port = this.options.port ?? 5557;
     // No ROUTER_HANDOVER (Locust sets none): with it libzmq 4.3.5 can abort the process in
     // pipe.cpp (`_state == term_ack_sent || ...`) when a worker reconnects; seen in this suite.
-    const router = new Router({ ...SOCKET_OPTIONS, linger: 0, ipv6: host.startsWith('[') });
+    // sendTimeout 0: a ROUTER never blocks on send (it drops what it cannot route, spec §1.1), so
+    // each send completes inside libzmq at once; zeromq.js then needs no serialising queue and no
+    // promise chain per message — at thousands of workers that chain was most of the send cost.
+    const router = new Router({ ...SOCKET_OPTIONS, linger: 0, ipv6: host.startsWith('['), sendTimeout: 0 });
     await router.bind(`tcp://${host}:${port === 0 ? '*' : port}`);
     this.router = router;
     const endpoint = router.lastEndpoint ?? '';
@@ -111,7 +126,7 @@ export class MasterSocket {
       }
       let message: WorkerMessage | CustomMessage;
       try {
-        message = parseWorkerMessage(decodeMessage(payload));
+        message = parseWorkerMessage(decodeWorkerPayload(payload));
       } catch (err) {
         handlers.onBadFrame({ identity, error: err as Error, corrupt: err instanceof FrameDecodeError });
         continue;
@@ -129,13 +144,35 @@ export class MasterSocket {
     return this.sendRaw(clientId, type, data);
   }
 
-  /** Send a custom (or not yet typed) message. */
+  /** Send a custom (or not yet typed) message; settles once libzmq took it (at once, see {@link bind}). */
   sendRaw(clientId: string, type: string, data: unknown): Promise<void> {
-    const payload = encodeMessage(type, data, clientId);
-    return this.queue.push(async () => {
-      if (!this.router || this.closed) return;
-      await this.router.send([clientId, payload]);
-    });
+    const router = this.router;
+    if (!router || this.closed) return Promise.resolve();
+    try {
+      return router.send([clientId, data === null ? this.nilPayload(clientId, type) : encodeMessage(type, data, clientId)]);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  private nilPayload(clientId: string, type: string): Buffer {
+    let perWorker = this.nilPayloads.get(type);
+    if (!perWorker) this.nilPayloads.set(type, (perWorker = new Map()));
+    let payload = perWorker.get(clientId);
+    if (!payload) {
+      if (perWorker.size >= NIL_PAYLOADS_KEPT) perWorker.clear();
+      payload = encodeMessage(type, null, clientId);
+      perWorker.set(clientId, payload);
+    }
+    return payload;
+  }
+
+  /**
+   * The hot path's send (heartbeat replies, acks): nothing to await, a failure goes to
+   * `onError`. Sends are synchronous in libzmq here, so nothing stays in flight.
+   */
+  post(clientId: string, type: string, data: unknown, onError: (error: Error) => void): void {
+    this.sendRaw(clientId, type, data).then(undefined, onError);
   }
 
   /**

@@ -13,6 +13,7 @@ import { LOCUST_TS_BIN } from '../worker-processes.js';
 import { DevChild, type ChildSpec } from './child.js';
 import { DevGuardian } from './guardian.js';
 import { PYTHON_LOCUST, type DevOptions } from './dev-options.js';
+import { StatusLine } from './status-line.js';
 
 const LOOPBACK = '127.0.0.1';
 /** How long each part may take to answer after it was started (tsx compiles on first start). */
@@ -220,23 +221,15 @@ export class DevSwarm {
 
   /** Print a status line whenever the swarm's state changes, until a stop or a failure. */
   private async watch(): Promise<void> {
-    const expected = this.options.tsWorkers + this.options.pythonWorkers;
-    let last = '';
+    const status = new StatusLine(this.options.tsWorkers + this.options.pythonWorkers, this.webUrl);
     while (!this.stopRequested && !this.failure) {
-      let line: string;
+      let line: string | null;
       try {
-        const stats = (await getJson(`${this.webUrl}/stats/requests`)) as Record<string, unknown>;
-        const rps = typeof stats.total_rps === 'number' ? stats.total_rps.toFixed(1) : '0.0';
-        line = `workers ${String(stats.worker_count ?? '?')}/${expected} · state ${String(stats.state ?? '?')} · users ${String(stats.user_count ?? 0)} · ${rps} RPS · UI ${this.webUrl}`;
+        line = status.next((await getJson(`${this.webUrl}/stats/requests`)) as Record<string, unknown>, Date.now());
       } catch (err) {
-        line = `master not answering (${(err as Error).message})`;
+        line = status.failed(`master not answering (${(err as Error).message})`);
       }
-      // RPS moves every second; print when anything but RPS changed
-      const key = line.replace(/ · [\d.]+ RPS/, '');
-      if (key !== last) {
-        say(line);
-        last = key;
-      }
+      if (line !== null) say(line);
       await Promise.race([sleep(STATUS_INTERVAL_MS), this.stopSignal]);
     }
   }

@@ -27,6 +27,11 @@ export class MasterLogger {
     this.threshold = LEVEL_ORDER[level];
   }
 
+  /** For messages that cost work to build (per worker, per message): skip it when the level is off. */
+  isEnabledFor(level: LogLevel): boolean {
+    return LEVEL_ORDER[level] >= this.threshold;
+  }
+
   log(level: LogLevel, message: string, logger = 'locust.runners'): void {
     if (LEVEL_ORDER[level] < this.threshold) return;
     const line = formatLogLine(level, logger, message);

@@ -113,7 +113,8 @@ function stats(ctx: HandlerContext, data: WorkerMessageMap['stats'], nodeId: str
   // a worker between client_stopped and its client_ready has no record, but its numbers are this run's
   ctx.mergeStats(nodeId, data);
   if (!node) return;
-  node.userClassesCount = { ...data.user_classes_count };
+  // the parser built this object for this message alone: no copy needed
+  node.userClassesCount = data.user_classes_count;
   node.numRequests += data.stats_total.num_requests;
   node.numFailures += data.stats_total.num_failures;
 }
@@ -132,7 +133,7 @@ function spawningComplete(ctx: HandlerContext, data: WorkerMessageMap['spawning_
   const node = ctx.registry.get(nodeId);
   if (node) {
     node.state = WORKER_STATE.running;
-    node.userClassesCount = { ...data.user_classes_count };
+    node.userClassesCount = data.user_classes_count;
     return;
   }
   // Locust's receive loop dies here (KeyError); the fix upstream ignores the sender and asks it to quit
@@ -159,7 +160,7 @@ function quit(ctx: HandlerContext, _data: null, nodeId: string): void {
     return;
   }
   ctx.registry.delete(nodeId);
-  ctx.log.info(`Worker '${nodeId}' (index ${node.index}) quit. ${ctx.registry.inState(WORKER_STATE.ready).length} workers ready.`);
+  ctx.log.info(`Worker '${nodeId}' (index ${node.index}) quit. ${ctx.registry.countInState(WORKER_STATE.ready)} workers ready.`);
   ctx.workerGone(node, 'quit');
 }
 

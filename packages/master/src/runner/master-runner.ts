@@ -48,6 +48,7 @@ import { ArrivalRateController, ArrivalRateError, type ArrivalRateView } from '.
 import { ExceptionTable } from './exceptions.js';
 import { applyUserClassUpdate } from './user-class-update.js';
 import { type HandlerContext, MASTER_HANDLERS, type WorkerMessageMapReply } from './handlers.js';
+import { LivenessGuard } from './liveness-guard.js';
 import { ShapeDriver } from './shape-driver.js';
 import { Sleeper } from './sleeper.js';
 import { STOPPED_WORKER_EXTRA_GRACE_SECONDS, UnknownSenders } from './unknown-senders.js';
@@ -175,6 +176,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   private runTimeTimer: NodeJS.Timeout | null = null;
 
   private readonly spawnClock = new SpawnClock();
+  private readonly livenessGuard = new LivenessGuard();
   private readonly sleeper = new Sleeper();
   private readonly timers: NodeJS.Timeout[] = [];
   private quitting: Promise<void> | null = null;
@@ -257,7 +259,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   }
 
   workerCount(): number {
-    return this.registry.active().length;
+    return this.registry.activeCount();
   }
 
   exceptions(): ExceptionView[] {
@@ -492,7 +494,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     this.stoppedIds.delete(node.id);
     this.lastSent.delete(node.id);
     this.arrival.workersChanged(node.id);
-    const connected = this.registry.active().length;
+    const connected = this.registry.activeCount();
     this.log.info(
       `${node.id} (index ${node.index}) reported as ready${alreadyKnown ? ' (duplicate message)' : ''}. ${connected} workers connected.`,
     );
@@ -580,7 +582,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
       this.log.warning(`Unknown message type received from worker ${message.nodeId} (index ${node?.index ?? '?'}): ${message.type}`);
       return;
     }
-    this.log.debug(`Received ${message.type} message from worker ${message.nodeId}`);
+    if (this.log.isEnabledFor('DEBUG')) this.log.debug(`Received ${message.type} message from worker ${message.nodeId}`);
     try {
       handler({ type: message.type, data: message.data, nodeId: message.nodeId });
     } catch (err) {
@@ -601,7 +603,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   }
 
   private sendRaw(clientId: string, type: string, data: unknown): void {
-    this.track(this.socket.sendRaw(clientId, type, data), `Error sending ${type} message to worker ${clientId}`);
+    this.socket.post(clientId, type, data, (err) => this.log.error(`Error sending ${type} message to worker ${clientId}: ${err.message}`));
   }
 
   /** Keep a send in flight until it settles, so {@link quit} can let every send leave before closing. */
@@ -728,7 +730,9 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
       });
       sends.push(this.track(spawn, `Error sending spawn message to worker ${id}`));
     }
-    this.log.debug(`Sending spawn messages for ${[...users.values()].reduce((n, c) => n + sum(c), 0)} total users to ${users.size} worker(s)`);
+    if (this.log.isEnabledFor('DEBUG')) {
+      this.log.debug(`Sending spawn messages for ${[...users.values()].reduce((n, c) => n + sum(c), 0)} total users to ${users.size} worker(s)`);
+    }
     await Promise.all(sends);
   }
 
@@ -792,7 +796,8 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
 
   /** Every second (spec §4): missing on the 5th tick without heartbeat, deleted ≈60 s later. */
   private livenessTick(): void {
-    if (this.quitting) return;
+    // an overloaded master may not have read the heartbeats yet: no credit taken then
+    if (this.quitting || !this.livenessGuard.tickCounts()) return;
     const toDelete: WorkerNode[] = [];
     for (const node of this.registry.all()) {
       if (node.state === WORKER_STATE.missing && node.heartbeat <= HEARTBEAT_DEAD_INTERNAL) toDelete.push(node);
@@ -838,8 +843,9 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
    */
   private checkStopped(): void {
     if (this.currentState === 'ready' || this.currentState === 'stopped') return;
-    const all = this.registry.all();
-    if ((this.currentState === 'stopping' && all.every((n) => n.state === WORKER_STATE.ready)) || !all.some((n) => n.active)) {
+    // runs after every message: the registry answers without copying its records
+    const registry = this.registry;
+    if ((this.currentState === 'stopping' && registry.allInState(WORKER_STATE.ready)) || !registry.someActive()) {
       this.setState('stopped');
     }
   }
@@ -893,7 +899,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     if (this.currentState !== 'ready' && this.currentState !== 'stopped' && this.currentState !== 'stopping') this.endTest();
     const waiting = new Set(this.registry.all().filter((n) => n.state !== WORKER_STATE.missing).map((n) => n.id));
     for (const node of this.registry.all()) {
-      this.log.debug(`Sending quit message to worker ${node.id} (index ${node.index})`);
+      if (this.log.isEnabledFor('DEBUG')) this.log.debug(`Sending quit message to worker ${node.id} (index ${node.index})`);
       this.send(node.id, 'quit', null);
     }
     // better than Locust: a worker still waiting out its stop timeout after `stop` has no record,

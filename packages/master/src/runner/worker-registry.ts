@@ -16,8 +16,17 @@ export const WORKER_STATE = {
 /** Worker states that count as connected (`worker_count`, spec §7.2). */
 const ACTIVE_STATES: ReadonlySet<string> = new Set([WORKER_STATE.ready, WORKER_STATE.spawning, WORKER_STATE.running]);
 
+/** Records per state, kept by the records themselves: the registry's counts are O(1) per message. */
+type StateCounts = Map<string, number>;
+
+function bump(counts: StateCounts, state: string, by: number): void {
+  counts.set(state, (counts.get(state) ?? 0) + by);
+}
+
 export class WorkerNode {
-  state: string = WORKER_STATE.ready;
+  private currentState: string = WORKER_STATE.ready;
+  /** the registry's counts while this record is in it (null once deleted or replaced) */
+  counts: StateCounts | null = null;
   /** heartbeat credit (spec §4): reset on each heartbeat, decremented each liveness tick */
   heartbeat: number = HEARTBEAT_LIVENESS;
   cpuUsage = 0;
@@ -40,6 +49,19 @@ export class WorkerNode {
     readonly version: string | number | null,
   ) {
     this.dialect = workerDialect(version);
+  }
+
+  get state(): string {
+    return this.currentState;
+  }
+
+  set state(state: string) {
+    if (state === this.currentState) return;
+    if (this.counts) {
+      bump(this.counts, this.currentState, -1);
+      bump(this.counts, state, 1);
+    }
+    this.currentState = state;
   }
 
   get userCount(): number {
@@ -68,6 +90,7 @@ export class WorkerNode {
 export class WorkerRegistry {
   private readonly nodes = new Map<string, WorkerNode>();
   private readonly indexes = new Map<string, number>();
+  private readonly counts: StateCounts = new Map();
   private nextIndex = 0;
   /** ids that registered here at some time (a stopped worker is deleted until its next client_ready) */
   private readonly registeredIds = new Set<string>();
@@ -84,7 +107,10 @@ export class WorkerRegistry {
 
   /** (Re)create the record of a worker that sent `client_ready`. */
   register(id: string, version: string | number | null): WorkerNode {
+    this.delete(id);
     const node = new WorkerNode(id, this.indexOf(id), version);
+    node.counts = this.counts;
+    bump(this.counts, node.state, 1);
     this.nodes.set(id, node);
     this.registeredIds.add(id);
     return node;
@@ -104,6 +130,10 @@ export class WorkerRegistry {
   }
 
   delete(id: string): boolean {
+    const node = this.nodes.get(id);
+    if (!node) return false;
+    bump(this.counts, node.state, -1);
+    node.counts = null;
     return this.nodes.delete(id);
   }
 
@@ -113,6 +143,29 @@ export class WorkerRegistry {
 
   active(): WorkerNode[] {
     return this.all().filter((n) => n.active);
+  }
+
+  // The counting queries below run per message or per registration, so they read counts kept
+  // up to date by the records (walking or copying N records per message made a master of N
+  // workers O(N) per message).
+
+  countInState(state: string): number {
+    return this.counts.get(state) ?? 0;
+  }
+
+  activeCount(): number {
+    let n = 0;
+    for (const state of ACTIVE_STATES) n += this.countInState(state);
+    return n;
+  }
+
+  someActive(): boolean {
+    return this.activeCount() > 0;
+  }
+
+  /** Every record is in `state` (true when there are none). */
+  allInState(state: string): boolean {
+    return this.countInState(state) === this.nodes.size;
   }
 
   inState(state: string): WorkerNode[] {
