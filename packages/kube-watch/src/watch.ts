@@ -43,6 +43,8 @@ interface Stream<T extends KubernetesObject> {
   retry: NodeJS.Timeout | null;
   /** a list has succeeded at least once */
   listed: boolean;
+  /** the last list or watch worked: a cut connection is resumed at once, without a warning */
+  healthy: boolean;
 }
 
 export class KubeScaleWatch implements ScaleSource {
@@ -99,6 +101,7 @@ export class KubeScaleWatch implements ScaleSource {
       if (stream.retry) clearTimeout(stream.retry);
       await stream.informer.stop();
     }
+    this.listener = null;
     this.streams.clear();
   }
 
@@ -114,19 +117,32 @@ export class KubeScaleWatch implements ScaleSource {
       const result = await list();
       const first = !stream.listed;
       stream.listed = true;
+      stream.healthy = true;
       this.recovered(kind);
       // after the informer has stored the items (it does so right after this resolves)
       if (first) queueMicrotask(() => setTimeout(() => this.afterFirstList(kind), 0));
       return result;
     };
     const informer = new ListWatch<T>(path, new Watch(this.cluster.kubeConfig), listed, false, labelSelector, fieldSelector);
-    stream = { kind, informer, retry: null, listed: false };
+    stream = { kind, informer, retry: null, listed: false, healthy: false };
     this.streams.set(kind, stream as unknown as Stream<KubernetesObject>);
-    const changed = (obj: T): void => this.changed(kind, obj);
+    const changed = (obj: T): void => {
+      stream.healthy = true;
+      this.changed(kind, obj);
+    };
     informer.on('add', changed);
     informer.on('update', changed);
     informer.on('delete', () => this.publish());
     informer.on('error', (error: unknown) => {
+      if (this.stopped) return;
+      const httpStatus = typeof (error as { code?: unknown; statusCode?: unknown })?.statusCode === 'number' || typeof (error as { code?: unknown }).code === 'number';
+      if (stream.healthy && !httpStatus) {
+        // a dropped connection (the API server restarted, a proxy cut it): resume from the last resourceVersion
+        stream.healthy = false;
+        void informer.start().catch(() => this.scheduleRetry(stream));
+        return;
+      }
+      stream.healthy = false;
       const what = `${this.collection(kind)} in namespace "${this.namespace}"`;
       const described = describeWatchError(error, this.cluster.server, what);
       this.warnOnce(described.key, `${described.line}; retrying every ${WATCH_RETRY_MS / 1000}s, the run goes on`);
