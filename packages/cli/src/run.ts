@@ -20,6 +20,7 @@ import {
 import { CliLogger } from './log.js';
 import { locustfileKind, resolveLocustfile } from './locustfile.js';
 import { EXIT_INVALID, UsageError, type CliOptions, type ParsedOptions } from './options.js';
+import { scaleWatchFor } from './scale-watch.js';
 import { onShutdownSignals } from './signals.js';
 import { WorkerProcesses } from './worker-processes.js';
 
@@ -158,6 +159,7 @@ async function runMasterAndWorkers(
   let endShape = (): void => undefined;
   const shapeEnded = new Promise<void>((resolve) => (endShape = resolve));
   const signal = shutdownSignal(log);
+  const scaleWatch = await scaleWatchFor(options, (line) => log.warning(line));
   let master: MasterHandle;
   try {
     master = await runMaster({
@@ -196,6 +198,7 @@ async function runMasterAndWorkers(
       parsedOptions,
       handleSignals: false,
       shape: shape ? asMasterShape(shape, { onEnd: endShape }) : null,
+      scaleWatch,
     });
   } catch (err) {
     if (err instanceof MasterStartError) throw new UsageError(err.message, EXIT_INVALID);
