@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import type { Pki } from './pki.js';
 import { ApiError, ObjectStore } from './store.js';
@@ -45,6 +45,7 @@ export class KubeApiServer {
   readonly feed: WatchFeed;
   private server!: Server;
   private ticker!: NodeJS.Timeout;
+  private readonly sockets = new Set<Socket>();
   url = '';
 
   private constructor(private readonly options: KubeApiOptions) {
@@ -69,6 +70,11 @@ export class KubeApiServer {
       { key: options.pki.serverKey, cert: options.pki.serverCert, ca: options.pki.caCert, requestCert: true, rejectUnauthorized: !options.tokens },
       (req, res) => void api.handle(req, res),
     );
+    // every socket, also those mid-handshake, so close() never waits on a reconnecting client
+    api.server.on('connection', (socket: Socket) => {
+      api.sockets.add(socket);
+      socket.on('close', () => api.sockets.delete(socket));
+    });
     await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
     api.url = `https://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
     api.ticker = setInterval(() => {
@@ -82,6 +88,7 @@ export class KubeApiServer {
     clearInterval(this.ticker);
     this.feed.closeAll();
     this.server.closeAllConnections();
+    for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 

@@ -49,13 +49,14 @@ export function metricsRegistry(runner: MasterRunnerView, scale: ScaleRecorder |
     },
   });
   new Gauge({
-    name: 'locust_response_time_ms', help: 'Response-time percentiles per endpoint since the test started, ms', labelNames: ['method', 'name', 'quantile'],
+    // `percentile`, not `quantile`: that label belongs to the summary type, which needs raw observations
+    name: 'locust_response_time_percentile_ms', help: 'Response-time percentiles per endpoint since the test started, ms', labelNames: ['method', 'name', 'percentile'],
     registers: [registry],
     collect() {
       this.reset();
       for (const e of entries()) {
         if (e.requests === 0) continue;
-        for (const q of QUANTILES) this.set({ method: e.method, name: e.name, quantile: String(q) }, responseTimePercentile(e.entry, q));
+        for (const q of QUANTILES) this.set({ method: e.method, name: e.name, percentile: String(q) }, responseTimePercentile(e.entry, q));
       }
     },
   });
