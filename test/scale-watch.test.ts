@@ -18,6 +18,9 @@ import { clusterEnv, getScale, waitForScale } from './helpers/scale-watch.js';
 const LOCUSTFILE = 'examples/locustfile.ts';
 /** The built-in controller never ticks: the scenario alone moves the target. */
 const NO_CONTROLLER_TICKS = 3_600_000;
+/** Hang guards only: a loaded 2-core machine can take long to start a bin. */
+const START_TIMEOUT_MS = 90_000;
+const TEST_TIMEOUT_MS = 240_000;
 const runs = useBinRuns('scale-watch-');
 let cluster: TestCluster;
 
@@ -51,7 +54,7 @@ describe('--watch-scale against a Kubernetes API (list + watch)', () => {
       ],
       { env: clusterEnv(cluster) },
     );
-    const [, url] = await run.waitFor(/Starting web interface at (http:\/\/127\.0\.0\.1:\d+)/);
+    const [, url] = await run.waitFor(/Starting web interface at (http:\/\/127\.0\.0\.1:\d+)/, START_TIMEOUT_MS);
     // the watch has listed everything and the test runs
     await waitForScale(url, (v) => v.samples.some((s) => s.readyPods === 1 && s.hpaDesiredReplicas === 1 && s.userCount > 0), 'the first full sample with users');
 
@@ -155,5 +158,5 @@ describe('--watch-scale against a Kubernetes API (list + watch)', () => {
       for (const cell of row) expect(cell).toMatch(/^(N\/A|\d+(\.\d+)?)$/);
     }
     scenario.stop();
-  });
+  }, TEST_TIMEOUT_MS);
 });

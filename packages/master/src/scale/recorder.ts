@@ -161,8 +161,9 @@ export class ScaleRecorder {
 
   async stop(): Promise<void> {
     if (this.stopped) return;
-    this.stopped = true;
     this.poll();
+    this.sample(true); // the final state is the CSV's last row
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.source.stop().catch(() => undefined);
