@@ -106,8 +106,12 @@ export function computeFigures(
   figures.before = phase(samples, anchor.time, Math.min(decisionAt, end));
   figures.during = decision ? phase(samples, decisionAt, Math.min(readyAt ?? end, end)) : empty;
   figures.after = readyAt !== null && readyAt < end ? phase(samples, readyAt, end) : empty;
-  if (loadStopped !== null && decision) {
-    const down = samples.find((s) => s.time >= loadStopped && (s.desiredReplicas ?? Infinity) <= baseline);
+  if (loadStopped !== null) {
+    // back to the baseline after a scale-up; without one, any step down from the size at the stop
+    const atStop = [...samples].reverse().find((s) => s.time <= loadStopped && s.desiredReplicas !== null)?.desiredReplicas ?? null;
+    const down = samples.find(
+      (s) => s.time >= loadStopped && s.desiredReplicas !== null && (decision ? s.desiredReplicas <= baseline : atStop !== null && s.desiredReplicas < atStop),
+    );
     if (down) figures.scaleDownSeconds = down.time - loadStopped;
   }
   return figures;
