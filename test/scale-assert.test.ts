@@ -35,15 +35,17 @@ function headless(deployment: string, runTime: string, assertions: string[]): st
 
 describe('--assert-scale', () => {
   it('a malformed expression is one usage line and exit 2', async () => {
-    const bad = await runBin(['-f', LOCUSTFILE, '--headless', '--watch-scale', 'fastapi', '--assert-scale', 'replicas>>3 within 90s']);
+    const [bad, unknown, alone] = await Promise.all([
+      runBin(['-f', LOCUSTFILE, '--headless', '--watch-scale', 'fastapi', '--assert-scale', 'replicas>>3 within 90s']),
+      runBin(['-f', LOCUSTFILE, '--headless', '--watch-scale', 'fastapi', '--assert-scale', 'pods>=3 within 1 fortnight']),
+      runBin(['-f', LOCUSTFILE, '--headless', '--assert-scale', 'ready>=3 within 90s']),
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.output.trim()).toBe(
       "locust-ts: error: invalid --assert-scale 'replicas>>3 within 90s': expected e.g. 'replicas>=3 within 90s' or 'replicas<=1 within 300s after stop'",
     );
-    const unknown = await runBin(['-f', LOCUSTFILE, '--headless', '--watch-scale', 'fastapi', '--assert-scale', 'pods>=3 within 1 fortnight']);
     expect(unknown.code).toBe(2);
     expect(unknown.output).toMatch(/^locust-ts: error: invalid --assert-scale 'pods>=3 within 1 fortnight'/);
-    const alone = await runBin(['-f', LOCUSTFILE, '--headless', '--assert-scale', 'ready>=3 within 90s']);
     expect(alone.code).toBe(2);
     expect(alone.output.trim()).toBe("locust-ts: error: '--assert-scale' requires '--watch-scale DEPLOYMENT'");
   });
