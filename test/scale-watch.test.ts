@@ -149,6 +149,13 @@ describe('--watch-scale against a Kubernetes API (list + watch)', () => {
     const down = await scrape();
     expect(value(down, 'locust_target_replicas', { kind: 'desired' })).toBe(1);
 
+    // the HTML report: the replicas overlaid on requests/s, the figures and the events
+    const report = await (await fetch(`${url}/stats/report`)).text();
+    expect(report).toContain('<h2>Scaling: deployment fastapi (namespace default)</h2>');
+    expect(report).toMatch(/aria-label="Requests\/s and replicas"/);
+    expect(report).toMatch(/Ready replicas/);
+    expect(report).toContain('SuccessfulRescale');
+
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     const output = run.output();

@@ -290,7 +290,8 @@ async function autostart(
 }
 
 async function writeHtmlReport(master: MasterHandle, path: string, log: CliLogger): Promise<void> {
-  const { renderHtmlReport } = await import('@locust-ts/master');
+  const { renderHtmlReport, renderScaleSection } = await import('@locust-ts/master');
   log.info(`writing html report to file: ${path}`);
-  writeFileSync(path, renderHtmlReport(master.runner, { showDownloadLink: false }));
+  const scaleSection = master.scale ? { scaleSection: renderScaleSection(master.scale) } : {};
+  writeFileSync(path, renderHtmlReport(master.runner, { showDownloadLink: false, ...scaleSection }));
 }

@@ -48,7 +48,7 @@ export async function startWebUi(runner: MasterRunnerView, options: WebUiOptions
     log,
   });
   await app.register(statsPlugin, { prefix, runner });
-  await app.register(downloadsPlugin, { prefix, runner, fullHistoryCsvPath: options.fullHistoryCsvPath ?? null });
+  await app.register(downloadsPlugin, { prefix, runner, fullHistoryCsvPath: options.fullHistoryCsvPath ?? null, scale: options.scale ?? null });
   await app.register(logsPlugin, { prefix, runner });
   await app.register(scalePlugin, { prefix, scale: options.scale ?? null });
   await app.register(metricsPlugin, { prefix, runner, scale: options.scale ?? null });
