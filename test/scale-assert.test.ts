@@ -3,28 +3,18 @@
  * exit 3 with the failing expression and what was measured, `after stop` keeps watching the
  * scale-down after the load ended, a malformed expression → one usage line, exit 2.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, runBin, startBin } from '../packages/cli/src/testing/processes.js';
-import { startTestCluster, type TestCluster } from './k8s-api/harness.js';
+import { describe, expect, it } from 'vitest';
+import { runBin, startBin } from '../packages/cli/src/testing/processes.js';
 import { ScaleScenario } from './k8s-api/scale-scenario.js';
 import { useBinRuns } from './helpers/bin-runs.js';
-import { clusterEnv } from './helpers/scale-watch.js';
+import { clusterEnv, useScaleCluster } from './helpers/scale-watch.js';
 
 const LOCUSTFILE = 'examples/locustfile.ts';
-const NO_CONTROLLER_TICKS = 3_600_000;
 /** Hang guards only (a loaded 2-core machine starts bins slowly). */
 const RUN_TIMEOUT_MS = 120_000;
 const TEST_TIMEOUT_MS = 180_000;
 const runs = useBinRuns('scale-assert-');
-let cluster: TestCluster;
-
-beforeAll(async () => {
-  cluster = await startTestCluster({ tickMs: NO_CONTROLLER_TICKS });
-});
-afterAll(async () => {
-  killAll();
-  await cluster?.dispose();
-});
+const k8s = useScaleCluster();
 
 function headless(deployment: string, runTime: string, assertions: string[]): string[] {
   return [
@@ -51,6 +41,7 @@ describe('--assert-scale', () => {
   });
 
   it('unmet → exit 3 with the failing expression; met, and met after stop → exit 0', async () => {
+    const { cluster } = k8s;
     new ScaleScenario(cluster.api, { deployment: 'steady' }).install();
     const shrinking = new ScaleScenario(cluster.api, { deployment: 'shrinking' }).install();
     shrinking.scaleTo(3, 95);

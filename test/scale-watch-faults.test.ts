@@ -6,16 +6,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAll, runBin } from '../packages/cli/src/testing/processes.js';
+import { cleanEnv, killAll, runBin } from '../packages/cli/src/testing/processes.js';
 import { startTestCluster, type TestCluster } from './k8s-api/harness.js';
 import { ScaleScenario } from './k8s-api/scale-scenario.js';
 import { useBinRuns } from './helpers/bin-runs.js';
 import { freePort } from './helpers/ports.js';
-import { clusterEnv } from './helpers/scale-watch.js';
-import { cleanEnv } from '../packages/cli/src/testing/processes.js';
+import { NO_CONTROLLER_TICKS, clusterEnv } from './helpers/scale-watch.js';
 
 const LOCUSTFILE = 'examples/locustfile.ts';
-const NO_CONTROLLER_TICKS = 3_600_000;
 const RUN_TIMEOUT_MS = 120_000;
 const TEST_TIMEOUT_MS = 180_000;
 const runs = useBinRuns('scale-faults-');

@@ -7,18 +7,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SCALE_SAMPLE_INTERVAL_SECONDS, type ScaleSample, type ScaleView } from '../packages/master/src/index.js';
-import { killAll, startBin } from '../packages/cli/src/testing/processes.js';
-import { startTestCluster, type TestCluster } from './k8s-api/harness.js';
+import { startBin } from '../packages/cli/src/testing/processes.js';
 import { ScaleScenario } from './k8s-api/scale-scenario.js';
 import { useBinRuns } from './helpers/bin-runs.js';
-import { clusterEnv, waitForScale } from './helpers/scale-watch.js';
+import { clusterEnv, useScaleCluster, waitForScale } from './helpers/scale-watch.js';
 import { waitFor } from './helpers/wait.js';
 
 const LOCUSTFILE = 'examples/locustfile.ts';
-/** The built-in controller never ticks: the scenario alone moves the target. */
-const NO_CONTROLLER_TICKS = 3_600_000;
 /** Hang guards only: a loaded 2-core machine can take long to start a bin. */
 const START_TIMEOUT_MS = 90_000;
 const TEST_TIMEOUT_MS = 240_000;
@@ -26,15 +23,7 @@ const WATCH_TIMEOUT_MS = 30_000;
 /** Deployment, HPA, pods, events. */
 const WATCHES = 4;
 const runs = useBinRuns('scale-watch-');
-let cluster: TestCluster;
-
-beforeAll(async () => {
-  cluster = await startTestCluster({ tickMs: NO_CONTROLLER_TICKS });
-});
-afterAll(async () => {
-  killAll(); // before the API server closes: a live watch would keep reconnecting
-  await cluster?.dispose();
-});
+const k8s = useScaleCluster();
 
 /** The first sample at or after `time` whose `field` equals `value`. */
 function firstSampleWith(samples: readonly ScaleSample[], time: number, field: keyof ScaleSample, value: number): ScaleSample | undefined {
@@ -49,6 +38,7 @@ function stepTime(scenario: ScaleScenario, name: string): number {
 
 describe('--watch-scale against a Kubernetes API (list + watch)', () => {
   it('the timeline follows every change within one sample, through a cut and an expired watch; figures, CSV, /metrics, assertions', async () => {
+    const { cluster } = k8s;
     const scenario = new ScaleScenario(cluster.api, { deployment: 'fastapi' }).install();
     const csv = join(runs.scratch, 'pulse');
     const run = startBin(

@@ -15,7 +15,7 @@ import { startTestCluster, type TestCluster } from './k8s-api/harness.js';
 import { ScaleScenario } from './k8s-api/scale-scenario.js';
 import { useBinRuns } from './helpers/bin-runs.js';
 import { REPO_ROOT } from './helpers/paths.js';
-import { clusterEnv, waitForScale } from './helpers/scale-watch.js';
+import { NO_CONTROLLER_TICKS, clusterEnv, waitForScale } from './helpers/scale-watch.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
@@ -31,7 +31,7 @@ let profileDir = '';
 
 beforeAll(async () => {
   await ensureWebUiBuilt(() => {});
-  cluster = await startTestCluster({ tickMs: 3_600_000 });
+  cluster = await startTestCluster({ tickMs: NO_CONTROLLER_TICKS });
   profileDir = mkdtempSync(join(tmpdir(), 'locust-ts-chromium-'));
   context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1100 } });
 }, SETUP_TIMEOUT_MS);

@@ -1,7 +1,9 @@
 /** Shared by the scale-watch tests: the stand-in cluster's env for the bin, and `/scale` reads. */
 import type { ScaleView } from '../../packages/master/src/index.js';
-import { cleanEnv } from '../../packages/cli/src/testing/processes.js';
-import type { TestCluster } from '../k8s-api/harness.js';
+import { afterAll, beforeAll } from 'vitest';
+import { cleanEnv, killAll } from '../../packages/cli/src/testing/processes.js';
+import { startTestCluster, type TestCluster } from '../k8s-api/harness.js';
+import type { KubeApiOptions } from '../k8s-api/server.js';
 import { sleep } from './wait.js';
 
 /** The bin's environment: the stand-in's kubeconfig, HOME in its temp dir (never the real ~/.kube). */
@@ -25,4 +27,23 @@ export async function waitForScale(baseUrl: string, check: (v: ScaleView) => boo
     await sleep(100);
   }
   throw new Error(`timed out waiting for ${what}; last /scale: ${JSON.stringify(last).slice(-1500)}`);
+}
+
+/** The built-in controller never ticks: a ScaleScenario alone moves the target. */
+export const NO_CONTROLLER_TICKS = 3_600_000;
+
+/**
+ * One API stand-in for a test file (beforeAll/afterAll). At the end every bin still running is
+ * killed first: a live watch would keep reconnecting to the closing server.
+ */
+export function useScaleCluster(options: Omit<KubeApiOptions, 'pki'> = {}): { readonly cluster: TestCluster } {
+  const holder = {} as { cluster: TestCluster };
+  beforeAll(async () => {
+    holder.cluster = await startTestCluster({ tickMs: NO_CONTROLLER_TICKS, ...options });
+  });
+  afterAll(async () => {
+    killAll();
+    await holder.cluster?.dispose();
+  });
+  return holder;
 }
