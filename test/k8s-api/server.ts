@@ -6,13 +6,16 @@
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import type { Pki } from './pki.js';
 import { ApiError, ObjectStore } from './store.js';
+import { authenticate, authorize, type AccessOptions } from './access.js';
+import { objectFilter, WatchFeed } from './watch-feed.js';
 import { coreVersions, findResource, group, groupList, resourceList, RESOURCES, type ResourceType } from './resources.js';
 
 type Json = Record<string, unknown>;
+type Routed = { code: number; body: unknown; watch?: { resource: ResourceType; namespace: string | undefined } };
 
 export interface RequestRecord {
   readonly method: string;
@@ -22,7 +25,7 @@ export interface RequestRecord {
   readonly force: string | null;
 }
 
-export interface KubeApiOptions {
+export interface KubeApiOptions extends AccessOptions {
   readonly pki: Pki;
   /** Deployments whose pods never get past one ready replica (e.g. an image that will not pull). */
   readonly unready?: readonly string[];
@@ -38,8 +41,11 @@ const MINIKUBE_NODE_IP = '192.168.49.2';
 export class KubeApiServer {
   readonly requests: RequestRecord[] = [];
   readonly store: ObjectStore;
+  /** list+watch: every change as a watch event (watch-feed.ts) */
+  readonly feed: WatchFeed;
   private server!: Server;
   private ticker!: NodeJS.Timeout;
+  private readonly sockets = new Set<Socket>();
   url = '';
 
   private constructor(private readonly options: KubeApiOptions) {
@@ -55,23 +61,34 @@ export class KubeApiServer {
       metadata: { name: 'minikube', labels: { 'kubernetes.io/hostname': 'minikube' } },
       status: { addresses: [{ type: 'InternalIP', address: MINIKUBE_NODE_IP }, { type: 'Hostname', address: 'minikube' }] },
     });
+    this.feed = new WatchFeed(this.store);
   }
 
   static async start(options: KubeApiOptions): Promise<KubeApiServer> {
     const api = new KubeApiServer(options);
     api.server = createServer(
-      { key: options.pki.serverKey, cert: options.pki.serverCert, ca: options.pki.caCert, requestCert: true, rejectUnauthorized: true },
+      { key: options.pki.serverKey, cert: options.pki.serverCert, ca: options.pki.caCert, requestCert: true, rejectUnauthorized: !options.tokens },
       (req, res) => void api.handle(req, res),
     );
+    // every socket, also those mid-handshake, so close() never waits on a reconnecting client
+    api.server.on('connection', (socket: Socket) => {
+      api.sockets.add(socket);
+      socket.on('close', () => api.sockets.delete(socket));
+    });
     await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
     api.url = `https://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
-    api.ticker = setInterval(() => api.store.tick(), options.tickMs ?? DEFAULT_TICK_MS);
+    api.ticker = setInterval(() => {
+      api.store.tick();
+      api.feed.sync();
+    }, options.tickMs ?? DEFAULT_TICK_MS);
     return api;
   }
 
   async close(): Promise<void> {
     clearInterval(this.ticker);
+    this.feed.closeAll();
     this.server.closeAllConnections();
+    for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
@@ -87,8 +104,11 @@ export class KubeApiServer {
     });
     try {
       const body = await readBody(req);
-      const result = this.route(req.method ?? 'GET', url, contentType, body, String(req.headers['user-agent'] ?? ''));
-      send(res, result.code, result.body);
+      const user = authenticate(req, this.options);
+      const result = this.route(req.method ?? 'GET', url, contentType, body, String(req.headers['user-agent'] ?? ''), user);
+      if (req.method !== 'GET') this.feed.sync();
+      if (result.watch) this.feed.serve(res, result.watch.resource, result.watch.namespace, url);
+      else send(res, result.code, result.body);
     } catch (error) {
       if (error instanceof ApiError) {
         send(res, error.code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: error.message, reason: error.reason, details: error.details, code: error.code });
@@ -99,7 +119,7 @@ export class KubeApiServer {
     }
   }
 
-  private route(method: string, url: URL, contentType: string, body: string, userAgent: string): { code: number; body: unknown } {
+  private route(method: string, url: URL, contentType: string, body: string, userAgent: string, user: string): Routed {
     const path = url.pathname.replace(/\/+$/, '');
     const segments = path.split('/').filter(Boolean);
     if (method === 'GET') {
@@ -125,7 +145,9 @@ export class KubeApiServer {
     }
     const name = tail[1];
     const subresource = tail[2];
-    if (url.searchParams.get('watch') === 'true') throw new ApiError(405, 'MethodNotAllowed', 'watch is not supported by this test server');
+    const watching = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+    authorize(user, watching ? 'watch' : method === 'GET' ? (name === undefined ? 'list' : 'get') : method.toLowerCase(), resource, namespace, this.options);
+    if (watching && method === 'GET' && name === undefined) return { code: 200, body: null, watch: { resource, namespace } };
     if (resource.namespaced && namespace === undefined && name !== undefined) {
       throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${path})`);
     }
@@ -153,7 +175,9 @@ export class KubeApiServer {
     }
     if (name === undefined) {
       if (method === 'GET') {
-        const items = store.list(resource, namespace, url.searchParams.get('labelSelector') ?? undefined);
+        const items = store
+          .list(resource, namespace, url.searchParams.get('labelSelector') ?? undefined)
+          .filter(objectFilter(namespace, null, url.searchParams.get('fieldSelector')));
         return ok({ kind: `${resource.kind}List`, apiVersion: resource.group ? `${resource.group}/${resource.version}` : resource.version, metadata: { resourceVersion: store.currentResourceVersion() }, items });
       }
       if (method === 'POST') return { code: 201, body: store.create(resource, namespace, parseJson(body), manager) };

@@ -218,6 +218,33 @@ export class ObjectStore {
     };
   }
 
+  /**
+   * A controller's write (status, pods, events; see scale-scenario.ts): stored as given with a new
+   * resourceVersion, no validation or field ownership, as the kube-controller-manager's writes look.
+   */
+  put(resource: ResourceType, namespace: string | undefined, object: Json): Json {
+    const meta = (object.metadata ?? {}) as Json;
+    const key = ObjectStore.key(resource, namespace, String(meta.name));
+    const prevMeta = (this.objects.get(key)?.object.metadata ?? {}) as Json;
+    this.resourceVersion += 1;
+    const stored = structuredClone(object);
+    stored.metadata = {
+      ...meta,
+      ...(resource.namespaced ? { namespace } : {}),
+      uid: prevMeta.uid ?? meta.uid ?? randomUUID(),
+      resourceVersion: String(this.resourceVersion),
+      creationTimestamp: prevMeta.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    };
+    this.objects.set(key, { resource, object: stored, owners: this.objects.get(key)?.owners ?? [] });
+    return stored;
+  }
+
+  /** A fresh resourceVersion (a deletion's, for the watch feed). */
+  nextResourceVersion(): string {
+    this.resourceVersion += 1;
+    return String(this.resourceVersion);
+  }
+
   /** One controller step: each Deployment's ready count moves one replica toward spec; HPAs follow. */
   tick(): void {
     for (const stored of this.objects.values()) {

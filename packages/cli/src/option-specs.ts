@@ -6,7 +6,8 @@
 import { DEFAULT_MASTER_PORT, DEFAULT_WEB_PORT } from '@locust-ts/protocol';
 
 /** How an option's text becomes a value (argparse's `type=` / `action=` / `nargs=`). */
-export type OptionKind = 'string' | 'int' | 'float' | 'flag' | 'list' | 'timespan';
+export type OptionKind = 'string' | 'int' | 'float' | 'flag' | 'list' | 'timespan' | 'append';
+// 'append': repeatable, each occurrence one value (argparse's action='append'); env/config: values split on ';'
 
 /** A parsed option value: what Locust's `vars(options)` holds. */
 export type OptionValue = string | number | boolean | string[] | null;
@@ -36,6 +37,7 @@ const TAGS = 'Tag options';
 const STATS = 'Request statistics options';
 const LOGGING = 'Logging options';
 const OTHER = 'Other options';
+const SCALE = 'Scale watch options (locust-ts)';
 
 export const OPTION_SPECS: readonly OptionSpec[] = [
   {
@@ -194,6 +196,23 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   {
     dest: 'stop_timeout', flags: ['-s', '--stop-timeout'], kind: 'timespan', default: null, env: 'LOCUST_STOP_TIMEOUT',
     group: OTHER, help: 'Seconds (or a time span) to wait for a user to finish its task before stopping it. Default: stop at once',
+  },
+
+  {
+    dest: 'watch_scale', flags: ['--watch-scale'], kind: 'string', default: null, env: 'LOCUST_WATCH_SCALE', metavar: 'DEPLOYMENT', group: SCALE,
+    help: "Record this Kubernetes Deployment's replicas, its HPA, pods and events beside the load (GET /scale, PREFIX_scale.csv)",
+  },
+  {
+    dest: 'kube_namespace', flags: ['--kube-namespace'], kind: 'string', default: null, env: 'LOCUST_KUBE_NAMESPACE', metavar: 'NS', group: SCALE,
+    help: "Namespace of the watched Deployment. Default: the context's namespace, or the pod's, or 'default'",
+  },
+  {
+    dest: 'kube_context', flags: ['--kube-context'], kind: 'string', default: null, env: 'LOCUST_KUBE_CONTEXT', metavar: 'CTX', group: SCALE,
+    help: 'kubeconfig context to use (KUBECONFIG or ~/.kube/config). Default: the current context, or the in-cluster service account',
+  },
+  {
+    dest: 'assert_scale', flags: ['--assert-scale'], kind: 'append', default: null, env: 'LOCUST_ASSERT_SCALE', metavar: 'EXPR', group: SCALE,
+    help: "Check the scaling when the run ends, e.g. 'replicas>=3 within 90s', 'replicas<=1 within 300s after stop' (repeatable; exit code 3 on a FAIL)",
   },
 ];
 

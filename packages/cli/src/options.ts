@@ -22,6 +22,7 @@ import {
 import { TIMESPAN_FORMATS, parseTimespan } from '@locust-ts/protocol';
 import { parseShapeOption } from './shape-option.js';
 import { checkArrivalOptions } from './arrival-options.js';
+import { ScaleOptionError, scaleWatchOptions as checkScaleWatch, type ScaleWatchCliOptions } from './scale-watch.js';
 
 /** argparse exits 2 on usage errors; Locust's own checks after parsing exit 1. */
 export const EXIT_USAGE = 2;
@@ -42,7 +43,7 @@ export class UsageError extends Error {
 export type ParsedOptions = Record<string, OptionValue>;
 
 /** The options with TS names and types, after Locust's post-parse checks. */
-export interface CliOptions {
+export interface CliOptions extends ScaleWatchCliOptions {
   locustfile: string;
   config: string | null;
   host: string | null;
@@ -144,6 +145,7 @@ function convert(spec: OptionSpec, text: string): OptionValue {
     }
     case 'flag':
     case 'list':
+    case 'append':
       throw new Error(`convert() called for ${spec.kind} option ${name}`);
   }
 }
@@ -213,6 +215,10 @@ function parseCommandLine(argv: readonly string[]): CommandLine {
     if (spec.kind === 'flag') {
       if (inline !== undefined) throw new UsageError(`argument ${name}: ignored explicit argument '${inline}'`);
       values.set(spec.dest, true);
+    } else if (spec.kind === 'append') {
+      const text = inline ?? (looksLikeValue(argv[i + 1]) ? argv[++i]! : undefined);
+      if (text === undefined) throw new UsageError(`argument ${name}: expected one argument`);
+      values.set(spec.dest, [...((values.get(spec.dest) as string[] | undefined) ?? []), text]);
     } else if (spec.kind === 'list') {
       const items = inline !== undefined ? [inline] : [];
       while (looksLikeValue(argv[i + 1]) && argv[i + 1] !== '-') items.push(argv[++i]!);
@@ -252,6 +258,7 @@ function fromText(spec: OptionSpec, raw: string, source: string): OptionValue {
     if (ENV_FALSE.includes(v)) return false;
     throw new UsageError(`${source}: unexpected value '${raw}' for ${displayName(spec)} (use true or false)`);
   }
+  if (spec.kind === 'append') return raw.split(';').map((s) => s.trim()).filter((s) => s !== '');
   if (spec.kind === 'list') {
     const inner = raw.trim().replace(/^\[(.*)\]$/, '$1');
     return inner.split(/[\s,]+/).filter((s) => s !== '');
@@ -458,7 +465,17 @@ function toCliOptions(v: ParsedOptions): CliOptions {
     exitCodeOnError: num('exit_code_on_error'),
     stopTimeout: numOrNull('stop_timeout'),
     userClasses: v.user_classes as string[],
+    ...scaleWatchOptions(v),
   };
+}
+
+function scaleWatchOptions(v: ParsedOptions): ScaleWatchCliOptions {
+  try {
+    return checkScaleWatch(v);
+  } catch (error) {
+    if (error instanceof ScaleOptionError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /** The `parsed_options` map in the newest Locust's key order, defaults for keys we lack. */

@@ -20,6 +20,7 @@ import {
 import { CliLogger } from './log.js';
 import { locustfileKind, resolveLocustfile } from './locustfile.js';
 import { EXIT_INVALID, UsageError, type CliOptions, type ParsedOptions } from './options.js';
+import { scaleWatchFor } from './scale-watch.js';
 import { onShutdownSignals } from './signals.js';
 import { WorkerProcesses } from './worker-processes.js';
 import { checkOneShape, parseShapeOption, withEndHook } from './shape-option.js';
@@ -167,6 +168,7 @@ async function runMasterAndWorkers(
   const shapeEnded = new Promise<void>((resolve) => (endShape = resolve));
   const masterShape = shape ? asMasterShape(shape, { onEnd: endShape }) : builtinShape ? withEndHook(builtinShape, endShape) : null;
   const signal = shutdownSignal(log);
+  const scaleWatch = await scaleWatchFor(options, (line) => log.warning(line));
   let master: MasterHandle;
   try {
     master = await runMaster({
@@ -207,6 +209,7 @@ async function runMasterAndWorkers(
       parsedOptions,
       handleSignals: false,
       shape: masterShape,
+      scaleWatch,
     });
   } catch (err) {
     if (err instanceof MasterStartError) throw new UsageError(err.message, EXIT_INVALID);
@@ -312,7 +315,8 @@ async function runTimeReached(runner: MasterHandle['runner'], log: CliLogger): P
 }
 
 async function writeHtmlReport(master: MasterHandle, path: string, log: CliLogger): Promise<void> {
-  const { renderHtmlReport } = await import('@locust-ts/master');
+  const { renderHtmlReport, renderScaleSection } = await import('@locust-ts/master');
   log.info(`writing html report to file: ${path}`);
-  writeFileSync(path, renderHtmlReport(master.runner, { showDownloadLink: false }));
+  const scaleSection = master.scale ? { scaleSection: renderScaleSection(master.scale) } : {};
+  writeFileSync(path, renderHtmlReport(master.runner, { showDownloadLink: false, ...scaleSection }));
 }

@@ -9,6 +9,8 @@ import { type LogLevel, MasterLogger, type TextSink } from './log/master-logger.
 import { StatsCsvFileWriter } from './report/csv-files.js';
 import { MasterRunner } from './runner/master-runner.js';
 import { isBuiltinShape } from './shapes/index.js';
+import type { ScaleRecorder } from './scale/recorder.js';
+import { ScaleSession, type ScaleWatchOptions } from './scale/session.js';
 import { type UserClassSources, resolveUserClasses } from './user-classes/index.js';
 import type { WebUiHandle, WebUiOptions } from './web/options.js';
 import type { MasterRunnerView } from './web/runner-view.js';
@@ -91,12 +93,16 @@ export interface MasterOptions extends UserClassSources {
    * `expectWorkers` are ready; in the web UI `POST /swarm` starts it.
    */
   shape?: LoadShape | null;
+  /** `--watch-scale`: record a Deployment's replicas and HPA beside the load (`GET /scale`, `--assert-scale`). */
+  scaleWatch?: ScaleWatchOptions | null;
 }
 
 export interface MasterHandle {
   runner: MasterRunner;
   /** the ROUTER port actually bound */
   port: number;
+  /** `--watch-scale`'s recorder (null without it); `setFirstEdgeTime(t)` moves the figures' anchor */
+  scale: ScaleRecorder | null;
   /** the web UI address when not headless and the UI started */
   webUrl: string | null;
   /** resolves with the exit code once the master has shut down */
@@ -191,6 +197,8 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
 
   if (options.shape) warnIgnoredShapeOptions(options, runner.shapeName ?? '', log);
 
+  const scale = options.scaleWatch ? new ScaleSession(options.scaleWatch, runner, log, options.csvPrefix ?? null) : null;
+  scale?.start();
   const csv = options.csvPrefix ? new StatsCsvFileWriter(runner, options.csvPrefix, options.csvFullHistory ?? false) : null;
   const onSignal = (signal: NodeJS.Signals): void => {
     log.info(`Got ${signal} signal`, 'locust.main');
@@ -226,6 +234,7 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
       log,
       trigger,
       csv,
+      scale ? (reason) => scale.beforeQuit(reason) : undefined,
     );
   } else {
     let web: WebUiHandle | null = null;
@@ -242,11 +251,13 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
         version: `locust-ts ${LOCUST_TS_RELEASE}`,
         log: (line) => log.info(line, 'locust.web'),
         ...options.webOptions,
+        scale: scale?.recorder ?? null,
         // the runner knows whether a shape drives it
         isShape: runner.shapeName !== null,
         ...(runner.shapeName !== null ? { shapeName: runner.shapeName, shapeUseCommonOptions: runner.shapeUsesCommonOptions } : {}),
       });
     } catch (err) {
+      await scale?.recorder.stop();
       await runner.quit();
       throw new MasterStartError(`The web UI could not start: ${(err as Error).message}`);
     }
@@ -256,7 +267,8 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
     printer?.start();
     csv?.start();
     done = (async () => {
-      await trigger.fired;
+      const reason = await trigger.fired;
+      await scale?.beforeQuit(reason);
       printer?.stop();
       await runner.quit();
       const code = exitCodeOf(runner, options.exitCodeOnError ?? 1);
@@ -267,10 +279,12 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
       return code;
     })();
   }
+  if (scale) done = done.then((code) => scale.finish(code));
   done = done.finally(removeSignals);
   return {
     runner,
     port,
+    scale: scale?.recorder ?? null,
     get webUrl() {
       return webUrl;
     },

@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import LocustUi from 'locust-ui';
 import { edgesTab } from './edges-tab.jsx';
 import { pulseTabs } from './pulse-charts.jsx';
+import { ReplicasHeader, scalingTab } from './scaling-tab.jsx';
 import { ShapePicker } from './shape-picker.jsx';
 
 // Tables of extension tabs (e.g. the arrival rate's) come from the template args too: locust-ui
@@ -12,7 +13,8 @@ const extendedTables = window.templateArgs?.extended_tables;
 
 createRoot(document.getElementById('root')).render(
   <>
-    <LocustUi tabs={pulseTabs} extendedTabs={[edgesTab]} extendedTables={extendedTables} />
+    <LocustUi tabs={pulseTabs} extendedTabs={[edgesTab, scalingTab]} extendedTables={extendedTables} />
     <ShapePicker />
+    <ReplicasHeader />
   </>,
 );

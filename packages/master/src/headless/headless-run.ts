@@ -124,6 +124,8 @@ export async function runHeadless(
   log: MasterLogger,
   trigger: ShutdownTrigger,
   csv: StatsCsvFileWriter | null,
+  /** runs once the run has ended, before the workers quit (the scale watch may keep watching) */
+  beforeQuit?: (reason: string) => Promise<void>,
 ): Promise<number> {
   const printer = settings.printStats ? new StatsPrinter(runner, log) : null;
   printer?.start();
@@ -146,7 +148,10 @@ export async function runHeadless(
       void runner.start({ userCount, spawnRate, ...(settings.runTime ? { runTime: settings.runTime } : {}) });
     }
     // the run ends on -t, the shape's end, a signal, or the last worker quitting (the runner quits by itself)
-    if (exitCode === null) await Promise.race([trigger.fired, runner.quitted]);
+    if (exitCode === null) {
+      await Promise.race([trigger.fired, runner.quitted]);
+      if (beforeQuit && trigger.triggered) await beforeQuit(await trigger.fired);
+    }
   } else if (!trigger.triggered) {
     exitCode = 1;
   }

@@ -15,6 +15,8 @@ import { tasksJson } from './stats-json.js';
 export interface HtmlReportOptions {
   /** false when the report is itself the download (`?download=1`), as Locust does */
   showDownloadLink?: boolean;
+  /** `--watch-scale`: the Scaling section (html-scale.ts), placed after the charts */
+  scaleSection?: string;
 }
 
 const CHART_WIDTH = 900;
@@ -23,7 +25,7 @@ const CHART_PADDING = { left: 56, right: 16, top: 28, bottom: 28 };
 const Y_TICKS = 4;
 const X_TICKS = 6;
 
-function esc(value: unknown): string {
+export function esc(value: unknown): string {
   return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -31,7 +33,7 @@ function num(x: number, digits = 2): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(digits);
 }
 
-function table(headers: string[], rows: (string | number)[][], emptyText: string): string {
+export function table(headers: string[], rows: (string | number)[][], emptyText: string): string {
   if (rows.length === 0) return `<p class="empty">${esc(emptyText)}</p>`;
   const head = headers.map((h) => `<th>${esc(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${typeof c === 'number' ? esc(c) : c}</td>`).join('')}</tr>`).join('\n');
@@ -187,6 +189,7 @@ ${failures}
 ${exceptions}
 <h2>Charts</h2>
 ${charts(history)}
+${options.scaleSection ?? ''}
 <h2>Final ratio</h2>
 ${tasks}
 </body>

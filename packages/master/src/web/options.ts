@@ -1,3 +1,5 @@
+import type { ScaleRecorder } from '../scale/recorder.js';
+
 /** What the CLI hands the web server (Locust's `--web-*` flags and the defaults shown in the form). */
 export interface WebUiOptions {
   /** `--web-host`; '' or '*' = all interfaces (Locust's default). */
@@ -27,6 +29,8 @@ export interface WebUiOptions {
   fullHistoryCsvPath?: string | null;
   /** shown in the UI's About box */
   version?: string;
+  /** `--watch-scale`: the recorder `GET /scale` and `/metrics` read (null: `/scale` says enabled: false) */
+  scale?: ScaleRecorder | null;
   /** one line per notable event (UI build, auth failures are not logged); default console.log */
   log?: (line: string) => void;
 }

@@ -9,6 +9,8 @@ import type { WebUiHandle, WebUiOptions } from './options.js';
 import { downloadsPlugin } from './plugins/downloads.js';
 import { edgesPlugin } from './plugins/edges.js';
 import { logsPlugin } from './plugins/logs.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { scalePlugin } from './plugins/scale.js';
 import { statsPlugin } from './plugins/stats.js';
 import { swarmControlPlugin } from './plugins/swarm-control.js';
 import { uiAssetsPlugin } from './plugins/ui-assets.js';
@@ -47,9 +49,11 @@ export async function startWebUi(runner: MasterRunnerView, options: WebUiOptions
     log,
   });
   await app.register(statsPlugin, { prefix, runner });
-  await app.register(downloadsPlugin, { prefix, runner, fullHistoryCsvPath: options.fullHistoryCsvPath ?? null });
+  await app.register(downloadsPlugin, { prefix, runner, fullHistoryCsvPath: options.fullHistoryCsvPath ?? null, scale: options.scale ?? null });
   await app.register(logsPlugin, { prefix, runner });
   await app.register(edgesPlugin, { prefix, runner });
+  await app.register(scalePlugin, { prefix, scale: options.scale ?? null });
+  await app.register(metricsPlugin, { prefix, runner, scale: options.scale ?? null });
 
   const bindHost = ALL_INTERFACES.has(options.host) ? '0.0.0.0' : options.host;
   await app.listen({ host: bindHost, port: options.port });

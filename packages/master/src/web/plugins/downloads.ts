@@ -5,11 +5,15 @@ import { basename } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { exceptionsCsv, failuresCsv, requestsCsv } from '../../report/csv-files.js';
 import { formatSafeTimestamp } from '../format.js';
+import type { ScaleRecorder } from '../../scale/recorder.js';
 import { renderHtmlReport } from '../html-report.js';
+import { renderScaleSection } from '../html-scale.js';
 import type { MasterRunnerView } from '../runner-view.js';
 
 export interface DownloadsPluginOptions {
   runner: MasterRunnerView;
+  /** `--watch-scale`: the report gets its Scaling section */
+  scale?: ScaleRecorder | null;
   fullHistoryCsvPath: string | null;
 }
 
@@ -32,7 +36,7 @@ function sendCsv(reply: FastifyReply, runner: MasterRunnerView, kind: string, bo
   return reply.type('text/csv').header('Content-Disposition', attachment(`${downloadStem(runner)}_${kind}.csv`)).send(body);
 }
 
-export const downloadsPlugin: FastifyPluginAsync<DownloadsPluginOptions> = async (app, { runner, fullHistoryCsvPath }) => {
+export const downloadsPlugin: FastifyPluginAsync<DownloadsPluginOptions> = async (app, { runner, fullHistoryCsvPath, scale }) => {
   app.get('/stats/requests/csv', async (_req, reply) => sendCsv(reply, runner, 'requests', requestsCsv(runner.stats)));
   app.get('/stats/failures/csv', async (_req, reply) => sendCsv(reply, runner, 'failures', failuresCsv(runner.stats)));
   app.get('/exceptions/csv', async (_req, reply) => sendCsv(reply, runner, 'exceptions', exceptionsCsv(runner.exceptions())));
@@ -51,6 +55,6 @@ export const downloadsPlugin: FastifyPluginAsync<DownloadsPluginOptions> = async
     const download = Boolean(req.query.download);
     reply.type('text/html; charset=utf-8');
     if (download) reply.header('Content-Disposition', attachment(`${downloadStem(runner)}.html`));
-    return reply.send(renderHtmlReport(runner, { showDownloadLink: !download }));
+    return reply.send(renderHtmlReport(runner, { showDownloadLink: !download, ...(scale ? { scaleSection: renderScaleSection(scale) } : {}) }));
   });
 };
