@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Pki } from './pki.js';
 import { ApiError, ObjectStore } from './store.js';
 import { coreVersions, findResource, group, groupList, resourceList, RESOURCES, type ResourceType } from './resources.js';
+import { Workloads, type WorkloadOptions } from './workloads.js';
 
 type Json = Record<string, unknown>;
 
@@ -22,7 +23,7 @@ export interface RequestRecord {
   readonly force: string | null;
 }
 
-export interface KubeApiOptions {
+export interface KubeApiOptions extends WorkloadOptions {
   readonly pki: Pki;
   /** Deployments whose pods never get past one ready replica (e.g. an image that will not pull). */
   readonly unready?: readonly string[];
@@ -32,29 +33,22 @@ export interface KubeApiOptions {
 
 const DEFAULT_TICK_MS = 100;
 const MAX_BODY_BYTES = 1 << 20;
-/** The node minikube reports (data only: nothing connects to it). */
-const MINIKUBE_NODE_IP = '192.168.49.2';
 
 export class KubeApiServer {
   readonly requests: RequestRecord[] = [];
   readonly store: ObjectStore;
+  readonly workloads: Workloads;
   private server!: Server;
   private ticker!: NodeJS.Timeout;
   url = '';
 
   private constructor(private readonly options: KubeApiOptions) {
-    this.store = new ObjectStore(new Set(options.unready ?? []));
+    this.store = new ObjectStore(new Set(options.unready ?? []), new Set(Object.keys(options.podProblems ?? {})));
     const namespaces = RESOURCES.find((r) => r.plural === 'namespaces')!;
-    const nodes = RESOURCES.find((r) => r.plural === 'nodes')!;
     for (const name of ['default', 'kube-system']) {
       this.store.seed(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     }
-    this.store.seed(nodes, {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name: 'minikube', labels: { 'kubernetes.io/hostname': 'minikube' } },
-      status: { addresses: [{ type: 'InternalIP', address: MINIKUBE_NODE_IP }, { type: 'Hostname', address: 'minikube' }] },
-    });
+    this.workloads = new Workloads(this.store, options);
   }
 
   static async start(options: KubeApiOptions): Promise<KubeApiServer> {
@@ -65,7 +59,10 @@ export class KubeApiServer {
     );
     await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
     api.url = `https://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
-    api.ticker = setInterval(() => api.store.tick(), options.tickMs ?? DEFAULT_TICK_MS);
+    api.ticker = setInterval(() => {
+      api.store.tick();
+      api.workloads.sync();
+    }, options.tickMs ?? DEFAULT_TICK_MS);
     return api;
   }
 
@@ -88,7 +85,8 @@ export class KubeApiServer {
     try {
       const body = await readBody(req);
       const result = this.route(req.method ?? 'GET', url, contentType, body, String(req.headers['user-agent'] ?? ''));
-      send(res, result.code, result.body);
+      if (typeof result.body === 'string') sendText(res, result.code, result.body);
+      else send(res, result.code, result.body);
     } catch (error) {
       if (error instanceof ApiError) {
         send(res, error.code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: error.message, reason: error.reason, details: error.details, code: error.code });
@@ -138,6 +136,9 @@ export class KubeApiServer {
     url: URL, contentType: string, body: string, manager: string,
   ): { code: number; body: unknown } {
     const store = this.store;
+    if (subresource === 'log' && resource.plural === 'pods' && name !== undefined && method === 'GET') {
+      return ok(this.workloads.log(namespace, name)); // plain text, as the kubelet streams it
+    }
     if (subresource !== undefined) {
       if (subresource !== 'scale' || !resource.hasScale || name === undefined) throw new ApiError(404, 'NotFound', `${resource.plural}/${subresource} is not served`);
       switch (method) {
@@ -232,6 +233,11 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+function sendText(res: ServerResponse, code: number, text: string): void {
+  res.writeHead(code, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 function send(res: ServerResponse, code: number, body: unknown): void {

@@ -52,7 +52,8 @@ export class ObjectStore {
   private nextNodePort = NODE_PORT_MIN + 1234;
   private nextClusterIp = 10;
 
-  constructor(private readonly unready: ReadonlySet<string>) {}
+  /** `unready`: stuck at one ready replica; `blocked`: never any (pods held back, see workloads.ts). */
+  constructor(private readonly unready: ReadonlySet<string>, private readonly blocked: ReadonlySet<string> = new Set()) {}
 
   static key(resource: ResourceType, namespace: string | undefined, name: string): string {
     return `${resource.plural}/${namespace ?? ''}/${name}`;
@@ -65,6 +66,15 @@ export class ObjectStore {
       object: this.withServerFields(resource, undefined, object, undefined),
       owners: [],
     });
+  }
+
+  /** What a controller writes: created or replaced as is, no admission, no field ownership. */
+  put(resource: ResourceType, namespace: string | undefined, object: Json): void {
+    const key = ObjectStore.key(resource, namespace, String((object.metadata as Json).name));
+    const previous = this.objects.get(key);
+    const next = this.withServerFields(resource, namespace, object, previous?.object);
+    if (previous) previous.object = next;
+    else this.objects.set(key, { resource, object: next, owners: [] });
   }
 
   get(resource: ResourceType, namespace: string | undefined, name: string): Json {
@@ -359,7 +369,8 @@ export class ObjectStore {
     const spec = object.spec as Json;
     const status = (object.status ?? {}) as Json;
     const desired = Number(spec.replicas ?? 1);
-    const cap = this.unready.has(String(meta.name)) ? Math.min(1, desired) : desired;
+    const name = String(meta.name);
+    const cap = this.blocked.has(name) ? 0 : this.unready.has(name) ? Math.min(1, desired) : desired;
     const ready = Number(status.readyReplicas ?? 0);
     const nextReady = ready > cap ? cap : Math.min(cap, ready + 1);
     const next: Json = {
