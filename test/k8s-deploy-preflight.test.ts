@@ -42,7 +42,8 @@ async function kubectlOut(cluster: TestCluster, args: string[]): Promise<string>
   return result.stdout.trim();
 }
 
-describe('pnpm kube up: checks before and while applying', () => {
+// Generous: each step is a subprocess (the tool, kubectl); only a hang should reach it.
+describe('pnpm kube up: checks before and while applying', { timeout: 180_000 }, () => {
   it.concurrent('a misspelt field is one line naming it, and nothing reaches the API server', async () => {
     const dir = join(quiet.dir, 'typo');
     cpSync(join(REPO_ROOT, 'deploy/manifests/base'), dir, { recursive: true });
@@ -90,6 +91,11 @@ describe('pnpm kube up: checks before and while applying', () => {
     expect(logged.stdout.trim()).toBe(CRASH_LOG);
     const restarts = await kubectlOut(broken, ['get', 'pod', masterPod, '-o', 'jsonpath={.status.containerStatuses[0].restartCount}']);
     expect(result.stdout).toContain(`pod ${masterPod}: CrashLoopBackOff (${restarts} restarts), last log lines: ${logged.stdout.trim().split('\n').slice(-5).join(' | ')}`);
+
+    // `logs master` shows what kubectl shows for the same pod (current run here).
+    const current = await broken.kubectl(['logs', masterPod]);
+    const shown = await broken.kube(['logs', 'master']);
+    expect(shown.stdout.split('\n').filter((l) => l.startsWith('['))).toEqual(current.stdout.trim().split('\n').map((l) => `[${masterPod}] ${l}`));
 
     // Each reason once, not every poll.
     expect(result.stdout.split(`pod ${workerPod}: ErrImageNeverPull`).length - 1).toBe(1);

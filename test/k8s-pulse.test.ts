@@ -69,7 +69,7 @@ async function kubectl(args: string[]): Promise<string> {
   return result.stdout.trim();
 }
 
-describe('pnpm kube pulse', () => {
+describe('pnpm kube pulse', { timeout: 180_000 }, () => {
   it('drives the master through its REST API, prints a line per second with the scaling, and ends with figures and CSVs', async () => {
     const csv = join(runs.scratch, 'first');
     const tool = pulse(['--shape', 'square:base=0,peak=4,on=7s,off=3s,cycles=1', '--assert-scale', 'max(readyReplicas)>=2', '--csv', csv]);
