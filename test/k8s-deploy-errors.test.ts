@@ -44,7 +44,8 @@ async function deployedNames(target: TestCluster, kubeconfig?: string): Promise<
   return result.stdout.trim().split('\n').filter(Boolean).join(' ');
 }
 
-describe('pnpm kube errors', () => {
+// Generous: each step is a subprocess (the tool, kubectl); only a hang should reach it.
+describe('pnpm kube errors', { timeout: 180_000 }, () => {
   it.concurrent('a missing kubeconfig is named, with what to do', async () => {
     const explicit = oneLineFailure(await cluster.kube(['status', '--kubeconfig', join(cluster.dir, 'nope.yaml')]));
     expect(explicit).toContain(`no kubeconfig at ${join(cluster.dir, 'nope.yaml')}: start the cluster first (minikube start)`);

@@ -23,7 +23,8 @@ async function kubectlGet(args: string[]): Promise<string> {
   return result.stdout.trim();
 }
 
-describe('pnpm kube against a Kubernetes API (checked with kubectl)', () => {
+// Generous: each step is a subprocess (the tool, kubectl); only a hang should reach it.
+describe('pnpm kube against a Kubernetes API (checked with kubectl)', { timeout: 180_000 }, () => {
   it('up --workers 4 applies server-side, shows rollout progress, and prints the NodePort UI URL', async () => {
     const result = await cluster.kube(['up', '--workers', '4']);
     expect(result.stderr).toBe('');
