@@ -10,7 +10,7 @@ import { DeployError } from '../errors.js';
 import { TARGET_DEPLOYMENT } from '../constants.js';
 import type { TargetOptions } from '../kubeconfig.js';
 import type { Print } from '../rollout.js';
-import { MasterApi, type ScaleReport } from './master-api.js';
+import { MasterApi, type MasterStats, type ScaleReport } from './master-api.js';
 import { masterEndpoint } from './master-url.js';
 import { fallbackSwarm } from './fallback.js';
 import { evaluate, parseAssertion, type AssertionResult } from './assertions.js';
@@ -32,6 +32,12 @@ const SAMPLE_INTERVAL_MS = 1_000;
 /** Beyond the shape's own length: spawning, the last stats report, the stop. */
 const TIMEOUT_MARGIN_S = 120;
 const RUNNING_STATES = new Set(['spawning', 'running']);
+/**
+ * Workers report stats every 3 s (Locust's interval): requests in flight at the stop reach the
+ * master after it says "stopped". The totals count once they held still this long.
+ */
+const SETTLE_QUIET_MS = 4_000;
+const SETTLE_MAX_MS = 12_000;
 
 export async function pulse(options: PulseOptions, print: Print): Promise<number> {
   const fallback = fallbackSwarm(options.shape); // also checks the spec's form before anything starts
@@ -84,7 +90,7 @@ export async function pulse(options: PulseOptions, print: Print): Promise<number
       }
       await new Promise((resolve) => setTimeout(resolve, SAMPLE_INTERVAL_MS));
     }
-    const final = await master.stats();
+    const final = await settled(master);
     samples.push({ ...samples[samples.length - 1], time: Date.now() / 1000, ...masterFields(final) });
     for (const line of figures(samples, startedAt)) print(line);
     await writeCsvs(master, options.csv, samples, print);
@@ -96,6 +102,20 @@ export async function pulse(options: PulseOptions, print: Print): Promise<number
     process.off('SIGINT', onSigint);
     endpoint.close();
   }
+}
+
+/** The master's stats once the workers' last reports are in (bounded: a gone worker never reports). */
+async function settled(master: MasterApi): Promise<MasterStats> {
+  const started = Date.now();
+  let last = await master.stats();
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < SETTLE_QUIET_MS && Date.now() - started < SETTLE_MAX_MS) {
+    await new Promise((resolve) => setTimeout(resolve, SAMPLE_INTERVAL_MS));
+    const next = await master.stats();
+    if (next.requests !== last.requests || next.failures !== last.failures) quietSince = Date.now();
+    last = next;
+  }
+  return last;
 }
 
 function emptyScale(): Pick<PulseSample, 'desiredReplicas' | 'readyReplicas' | 'hpaCurrentReplicas' | 'hpaDesiredReplicas' | 'cpuUtilization' | 'cpuTarget'> {
