@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # pnpm test:images — builds the two images from docker/ for real and runs them as "pods":
 # master, 2 workers and the target, each in its own network namespace on a private bridge,
-# names resolving as the cluster's Services would, for a 10 s headless swarm that must end with
-# 0 failures. Then checks SIGTERM handling, the non-root user, that the master serves the web UI
-# shipped prebuilt in the image, that the images carry no build tooling or caches, and reports
-# sizes and times.
+# names resolving as the cluster's Services would, the locustfile bind-mounted read-only where the
+# ConfigMap is mounted, the target burning TARGET_CPU_MS as in the manifest. The headless master
+# must be Ready by TCP on 5557 (what its readinessProbe checks), a 10 s pulse must end with 0
+# failures, and the target's /metrics must show the CPU per request. Then checks SIGTERM handling,
+# the non-root user and read-only root, that the master serves the web UI shipped prebuilt in the
+# image, that the images carry no build tooling or caches, and reports sizes and start times.
 #
 # Needs root, podman (+ runc), debootstrap, iproute2 — .ci/run installs them from Debian. The base
-# image (node:20-bookworm-slim) is made locally: debootstrap + this machine's Node, imported under
-# that name, so builds run with --pull=never. Everything this script creates (namespaces, links,
+# image (node:24-bookworm-slim) is made locally: debootstrap + Node 24 (scripts/node24.sh), imported
+# under that name, so builds run with --pull=never. Everything this script creates (namespaces, links,
 # routes, containers, images) is removed on exit. Two caches stay: the base rootfs tarball, and
 # the Dockerfiles' package caches (buildah's RUN --mount=type=cache dirs, /var/tmp/buildah-cache/
 # locust-ts-*, ~650 MB: pnpm store, registry metadata, npm's cache for pnpm itself), which turn a
@@ -17,12 +19,20 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source docker/images.env
 
-readonly BASE_IMAGE=docker.io/library/node:20-bookworm-slim
-readonly NODE_VERSION="$(node -p process.versions.node)"
+readonly BASE_IMAGE=docker.io/library/node:24-bookworm-slim
+NODE24_BIN="$(bash scripts/node24.sh)"
+readonly NODE24_BIN
+readonly NODE_VERSION="$("$NODE24_BIN" -p process.versions.node)"
 readonly CACHE_DIR="${LOCUST_TS_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/locust-ts}"
 readonly BASE_TAR="$CACHE_DIR/base-bookworm-node-$NODE_VERSION.tar"
-# The swarm, as in the issue: 10 users at 10/s for 10 s on 2 workers.
+# The pulse: 10 users at 10/s for 10 s on 2 workers, against a target burning CPU per request as
+# the manifest's TARGET_CPU_MS does.
 readonly USERS=10 SPAWN_RATE=10 RUN_TIME=10s WORKERS=2
+readonly TARGET_CPU_MS=10
+# The request name the mounted locustfile uses: seen in the stats only if the mount won.
+readonly MOUNTED_NAME=hello-from-configmap
+# Start-time samples per variant (cold /tmp: tsx compiles; warm: its cache is reused).
+readonly START_SAMPLES=3
 # Bounds on every wait (seconds): a hung step fails the run instead of blocking CI.
 readonly READY_TIMEOUT=60 SWARM_TIMEOUT=90 EXIT_TIMEOUT=30
 # A stop is "at once" when it beats podman's 10 s SIGKILL fallback by far.
@@ -35,7 +45,8 @@ declare -A POD_IP=([target]=$SUBNET_PREFIX.10 [master]=$SUBNET_PREFIX.20 [worker
 readonly BUILD_FLAGS=(--runtime runc --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 --network host --pull=never
   -v /etc/ssl/certs/ca-certificates.crt:/run/host-ca.crt:ro --build-arg NODE_EXTRA_CA_CERTS=/run/host-ca.crt)
 # Like the manifests' securityContext: non-root (image USER), read-only root, /tmp writable, no caps.
-readonly RUN_FLAGS=(--runtime runc --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 --read-only --tmpfs /tmp:rw,size=64m --cap-drop ALL --security-opt no-new-privileges)
+readonly RUN_BASE_FLAGS=(--runtime runc --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 --read-only --cap-drop ALL --security-opt no-new-privileges)
+readonly RUN_FLAGS=("${RUN_BASE_FLAGS[@]}" --tmpfs /tmp:rw,size=64m)
 
 passed=0 failed=0
 created_namespaces=() created_containers=() blackhole_added=0
@@ -83,7 +94,7 @@ make_base_image() {
   local started; started=$(now)
   mkdir -p "$CACHE_DIR"
   if [ ! -s "$BASE_TAR" ]; then
-    bash test/images/make-base-image.sh "$BASE_TAR.tmp" && mv "$BASE_TAR.tmp" "$BASE_TAR"
+    NODE_BIN="$NODE24_BIN" bash test/images/make-base-image.sh "$BASE_TAR.tmp" && mv "$BASE_TAR.tmp" "$BASE_TAR"
   else
     log "base rootfs cached: $BASE_TAR"
   fi
@@ -162,17 +173,62 @@ wait_exit() {
   timeout "$limit" podman wait "$name" 2>/dev/null || echo timeout
 }
 
+# The ConfigMap's file as the pods see it (read-only, at the path in the args): the manifest's
+# locustfile with a request name only this copy uses, so the stats show which file ran.
+write_mounted_locustfile() {
+  sed "s|this.client.get('/hello')|this.client.get('/hello', { name: '$MOUNTED_NAME' })|" deploy/manifests/base/locustfile.ts >"$work/locustfile.ts"
+  grep -q "$MOUNTED_NAME" "$work/locustfile.ts" || die "could not mark the mounted locustfile"
+  chmod 0444 "$work/locustfile.ts"
+}
+
+# tcp_open NS HOST PORT: what a tcpSocket probe does, from another pod.
+tcp_open() {
+  ip netns exec "$1" node -e "const s = require('net').connect($3, '$2');
+    s.on('connect', () => process.exit(0)); s.on('error', () => process.exit(1)); setTimeout(() => process.exit(1), 1000)" 2>/dev/null
+}
+
+# wait_log POD REGEX: seconds until the pod logged a matching line (or "timeout").
+wait_log() {
+  local started; started=$(now)
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  until podman logs "$RUN_ID-$1" 2>&1 | grep -qE "$2"; do
+    [ "$SECONDS" -lt "$deadline" ] || { echo timeout; return 0; }
+    sleep 0.2
+  done
+  since "$started"
+}
+
 run_swarm() {
   local out="$work/out"
   mkdir -p "$out" && chown 1000:1000 "$out"
-  run_pod target "$TARGET_IMAGE"
-  wait_healthy_target || return 0
-  for i in $(seq 1 "$WORKERS"); do
-    run_pod "worker$i" "$LOCUST_IMAGE" -- -f /locustfile.ts --worker --master-host=locust-master
-  done
+  write_mounted_locustfile
+  local mount=(-v "$work/locustfile.ts:/locustfile.ts:ro")
   local started; started=$(now)
-  run_pod master "$LOCUST_IMAGE" -v "$out:/out" -- -f /locustfile.ts --master --host=http://fastapi-service:8000 \
+  run_pod target "$TARGET_IMAGE" -e "TARGET_CPU_MS=$TARGET_CPU_MS"
+  wait_healthy_target || return 0
+  log "start: target pod healthy after $(since "$started")s"
+
+  started=$(now)
+  run_pod master "$LOCUST_IMAGE" "${mount[@]}" -v "$out:/out" -- -f /locustfile.ts --master --host=http://fastapi-service:8000 \
     --headless -u "$USERS" -r "$SPAWN_RATE" -t "$RUN_TIME" --expect-workers "$WORKERS" --csv /out/run
+  # The readinessProbe's check: a TCP connect to 5557, from another pod's namespace.
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  until tcp_open "$RUN_ID-worker1" "${POD_IP[master]}" 5557; do
+    [ "$SECONDS" -lt "$deadline" ] || { podman logs "$RUN_ID-master" 2>&1 | tail -10; fail "headless master: 5557 open within ${READY_TIMEOUT}s"; return 0; }
+    sleep 0.2
+  done
+  local ready_s; ready_s=$(since "$started")
+  log "start: master pod Ready (TCP 5557) after ${ready_s}s"
+  if tcp_open "$RUN_ID-worker1" "${POD_IP[master]}" 8089; then fail "the headless master answers on 8089"
+  else pass "headless master is Ready by TCP on 5557 (${ready_s}s) while 8089 is closed: an HTTP GET / probe would never pass"; fi
+
+  for i in $(seq 1 "$WORKERS"); do
+    run_pod "worker$i" "$LOCUST_IMAGE" "${mount[@]}" -- -f /locustfile.ts --worker --master-host=locust-master
+  done
+  for i in $(seq 1 "$WORKERS"); do
+    log "start: worker$i connected to the master after $(wait_log "worker$i" 'Connected to the master')s"
+  done
+  started=$(now)
   local code; code=$(wait_exit "$RUN_ID-master" "$SWARM_TIMEOUT")
   podman logs "$RUN_ID-master" >"$work/master.log" 2>&1 || true
   log "master exited ($code) after $(since "$started")s"
@@ -185,14 +241,56 @@ run_swarm() {
   row="$(grep -E '^,Aggregated,' "$stats" || true)"
   requests="$(cut -d, -f3 <<<"$row")" failures="$(cut -d, -f4 <<<"$row")"
   if [[ "$requests" =~ ^[0-9]+$ ]] && [ "$requests" -gt 0 ] && [ "$failures" = 0 ]; then
-    pass "10 s headless swarm on $WORKERS workers: $requests requests, 0 failures"
+    pass "10 s headless pulse on $WORKERS workers: $requests requests, 0 failures"
   else
     cat "$stats"; fail "swarm stats: requests=$requests failures=$failures"
   fi
+  if grep -qE "^GET,$MOUNTED_NAME,$requests,0," "$stats"; then pass "the bind-mounted locustfile ran, not the image's (every request named $MOUNTED_NAME)"
+  else cat "$stats"; fail "the stats do not show the mounted locustfile's request name"; fi
+  check_target_metrics "$requests"
   for i in $(seq 1 "$WORKERS"); do
     code=$(wait_exit "$RUN_ID-worker$i" "$EXIT_TIMEOUT")
     if [ "$code" = 0 ]; then pass "worker$i quits when the master ends the run"
     else podman logs "$RUN_ID-worker$i" 2>&1 | tail -10; fail "worker$i after the run: exit $code"; fi
+  done
+}
+
+# The target's own count of /hello and the CPU they cost: the master's request count (plus at most
+# one request per user that was in flight when the run stopped: answered, but no longer recorded),
+# and at least TARGET_CPU_MS per request (what makes the HPA act).
+check_target_metrics() {
+  local expected="$1" metrics count cpu
+  metrics="$(ip netns exec "$RUN_ID-worker1" node -e "fetch('http://${POD_IP[target]}:8000/metrics').then(r => r.text()).then(t => process.stdout.write(t))")"
+  count="$(awk '$1 == "target_hello_requests_total" { print $2 }' <<<"$metrics")"
+  cpu="$(awk '$1 == "target_hello_cpu_seconds_total" { print $2 }' <<<"$metrics")"
+  local per_request
+  per_request="$(awk -v c="$cpu" -v n="$count" 'BEGIN { if (n > 0) printf "%.1f", c * 1000 / n; else print 0 }')"
+  if [[ "$count" =~ ^[0-9]+$ ]] && [ "$count" -ge "$expected" ] && [ "$count" -le $((expected + USERS)) ] \
+    && awk -v p="$per_request" -v min="$TARGET_CPU_MS" 'BEGIN { exit !(p >= min) }'; then
+    pass "target /metrics: $count /hello (master recorded $expected), ${per_request} ms CPU each (TARGET_CPU_MS=$TARGET_CPU_MS)"
+  else
+    echo "$metrics"; fail "target /metrics: count=$count (master $expected), cpu per request ${per_request} ms"
+  fi
+}
+
+# How long a container takes from `podman run` to having loaded the locustfile and every module
+# (`-l`), with an empty /tmp (tsx compiles the TypeScript sources) and with the compile cache a
+# first run left in /tmp (no compile): the cost of compiling at pod start.
+measure_start_times() {
+  local warm="$work/warm-tmp" variant i started
+  mkdir -p "$warm" && chown 1000:1000 "$warm"
+  local base=(--rm "${RUN_BASE_FLAGS[@]}" --network none -v "$work/locustfile.ts:/locustfile.ts:ro")
+  podman run "${base[@]}" -v "$warm:/tmp" "$LOCUST_IMAGE" -f /locustfile.ts -l >/dev/null 2>&1 || true
+  for variant in cold warm; do
+    local samples=()
+    for i in $(seq 1 "$START_SAMPLES"); do
+      local tmp=(--tmpfs /tmp:rw,size=64m)
+      [ "$variant" = warm ] && tmp=(-v "$warm:/tmp")
+      started=$(now)
+      podman run "${base[@]}" "${tmp[@]}" "$LOCUST_IMAGE" -f /locustfile.ts -l >/dev/null 2>&1 || true
+      samples+=("$(since "$started")")
+    done
+    log "start: locust-ts -l in the image, $variant /tmp: ${samples[*]} s (load $(cut -d' ' -f1 /proc/loadavg))"
   done
 }
 
@@ -265,6 +363,12 @@ check_user() {
   [ "$uid" = 1000 ] && pass "locust-ts image runs as uid 1000" || fail "locust-ts image user: $uid"
   uid="$(podman run --rm "${RUN_FLAGS[@]}" --network none --entrypoint id "$TARGET_IMAGE" -u)"
   [ "$uid" = 1000 ] && pass "target image runs as uid 1000" || fail "target image user: $uid"
+  local image writes
+  for image in "$LOCUST_IMAGE" "$TARGET_IMAGE"; do
+    writes="$(podman run --rm "${RUN_FLAGS[@]}" --network none --entrypoint sh "$image" -c '
+      touch /app/x 2>/dev/null && echo app; touch /x 2>/dev/null && echo root; touch /tmp/x && echo tmp')"
+    [ "$writes" = tmp ] && pass "$image: read-only root filesystem (/, /app), writable /tmp" || fail "$image writable: $(tr '\n' ' ' <<<"$writes")"
+  done
 }
 
 main() {
@@ -276,6 +380,7 @@ main() {
   check_contents
   make_network
   run_swarm
+  measure_start_times
   check_signals
   log "image tests took $(since "$started")s"
   echo "images: $passed passed, $failed failed"

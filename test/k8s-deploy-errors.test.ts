@@ -31,13 +31,21 @@ function oneLineFailure(result: RunResult): string {
   return lines[0];
 }
 
+/** kubectl lists `deploy,svc,hpa,cm` in that order, each kind by name. */
+const KIND_RANK = ['deployment.apps', 'service', 'horizontalpodautoscaler.autoscaling', 'configmap'];
+function byKind(a: string, b: string): number {
+  const rank = (ref: string): number => KIND_RANK.indexOf(ref.split('/')[0]);
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
 async function deployedNames(target: TestCluster, kubeconfig?: string): Promise<string> {
   const result = await target.kubectl(['get', 'deploy,svc,hpa,cm', '-o', 'name'], kubeconfig);
   expect(result.code).toBe(0);
   return result.stdout.trim().split('\n').filter(Boolean).join(' ');
 }
 
-describe('pnpm kube errors', () => {
+// Generous: each step is a subprocess (the tool, kubectl); only a hang should reach it.
+describe('pnpm kube errors', { timeout: 180_000 }, () => {
   it.concurrent('a missing kubeconfig is named, with what to do', async () => {
     const explicit = oneLineFailure(await cluster.kube(['status', '--kubeconfig', join(cluster.dir, 'nope.yaml')]));
     expect(explicit).toContain(`no kubeconfig at ${join(cluster.dir, 'nope.yaml')}: start the cluster first (minikube start)`);
@@ -74,7 +82,7 @@ describe('pnpm kube errors', () => {
     cpSync(join(REPO_ROOT, 'deploy/manifests/base'), dir, { recursive: true });
     const worker = join(dir, 'worker.yaml');
     // Pod labels no longer match the selector: the API server's own validation refuses this.
-    writeFileSync(worker, readFileSync(worker, 'utf8').replace(/(template:\n\s+metadata:\n\s+labels:\n\s+app: )locust-worker/, '$1locust-wrker'));
+    writeFileSync(worker, readFileSync(worker, 'utf8').replace(/(template:\n\s+metadata:\n\s+labels:\n\s+app: locust\n\s+role: )worker/, '$1wrker'));
     const result = await cluster.kube(['up', '--manifests', dir]);
     const line = oneLineFailure(result);
     expect(line).toContain('the API server rejected deployment/locust-worker (422 Invalid): Deployment.apps "locust-worker" is invalid:');
@@ -82,8 +90,10 @@ describe('pnpm kube errors', () => {
     expect(line).toContain('`selector` does not match template `labels`');
     // Everything reported as applied before the failure is there; the rejected object is not.
     const applied = [...result.stdout.matchAll(/^applied (\S+) /gm)].map((m) => m[1]);
-    expect(applied).toEqual(['service/fastapi-service', 'service/locust-master', 'deployment/fastapi', 'deployment/locust-master']);
-    expect(await deployedNames(cluster)).toBe('deployment.apps/fastapi deployment.apps/locust-master service/fastapi-service service/locust-master');
+    expect(applied.filter((a) => a.startsWith('deployment/'))).toEqual(['deployment/fastapi-deployment', 'deployment/locust-master']);
+    expect(applied).not.toContain('deployment/locust-worker');
+    const kubectlName = (ref: string): string => ref.replace(/^deployment\//, 'deployment.apps/');
+    expect(await deployedNames(cluster)).toBe(applied.filter((a) => /^(deployment|service|configmap)\//.test(a)).map(kubectlName).sort(byKind).join(' '));
   });
 
   it.concurrent('a rollout that never finishes times out with the stuck deployment named', async () => {
@@ -99,6 +109,7 @@ describe('pnpm kube errors', () => {
   it.concurrent('bad flags are one-line errors', async () => {
     expect(oneLineFailure(await cluster.kube(['scale', '--workers', 'lots']))).toBe('kube: error: --workers must be a whole number from 0 to 200, got "lots"');
     expect(oneLineFailure(await cluster.kube(['scale']))).toBe('kube: error: scale needs --workers N (and/or --python-workers N)');
-    expect(oneLineFailure(await cluster.kube(['deploy']))).toBe('kube: error: unknown command "deploy": use up, scale, status or down');
+    expect(oneLineFailure(await cluster.kube(['deploy']))).toBe('kube: error: unknown command "deploy": use up, scale, down, status, image, logs, pulse');
+    expect(oneLineFailure(await cluster.kube(['pulse']))).toMatch(/^kube: error: pulse needs --shape SPEC/);
   });
 });

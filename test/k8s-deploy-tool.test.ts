@@ -23,28 +23,40 @@ async function kubectlGet(args: string[]): Promise<string> {
   return result.stdout.trim();
 }
 
-describe('pnpm kube against a Kubernetes API (checked with kubectl)', () => {
+// Generous: each step is a subprocess (the tool, kubectl); only a hang should reach it.
+describe('pnpm kube against a Kubernetes API (checked with kubectl)', { timeout: 180_000 }, () => {
   it('up --workers 4 applies server-side, shows rollout progress, and prints the NodePort UI URL', async () => {
     const result = await cluster.kube(['up', '--workers', '4']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('context minikube, namespace default');
     expect(result.stdout).toMatch(/^waiting for rollout: .*locust-worker \d\/4 ready/m);
-    expect(result.stdout).toMatch(/^rolled out: fastapi 1\/1, locust-master 1\/1, locust-worker 4\/4 ready/m);
+    expect(result.stdout).toMatch(/^rolled out: fastapi-deployment 1\/1, locust-master 1\/1, locust-worker 4\/4 ready/m);
+    // Preflight: the budget at the HPA's maximum against what the node has left after kube-system.
+    const allocatable = await kubectlGet(['nodes', '-o', 'jsonpath={.items[0].status.allocatable.cpu}']);
+    const others = (await kubectlGet(['pods', '-n', 'kube-system', '-o', 'jsonpath={.items[*].spec.containers[*].resources.requests.cpu}']))
+      .split(' ').reduce((sum, q) => sum + Number(q.replace(/m$/, '')), 0);
+    expect(result.stdout).toContain(`preflight: 2500m CPU requested at the HPA's maximum (fastapi-deployment 5x250m, locust-master 1x250m, locust-worker 4x250m); ${Number(allocatable) * 1000 - others}m free of ${Number(allocatable) * 1000}m allocatable`);
 
     expect(await kubectlGet(['deploy', 'locust-worker', '-o', 'jsonpath={.spec.replicas} {.status.readyReplicas}'])).toBe('4 4');
-    expect(await kubectlGet(['deploy', '-o', 'jsonpath={.items[*].metadata.name}'])).toBe('fastapi locust-master locust-worker');
+    expect(await kubectlGet(['deploy', '-o', 'jsonpath={.items[*].metadata.name}'])).toBe('fastapi-deployment locust-master locust-worker');
+    expect(await kubectlGet(['pods', '-l', 'app=locust,role=worker', '-o', 'name'])).toMatch(/^(pod\/locust-worker-\S+\n?){4}$/);
     expect(await kubectlGet(['svc', 'fastapi-service', '-o', 'jsonpath={.spec.type} {.spec.ports[0].port}'])).toBe('ClusterIP 8000');
-    expect(await kubectlGet(['hpa', 'fastapi', '-o', 'jsonpath={.spec.scaleTargetRef.name} {.spec.metrics[0].resource.name}'])).toBe('fastapi cpu');
+    expect(await kubectlGet(['hpa', 'fastapi-deployment', '-o', 'jsonpath={.spec.scaleTargetRef.name} {.spec.metrics[0].resource.name} {.spec.behavior.scaleDown.stabilizationWindowSeconds}'])).toBe('fastapi-deployment cpu 30');
+    expect(await kubectlGet(['role,rolebinding,sa,netpol', '-o', 'name'])).toBe(
+      'role.rbac.authorization.k8s.io/locust-scale-watch\nrolebinding.rbac.authorization.k8s.io/locust-scale-watch\nserviceaccount/locust-master\nnetworkpolicy.networking.k8s.io/locust-master',
+    );
+    const configMap = await kubectlGet(['deploy', 'locust-worker', '-o', 'jsonpath={.spec.template.spec.volumes[?(@.name=="locustfile")].configMap.name}']);
+    expect(await kubectlGet(['cm', configMap, '-o', 'jsonpath={.data.locustfile\\.ts}'])).toContain('class SimpleUser');
 
-    const nodePort = await kubectlGet(['svc', 'locust-master', '-o', 'jsonpath={.spec.ports[?(@.name=="web")].nodePort}']);
+    const nodePort = await kubectlGet(['svc', 'locust-master', '-o', 'jsonpath={.spec.ports[?(@.name=="http")].nodePort}']);
     const nodeIp = await kubectlGet(['nodes', '-o', 'jsonpath={.items[0].status.addresses[?(@.type=="InternalIP")].address}']);
     expect(result.stdout).toContain(`Locust UI: http://${nodeIp}:${nodePort}`);
 
     const managers = await kubectlGet(['deploy', 'locust-worker', '-o', 'jsonpath={.metadata.managedFields[*].manager}/{.metadata.managedFields[*].operation}']);
     expect(managers).toBe('locust-ts/Apply');
     const patches = cluster.api.requests.filter((r) => r.method === 'PATCH');
-    expect(patches).toHaveLength(6);
+    expect(patches).toHaveLength(11);
     for (const patch of patches) {
       expect(patch).toMatchObject({ contentType: 'application/apply-patch+yaml', fieldManager: 'locust-ts', force: 'true' });
     }
@@ -59,7 +71,7 @@ describe('pnpm kube against a Kubernetes API (checked with kubectl)', () => {
     expect(await kubectlGet(['svc', 'locust-master', '-o', 'jsonpath={.spec.ports[*].nodePort}'])).toBe(portBefore);
   });
 
-  it('scale --workers 5 sets the replicas, even after kubectl scaled them meanwhile', async () => {
+  it('scale --workers 5 sets the replicas, even after kubectl scaled them meanwhile, and a later up keeps them', async () => {
     const manual = await cluster.kubectl(['scale', 'deploy/locust-worker', '--replicas=3']);
     expect(manual.code).toBe(0);
     expect(await kubectlGet(['deploy', 'locust-worker', '-o', 'jsonpath={.spec.replicas}'])).toBe('3');
@@ -70,16 +82,22 @@ describe('pnpm kube against a Kubernetes API (checked with kubectl)', () => {
     expect(result.stdout).toContain('scaled deployment/locust-worker to 5');
     expect(result.stdout).toMatch(/^rolled out: locust-worker 5\/5 ready/m);
     expect(await kubectlGet(['deploy', 'locust-worker', '-o', 'jsonpath={.spec.replicas} {.status.readyReplicas}'])).toBe('5 5');
+
+    // A re-apply (say, after editing the locustfile) keeps the workers the operator scaled to.
+    const again = await cluster.kube(['up']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^rolled out: .*locust-worker 5\/5 ready/m);
+    expect(await kubectlGet(['deploy', 'locust-worker', '-o', 'jsonpath={.spec.replicas}'])).toBe('5');
   });
 
   it('status reports what kubectl sees', async () => {
     const result = await cluster.kube(['status']);
     expect(result.code).toBe(0);
-    for (const name of ['fastapi', 'locust-master', 'locust-worker']) {
+    for (const name of ['fastapi-deployment', 'locust-master', 'locust-worker']) {
       const [replicas, ready] = (await kubectlGet(['deploy', name, '-o', 'jsonpath={.spec.replicas} {.status.readyReplicas}'])).split(' ');
       expect(result.stdout).toContain(`deployment/${name}: ${ready}/${replicas} ready`);
     }
-    expect(result.stdout).toMatch(/^horizontalpodautoscaler\/fastapi: 1 replicas \(min 1, max 5\)/m);
+    expect(result.stdout).toMatch(/^horizontalpodautoscaler\/fastapi-deployment: 1 replicas \(desired 1, min 1, max 5\), CPU unknown of 70%/m);
     expect(result.stdout).toMatch(/^Locust UI: http:\/\/[\d.]+:\d+$/m);
   });
 
@@ -91,14 +109,16 @@ describe('pnpm kube against a Kubernetes API (checked with kubectl)', () => {
       '1 locustio/locust:2.46.3',
     );
     expect(await kubectlGet(['deploy', 'locust-worker', '-o', 'jsonpath={.spec.replicas}'])).toBe('2');
-    expect(await kubectlGet(['cm', 'locustfile-py', '-o', 'jsonpath={.data.locustfile\\.py}'])).toContain('class ');
+    const configMap = await kubectlGet(['deploy', 'locust-worker-python', '-o', 'jsonpath={.spec.template.spec.volumes[?(@.name=="locustfile")].configMap.name}']);
+    expect(configMap).toMatch(/^locustfile-py-[a-z0-9]{10}$/);
+    expect(await kubectlGet(['cm', configMap, '-o', 'jsonpath={.data.locustfile\\.py}'])).toContain('class SimpleUser');
   });
 
   it('down deletes everything, and a second down finds nothing left', async () => {
     const result = await cluster.kube(['down']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('deleted deployment/locust-worker-python');
-    expect(result.stdout).toContain('deleted configmap/locustfile-py');
+    expect(result.stdout).toMatch(/^deleted configmap\/locustfile-py-[a-z0-9]{10}$/m);
     expect(await kubectlGet(['deploy,svc,hpa,cm', '-o', 'name'])).toBe('');
     const gone = await cluster.kubectl(['get', 'deploy', 'locust-worker']);
     expect(gone.code).toBe(1);

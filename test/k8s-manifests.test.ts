@@ -1,59 +1,62 @@
 /**
- * The manifests in deploy/manifests, checked the way an API server would (schemas, unknown fields)
- * and the way an operator would (does every name, port, label and image line up across objects).
+ * The manifests in deploy/manifests, rendered by the real `kubectl kustomize`, checked the way an
+ * API server would (schemas, unknown fields) and the way an operator following the original guide
+ * would (names, labels, ports, args; does every reference line up across objects).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { Deployment } from 'kubernetes-models/apps/v1';
-import { ConfigMap, Service } from 'kubernetes-models/v1';
+import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Job } from 'kubernetes-models/batch/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { checkFields } from '../deploy/src/schema.js';
-import { loadManifests } from '../deploy/src/manifests.js';
 import { REPO_ROOT } from './k8s-api/harness.js';
 
 const run = promisify(execFile);
-const BASE = join(REPO_ROOT, 'deploy/manifests/base');
-const PYTHON = join(REPO_ROOT, 'deploy/manifests/python-workers');
+const dirOf = (name: string): string => join(REPO_ROOT, 'deploy/manifests', name);
 const MASTER_PORT = 5557; // Locust's --master-port default
 const WEB_PORT = 8089; // Locust's --web-port default
+const GUIDE_MASTER_ARGS = ['-f', '/locustfile.ts', '--master', '--host=http://fastapi-service:8000'];
+const GUIDE_WORKER_ARGS = ['-f', '/locustfile.ts', '--worker', '--master-host=locust-master'];
 
 type Json = Record<string, any>; // manifests are free-form YAML; each check narrows what it reads
 
-/** Every YAML document of every manifest file, parsed raw (nothing dropped). */
-function rawDocuments(): { file: string; doc: Json }[] {
-  const out: { file: string; doc: Json }[] = [];
-  for (const dir of [BASE, PYTHON]) {
-    for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')) {
-      for (const document of parseAllDocuments(readFileSync(join(dir, name), 'utf8'))) {
-        expect(document.errors).toEqual([]);
-        out.push({ file: `${dir.split('/').pop()}/${name}`, doc: document.toJS() as Json });
-      }
-    }
-  }
-  return out;
+/** What `kubectl apply -k DIR` would send: the real kustomize's output, parsed raw. */
+async function render(name: string): Promise<Json[]> {
+  const { stdout } = await run('/usr/bin/kubectl', ['kustomize', dirOf(name)]);
+  return parseAllDocuments(stdout).map((d) => d.toJS() as Json);
 }
+
+const [base, python, pulse] = await Promise.all([render('base'), render('python-workers'), render('pulse-job')]);
 
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'v1/Service': Service,
   'v1/ConfigMap': ConfigMap,
+  'v1/ServiceAccount': ServiceAccount,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'batch/v1/Job': Job,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
 };
 
-const all: Json[] = loadManifests(PYTHON).map((s): Json => s.object);
-const byName = (kind: string, name: string): Json => {
-  const found = all.find((m) => m.kind === kind && m.metadata.name === name);
-  if (!found) throw new Error(`${kind}/${name} missing from the manifests`);
+function byName(objects: Json[], kind: string, name: string): Json {
+  const found = objects.find((m) => m.kind === kind && m.metadata.name === name);
+  if (!found) throw new Error(`${kind}/${name} missing from the rendered manifests`);
   return found;
-};
-const deployments = all.filter((m) => m.kind === 'Deployment');
-const services = all.filter((m) => m.kind === 'Service');
-const containersOf = (d: Json): Json[] => d.spec.template.spec.containers;
+}
+const get = (kind: string, name: string): Json => byName(base, kind, name);
+const deployments = (objects: Json[]): Json[] => objects.filter((m) => m.kind === 'Deployment' || m.kind === 'Job');
+const podSpec = (w: Json): Json => w.spec.template.spec;
+const containersOf = (w: Json): Json[] => podSpec(w).containers;
 const argValue = (args: string[], flag: string): string | undefined =>
   args.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1) ?? (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
 const selects = (selector: Json, labels: Json): boolean => Object.entries(selector).every(([k, v]) => labels?.[k] === v);
@@ -64,37 +67,59 @@ const imagesEnv = Object.fromEntries(
     .map((l) => l.split('=') as [string, string]),
 );
 
-/** The Deployment a Service sends traffic to (exactly one), and the container port its targetPort names. */
-function serviceBackend(service: Json, port: number): { deployment: Json; containerPort: number } {
-  const targets = deployments.filter((d) => selects(service.spec.selector, d.spec.template.metadata.labels));
-  expect(targets, `service/${service.metadata.name} selects exactly one Deployment`).toHaveLength(1);
+/** The workload a Service sends traffic to (exactly one), and the container port its targetPort names. */
+function serviceBackend(objects: Json[], service: Json, port: number): { workload: Json; containerPort: number } {
+  const targets = deployments(objects).filter((d) => selects(service.spec.selector, d.spec.template.metadata.labels));
+  expect(targets, `service/${service.metadata.name} selects exactly one workload`).toHaveLength(1);
   const servicePort = service.spec.ports.find((p: Json) => p.port === port);
   expect(servicePort, `service/${service.metadata.name} has port ${port}`).toBeDefined();
   const target = servicePort.targetPort ?? servicePort.port;
   const containerPorts: Json[] = containersOf(targets[0]).flatMap((c) => c.ports ?? []);
   const reached = containerPorts.find((p) => (typeof target === 'string' ? p.name === target : p.containerPort === target));
   expect(reached, `service/${service.metadata.name} port ${port} reaches a container port`).toBeDefined();
-  return { deployment: targets[0], containerPort: reached!.containerPort };
+  return { workload: targets[0], containerPort: reached!.containerPort };
+}
+
+/** The file a container's `-f` names, read through its volume mount from the ConfigMap that backs it. */
+function locustfileFromConfigMap(objects: Json[], workload: Json): string {
+  const container = containersOf(workload)[0];
+  const file = argValue(container.args, '-f')!;
+  const mount = container.volumeMounts.find((m: Json) => m.mountPath === file || file.startsWith(`${m.mountPath}/`));
+  expect(mount, `${workload.metadata.name}: ${file} is on a volume mount`).toBeDefined();
+  const key = mount.mountPath === file ? mount.subPath : file.slice(mount.mountPath.length + 1);
+  const volume = podSpec(workload).volumes.find((v: Json) => v.name === mount.name);
+  const configMap = byName(objects, 'ConfigMap', volume.configMap.name);
+  expect(configMap.data[key], `${workload.metadata.name}: ConfigMap ${configMap.metadata.name} has ${key}`).toBeDefined();
+  return configMap.data[key];
 }
 
 describe('deploy/manifests against the Kubernetes schemas', () => {
-  const docs = rawDocuments();
-
-  it('every object validates against its kubernetes-models schema', () => {
-    expect(docs.length).toBe(8);
-    for (const { file, doc } of docs) {
-      const Model = MODELS[`${doc.apiVersion}/${doc.kind}`];
-      expect(Model, `${file}: ${doc.apiVersion}/${doc.kind} is a known kind`).toBeDefined();
-      expect(() => new Model(doc).validate(), `${file} ${doc.kind}/${doc.metadata?.name}`).not.toThrow();
+  it('every rendered object validates against its kubernetes-models schema and has no undeclared field', () => {
+    for (const objects of [base, python, pulse]) {
+      for (const doc of objects) {
+        const Model = MODELS[`${doc.apiVersion}/${doc.kind}`];
+        expect(Model, `${doc.apiVersion}/${doc.kind} is a known kind`).toBeDefined();
+        expect(() => new Model(doc).validate(), `${doc.kind}/${doc.metadata?.name}`).not.toThrow();
+        expect(checkFields(doc), `${doc.kind}/${doc.metadata.name}`).toEqual([]);
+      }
     }
-  });
-
-  it('no object has a field the API does not declare (raw YAML, closed schemas)', () => {
-    for (const { file, doc } of docs) expect(checkFields(doc), file).toEqual([]);
+    expect(base.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      expect.stringMatching(/^ConfigMap\/locustfile-[a-z0-9]+$/),
+      'Deployment/fastapi-deployment',
+      'Deployment/locust-master',
+      'Deployment/locust-worker',
+      'HorizontalPodAutoscaler/fastapi-deployment',
+      'NetworkPolicy/locust-master',
+      'Role/locust-scale-watch',
+      'RoleBinding/locust-scale-watch',
+      'Service/fastapi-service',
+      'Service/locust-master',
+      'ServiceAccount/locust-master',
+    ]);
   });
 
   it('a misspelt field is caught by the strict check although the model validator accepts it', () => {
-    const worker = structuredClone(byName('Deployment', 'locust-worker'));
+    const worker = structuredClone(get('Deployment', 'locust-worker'));
     worker.spec.template.spec.containers[0].imagePullPolcy = 'Never';
     worker.spec.replica = 3;
     expect(() => new Deployment(worker).validate()).not.toThrow();
@@ -102,82 +127,159 @@ describe('deploy/manifests against the Kubernetes schemas', () => {
     worker.spec.template.spec.containers[0].ports = { containerPort: 1 };
     expect(checkFields(worker)).toContainEqual({ path: '.spec.template.spec.containers[0].ports', message: 'expected a list, got object' });
   });
-
-  it('the kustomizations list every manifest file, and kubectl kustomize renders the same objects', async () => {
-    for (const dir of [BASE, PYTHON]) {
-      const { stdout } = await run('/usr/bin/kubectl', ['kustomize', dir]);
-      const rendered = parseAllDocuments(stdout).map((d) => {
-        const o = d.toJS() as Json;
-        return `${o.kind}/${o.metadata.name}`;
-      });
-      const loaded = loadManifests(dir).map((s) => `${s.object.kind}/${s.object.metadata.name}`);
-      expect(rendered.sort()).toEqual(loaded.sort());
-    }
-    expect(all).toHaveLength(rawDocuments().length);
-  });
 });
 
-describe('deploy/manifests topology (the original names)', () => {
-  it('fastapi-service is a ClusterIP on 8000 reaching the target container', () => {
-    const service = byName('Service', 'fastapi-service');
+describe("deploy/manifests: the guide's names, labels, ports and args", () => {
+  it('fastapi-deployment runs pods app=fastapi behind fastapi-service, a ClusterIP on 8000', () => {
+    const service = get('Service', 'fastapi-service');
     expect(service.spec.type).toBe('ClusterIP');
-    const { deployment, containerPort } = serviceBackend(service, 8000);
-    expect(deployment.metadata.name).toBe('fastapi');
+    expect(service.spec.selector).toEqual({ app: 'fastapi' });
+    const { workload, containerPort } = serviceBackend(base, service, 8000);
+    expect(workload.metadata.name).toBe('fastapi-deployment');
+    expect(workload.spec.selector.matchLabels).toEqual({ app: 'fastapi' });
     expect(containerPort).toBe(8000);
-    expect(containersOf(deployment)[0].env).toContainEqual({ name: 'PORT', value: String(containerPort) });
+    expect(containersOf(workload)[0].env).toContainEqual({ name: 'PORT', value: String(containerPort) });
   });
 
-  it('locust-master is a NodePort with web 8089 and zmq 5557 reaching the master container', () => {
-    const service = byName('Service', 'locust-master');
+  it('locust-master is a NodePort selecting app=locust,role=master with ports http 8089 and locust-task 5557 (no 5558)', () => {
+    const service = get('Service', 'locust-master');
     expect(service.spec.type).toBe('NodePort');
-    expect(serviceBackend(service, WEB_PORT)).toMatchObject({ containerPort: WEB_PORT });
-    const { deployment, containerPort } = serviceBackend(service, MASTER_PORT);
-    expect(deployment.metadata.name).toBe('locust-master');
+    expect(service.spec.selector).toEqual({ app: 'locust', role: 'master' });
+    expect(service.spec.ports.map((p: Json) => `${p.name}:${p.port}`)).toEqual([`http:${WEB_PORT}`, `locust-task:${MASTER_PORT}`]);
+    expect(serviceBackend(base, service, WEB_PORT)).toMatchObject({ containerPort: WEB_PORT });
+    const { workload, containerPort } = serviceBackend(base, service, MASTER_PORT);
+    expect(workload.metadata.name).toBe('locust-master');
+    expect(workload.spec.selector.matchLabels).toEqual({ app: 'locust', role: 'master' });
     expect(containerPort).toBe(MASTER_PORT);
-    expect(deployment.spec.replicas).toBe(1);
+    expect(workload.spec.replicas).toBe(1);
+    expect(containersOf(workload)[0].args).toEqual(GUIDE_MASTER_ARGS);
   });
 
-  it('locust-worker runs 2 replicas; every worker points --master-host at the master Service', () => {
-    expect(byName('Deployment', 'locust-worker').spec.replicas).toBe(2);
-    const workers = deployments.filter((d) => containersOf(d).some((c) => c.args?.includes('--worker')));
+  it('locust-worker: app=locust,role=worker, 2 replicas, the guide args; every worker reaches the master Service on 5557', () => {
+    const worker = get('Deployment', 'locust-worker');
+    expect(worker.spec.replicas).toBe(2);
+    expect(worker.spec.selector.matchLabels).toEqual({ app: 'locust', role: 'worker' });
+    expect(containersOf(worker)[0].args).toEqual(GUIDE_WORKER_ARGS);
+    const workers = deployments(python).filter((d) => containersOf(d).some((c) => c.args?.includes('--worker')));
     expect(workers.map((d) => d.metadata.name).sort()).toEqual(['locust-worker', 'locust-worker-python']);
-    for (const worker of workers) {
-      const masterHost = argValue(containersOf(worker)[0].args, '--master-host');
-      const service = byName('Service', masterHost!);
-      expect(serviceBackend(service, MASTER_PORT).deployment.metadata.name).toBe('locust-master');
-      expect(argValue(containersOf(worker)[0].args, '--master-port') ?? String(MASTER_PORT)).toBe(String(MASTER_PORT));
+    for (const w of workers) {
+      const service = byName(python, 'Service', argValue(containersOf(w)[0].args, '--master-host')!);
+      expect(serviceBackend(python, service, MASTER_PORT).workload.metadata.name).toBe('locust-master');
+      expect(w.spec.template.metadata.labels.role).toBe('worker');
     }
   });
 
   it("the master's --host reaches the target Service by name and port", () => {
-    const args: string[] = containersOf(byName('Deployment', 'locust-master'))[0].args;
-    expect(args).toContain('--master');
-    const host = new URL(argValue(args, '--host')!);
-    const service = byName('Service', host.hostname);
-    expect(serviceBackend(service, Number(host.port)).deployment.metadata.name).toBe('fastapi');
+    const host = new URL(argValue(containersOf(get('Deployment', 'locust-master'))[0].args, '--host')!);
+    expect(serviceBackend(base, get('Service', host.hostname), Number(host.port)).workload.metadata.name).toBe('fastapi-deployment');
   });
 
-  it('every Deployment selector matches its own pod labels', () => {
-    for (const d of deployments) expect(selects(d.spec.selector.matchLabels, d.spec.template.metadata.labels), d.metadata.name).toBe(true);
+  it('no two workloads select the same pods, and every selector matches its own pod labels', () => {
+    for (const objects of [base, python, pulse]) {
+      const all = deployments(objects);
+      for (const d of all) {
+        const own = d.spec.selector?.matchLabels ?? d.spec.template.metadata.labels;
+        expect(selects(own, d.spec.template.metadata.labels), d.metadata.name).toBe(true);
+        for (const other of all.filter((o) => o !== d)) expect(selects(own, other.spec.template.metadata.labels), `${d.metadata.name} vs ${other.metadata.name}`).toBe(false);
+      }
+    }
   });
 });
 
-describe('deploy/manifests images', () => {
-  it('use the names docker/ builds, with the locustfile path the image provides', () => {
-    expect(imagesEnv).toEqual({ LOCUST_IMAGE: expect.any(String), TARGET_IMAGE: expect.any(String) });
-    const dockerfile = readFileSync(join(REPO_ROOT, 'docker/Dockerfile.locust'), 'utf8');
-    const copied = /^COPY examples\/locustfile\.ts (\S+)$/m.exec(dockerfile)?.[1];
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["locust-ts"\]$/m);
-    for (const name of ['locust-master', 'locust-worker']) {
-      const container = containersOf(byName('Deployment', name))[0];
-      expect(container.image).toBe(imagesEnv.LOCUST_IMAGE);
-      expect(argValue(container.args, '-f')).toBe(copied);
+describe('deploy/manifests: the master gets Ready, the target makes the HPA act', () => {
+  it("the master's readiness is a TCP check on 5557, not HTTP GET / (headless has no web server; --web-auth answers 401)", () => {
+    for (const master of [get('Deployment', 'locust-master'), byName(pulse, 'Job', 'locust-pulse')]) {
+      const c = containersOf(master)[0];
+      expect(c.readinessProbe.httpGet).toBeUndefined();
+      const port = c.readinessProbe.tcpSocket.port;
+      expect(c.ports.find((p: Json) => p.name === port || p.containerPort === port).containerPort).toBe(MASTER_PORT);
     }
-    expect(containersOf(byName('Deployment', 'fastapi'))[0].image).toBe(imagesEnv.TARGET_IMAGE);
   });
 
-  it('locally built images are used as they are: pinned tags, never pulled if present', () => {
-    for (const d of deployments) {
+  it('the target burns CPU per request by default, has a CPU request, a preStop drain and a grace period longer than it', () => {
+    const target = get('Deployment', 'fastapi-deployment');
+    const c = containersOf(target)[0];
+    const cpuMs = Number(c.env.find((e: Json) => e.name === 'TARGET_CPU_MS')?.value);
+    expect(cpuMs).toBeGreaterThanOrEqual(5);
+    expect(c.resources.requests.cpu).toBeDefined();
+    const drain = c.lifecycle.preStop.sleep?.seconds ?? 0;
+    expect(drain).toBeGreaterThan(0);
+    expect(podSpec(target).terminationGracePeriodSeconds).toBeGreaterThan(drain);
+    expect(target.spec.replicas).toBeUndefined(); // the HPA owns it
+  });
+
+  it('the HPA (autoscaling/v2) scales fastapi-deployment on CPU with a behavior block: immediate scale-up, short scale-down window', () => {
+    const hpa = get('HorizontalPodAutoscaler', 'fastapi-deployment');
+    expect(hpa.apiVersion).toBe('autoscaling/v2');
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'fastapi-deployment' });
+    expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: expect.any(Number) } } }]);
+    expect(hpa.spec.behavior.scaleUp.stabilizationWindowSeconds).toBe(0);
+    // The default down window is 300 s: back-to-back pulses would each start from the last peak.
+    expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBeLessThanOrEqual(60);
+    expect(hpa.spec.behavior.scaleDown.policies.length).toBeGreaterThan(0);
+  });
+
+  it('requests at the HPA maximum fit a default `minikube start --cpus 4` (with ~850m for the control plane and addons)', () => {
+    const cpu = (q: string): number => (q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000);
+    const request = (name: string): number => cpu(containersOf(get('Deployment', name))[0].resources.requests.cpu);
+    const hpa = get('HorizontalPodAutoscaler', 'fastapi-deployment');
+    const budget = hpa.spec.maxReplicas * request('fastapi-deployment') + request('locust-master') + get('Deployment', 'locust-worker').spec.replicas * request('locust-worker');
+    expect(budget).toBeLessThanOrEqual(4000 - 850);
+  });
+});
+
+describe('deploy/manifests: access control', () => {
+  it('the master runs as a ServiceAccount whose Role can get/list/watch deployments, HPAs, pods and events', () => {
+    const master = get('Deployment', 'locust-master');
+    const account = podSpec(master).serviceAccountName;
+    expect(get('ServiceAccount', account)).toBeDefined();
+    const binding = base.find((o) => o.kind === 'RoleBinding' && o.subjects.some((s: Json) => s.kind === 'ServiceAccount' && s.name === account))!;
+    expect(binding.roleRef.kind).toBe('Role');
+    const role = get('Role', binding.roleRef.name);
+    const allows = (group: string, resource: string, verb: string): boolean =>
+      role.rules.some((r: Json) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
+    for (const [group, resource] of [['apps', 'deployments'], ['autoscaling', 'horizontalpodautoscalers'], ['', 'pods'], ['', 'events']]) {
+      for (const verb of ['get', 'list', 'watch']) expect(allows(group, resource, verb), `${verb} ${group}/${resource}`).toBe(true);
+    }
+    expect(role.rules.flatMap((r: Json) => r.verbs)).not.toContain('create');
+    // Only the master holds a token.
+    for (const d of deployments(python).filter((o) => o.metadata.name !== master.metadata.name)) expect(podSpec(d).automountServiceAccountToken, d.metadata.name).toBe(false);
+  });
+
+  it('the NetworkPolicy selects the master pods and admits only role=worker pods on 5557', () => {
+    const policy = get('NetworkPolicy', 'locust-master');
+    expect(selects(policy.spec.podSelector.matchLabels, get('Deployment', 'locust-master').spec.template.metadata.labels)).toBe(true);
+    expect(selects(policy.spec.podSelector.matchLabels, get('Deployment', 'locust-worker').spec.template.metadata.labels)).toBe(false);
+    expect(policy.spec.policyTypes).toEqual(['Ingress']);
+    const rulesFor5557 = policy.spec.ingress.filter((r: Json) => r.ports.some((p: Json) => p.port === MASTER_PORT));
+    expect(rulesFor5557).toHaveLength(1);
+    expect(rulesFor5557[0].from).toEqual([{ podSelector: { matchLabels: { role: 'worker' } } }]);
+    for (const w of deployments(python).filter((d) => d.spec.template.metadata.labels.role === 'worker')) {
+      expect(selects(rulesFor5557[0].from[0].podSelector.matchLabels, w.spec.template.metadata.labels), w.metadata.name).toBe(true);
+    }
+  });
+});
+
+describe('deploy/manifests: images and the locustfile', () => {
+  it('the locustfile comes from a generated ConfigMap mounted at the path in the args, for master and workers', () => {
+    const source = readFileSync(join(dirOf('base'), 'locustfile.ts'), 'utf8');
+    for (const name of ['locust-master', 'locust-worker']) expect(locustfileFromConfigMap(base, get('Deployment', name))).toBe(source);
+    // A content hash in the name: editing the file changes the pod templates, which rolls the pods.
+    const kustomization = readFileSync(join(dirOf('base'), 'kustomization.yaml'), 'utf8');
+    expect(kustomization).toMatch(/configMapGenerator:/);
+    expect(base.find((o) => o.kind === 'ConfigMap')!.metadata.name).toMatch(/^locustfile-[a-z0-9]{10}$/);
+  });
+
+  it('the shipped locustfile is the example one', () => {
+    expect(readFileSync(join(dirOf('base'), 'locustfile.ts'), 'utf8')).toBe(readFileSync(join(REPO_ROOT, 'examples/locustfile.ts'), 'utf8'));
+  });
+
+  it('use the names docker/ builds, pinned tags, never pulled if present', () => {
+    expect(imagesEnv).toEqual({ LOCUST_IMAGE: expect.any(String), TARGET_IMAGE: expect.any(String) });
+    for (const name of ['locust-master', 'locust-worker']) expect(containersOf(get('Deployment', name))[0].image).toBe(imagesEnv.LOCUST_IMAGE);
+    expect(containersOf(byName(pulse, 'Job', 'locust-pulse'))[0].image).toBe(imagesEnv.LOCUST_IMAGE);
+    expect(containersOf(get('Deployment', 'fastapi-deployment'))[0].image).toBe(imagesEnv.TARGET_IMAGE);
+    for (const d of deployments(python)) {
       for (const c of containersOf(d)) {
         expect(c.image, d.metadata.name).toMatch(/:[\w.-]+$/);
         expect(c.image).not.toMatch(/:latest$/);
@@ -185,60 +287,57 @@ describe('deploy/manifests images', () => {
       }
     }
   });
-});
 
-describe('deploy/manifests operations', () => {
-  it('every container has requests and limits, and runs non-root, read-only, with no capabilities', () => {
-    for (const d of deployments) {
-      const pod = d.spec.template.spec;
+  it('images are on Node 24 LTS', () => {
+    for (const file of ['Dockerfile.locust', 'Dockerfile.target']) {
+      expect(readFileSync(join(REPO_ROOT, 'docker', file), 'utf8')).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
+    }
+  });
+
+  it('every container has requests and limits, and runs non-root, read-only, with no capabilities and a writable /tmp', () => {
+    for (const d of [...deployments(python), ...deployments(pulse)]) {
+      const pod = podSpec(d);
       expect(pod.securityContext.runAsNonRoot, d.metadata.name).toBe(true);
       expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
-      expect(pod.automountServiceAccountToken).toBe(false);
       for (const c of pod.containers) {
         expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'memory']);
         expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
         expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
-        // A read-only root still needs a writable temp dir (tsx's compile cache).
         const tmp = c.volumeMounts.find((m: Json) => m.mountPath === '/tmp');
         expect(pod.volumes.find((v: Json) => v.name === tmp.name).emptyDir).toBeDefined();
       }
     }
   });
+});
 
-  it('the target and the master have readiness and liveness probes on their own ports', () => {
-    for (const name of ['fastapi', 'locust-master']) {
-      const c = containersOf(byName('Deployment', name))[0];
-      const portNames = c.ports.map((p: Json) => p.name);
-      for (const probe of [c.readinessProbe, c.livenessProbe]) {
-        const port = (probe.httpGet ?? probe.tcpSocket).port;
-        expect(portNames, `${name} probe port`).toContain(port);
-      }
-    }
-    expect(containersOf(byName('Deployment', 'fastapi'))[0].readinessProbe.httpGet.path).toBe('/healthz');
-  });
-
-  it('the HPA scales the target on CPU, which has CPU requests, and the Deployment leaves replicas to it', () => {
-    const hpa = byName('HorizontalPodAutoscaler', 'fastapi');
-    const target = byName(hpa.spec.scaleTargetRef.kind, hpa.spec.scaleTargetRef.name);
-    expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: expect.any(Number) } } }]);
-    expect(hpa.spec.minReplicas).toBeLessThanOrEqual(hpa.spec.maxReplicas);
-    expect(containersOf(target)[0].resources.requests.cpu).toBeDefined();
-    expect(target.spec.replicas).toBeUndefined();
+describe('deploy/manifests/pulse-job', () => {
+  it('replaces the master Deployment by a headless Job with a shape pulse, a scale watch and assertions; workers as in base', () => {
+    expect(pulse.find((o) => o.kind === 'Deployment' && o.metadata.name === 'locust-master')).toBeUndefined();
+    const job = byName(pulse, 'Job', 'locust-pulse');
+    expect(job.spec.backoffLimit).toBe(0);
+    expect(podSpec(job).restartPolicy).toBe('Never');
+    const args: string[] = containersOf(job)[0].args;
+    for (const flag of ['--master', '--headless']) expect(args).toContain(flag);
+    expect(Number(argValue(args, '--expect-workers'))).toBe(byName(pulse, 'Deployment', 'locust-worker').spec.replicas);
+    expect(argValue(args, '--shape')).toMatch(/^(square|steps|spike|stages):/);
+    expect(argValue(args, '--watch-scale')).toBe('fastapi-deployment');
+    expect(args.some((a) => a.startsWith('--assert-scale'))).toBe(true);
+    // The namespace comes from the downward API, so the Job works in any namespace.
+    expect(argValue(args, '--kube-namespace')).toBe('$(POD_NAMESPACE)');
+    expect(containersOf(job)[0].env).toContainEqual({ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } });
+    // The Service, the NetworkPolicy and the RBAC of base apply to it unchanged.
+    expect(serviceBackend(pulse, byName(pulse, 'Service', 'locust-master'), MASTER_PORT).workload).toBe(job);
+    expect(selects(byName(pulse, 'NetworkPolicy', 'locust-master').spec.podSelector.matchLabels, job.spec.template.metadata.labels)).toBe(true);
+    expect(podSpec(job).serviceAccountName).toBe('locust-master');
+    expect(locustfileFromConfigMap(pulse, job)).toBe(readFileSync(join(dirOf('base'), 'locustfile.ts'), 'utf8'));
   });
 });
 
 describe('deploy/manifests/python-workers', () => {
-  it('mounts the ConfigMap locustfile at the path the workers run, and real Locust loads it', async () => {
-    const worker = byName('Deployment', 'locust-worker-python');
-    const container = containersOf(worker)[0];
-    expect(container.image).toMatch(/^locustio\/locust:2\.\d+\.\d+$/);
-    const file = argValue(container.args, '-f')!;
-    const mount = container.volumeMounts.find((m: Json) => file.startsWith(`${m.mountPath}/`));
-    const volume = worker.spec.template.spec.volumes.find((v: Json) => v.name === mount.name);
-    const configMap = byName('ConfigMap', volume.configMap.name);
-    const source: string = configMap.data[file.slice(mount.mountPath.length + 1)];
-    expect(source).toBeDefined();
-
+  it('mounts the generated ConfigMap locustfile at the path the workers run, and real Locust loads it', async () => {
+    const worker = byName(python, 'Deployment', 'locust-worker-python');
+    expect(containersOf(worker)[0].image).toMatch(/^locustio\/locust:2\.\d+\.\d+$/);
+    const source = locustfileFromConfigMap(python, worker);
     const dir = mkdtempSync(join(tmpdir(), 'k8s-locustfile-'));
     try {
       writeFileSync(join(dir, 'locustfile.py'), source);

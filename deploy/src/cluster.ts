@@ -3,22 +3,26 @@
  * that name the object concerned.
  */
 import {
+  ApiregistrationV1Api,
   AppsV1Api,
   AutoscalingV2Api,
   CoreV1Api,
   KubernetesObjectApi,
   PatchStrategy,
+  type CoreV1Event,
+  type V1APIService,
+  type V1ConfigMap,
   type V1Deployment,
   type V1Node,
+  type V1Pod,
   type V1Service,
   type V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import { DeployError, apiStatus, describeError } from './errors.js';
-import { FIELD_MANAGER } from './constants.js';
+import { FIELD_MANAGER, PART_OF_SELECTOR } from './constants.js';
 import { objectRef, type Manifest } from './manifests.js';
 import type { ClusterTarget } from './kubeconfig.js';
 
-const PART_OF_SELECTOR = 'app.kubernetes.io/part-of=locust-ts';
 const HTTP_NOT_FOUND = 404;
 
 export class Cluster {
@@ -28,6 +32,7 @@ export class Cluster {
   private readonly apps: AppsV1Api;
   private readonly core: CoreV1Api;
   private readonly autoscaling: AutoscalingV2Api;
+  private readonly registration: ApiregistrationV1Api;
 
   constructor(target: ClusterTarget) {
     this.namespace = target.namespace;
@@ -36,6 +41,7 @@ export class Cluster {
     this.apps = target.kubeConfig.makeApiClient(AppsV1Api);
     this.core = target.kubeConfig.makeApiClient(CoreV1Api);
     this.autoscaling = target.kubeConfig.makeApiClient(AutoscalingV2Api);
+    this.registration = target.kubeConfig.makeApiClient(ApiregistrationV1Api);
   }
 
   /**
@@ -103,6 +109,49 @@ export class Cluster {
 
   async listNodes(): Promise<V1Node[]> {
     return (await this.call('nodes', () => this.core.listNode())).items;
+  }
+
+  findAutoscaler(name: string): Promise<V2HorizontalPodAutoscaler | undefined> {
+    return this.find(`horizontalpodautoscaler/${name}`, () =>
+      this.autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace: this.namespace }),
+    );
+  }
+
+  /** Pods in this namespace matching a label selector (`app=locust,role=worker`). */
+  async listPods(labelSelector: string): Promise<V1Pod[]> {
+    return (await this.call('pods', () => this.core.listNamespacedPod({ namespace: this.namespace, labelSelector }))).items;
+  }
+
+  /** Every pod of the cluster: what else already holds CPU requests on the nodes. */
+  async listAllPods(): Promise<V1Pod[]> {
+    return (await this.call('pods', () => this.core.listPodForAllNamespaces())).items;
+  }
+
+  /** The last lines a container wrote (of its previous run after a crash), or undefined if none. */
+  async podLog(name: string, options: { previous?: boolean; tailLines?: number; container?: string } = {}): Promise<string | undefined> {
+    try {
+      return await this.core.readNamespacedPodLog({ name, namespace: this.namespace, ...options });
+    } catch {
+      return undefined; // a pod that never started has no log: the reason line says enough
+    }
+  }
+
+  async listEvents(): Promise<CoreV1Event[]> {
+    return (await this.call('events', () => this.core.listNamespacedEvent({ namespace: this.namespace }))).items;
+  }
+
+  /** The swarm's ConfigMaps (generated ones included), for pruning old generations. */
+  async listConfigMaps(): Promise<V1ConfigMap[]> {
+    return (await this.call('configmaps', () => this.core.listNamespacedConfigMap({ namespace: this.namespace, labelSelector: PART_OF_SELECTOR }))).items;
+  }
+
+  async deleteConfigMap(name: string): Promise<void> {
+    await this.find(`configmap/${name}`, () => this.core.deleteNamespacedConfigMap({ name, namespace: this.namespace }));
+  }
+
+  /** An aggregated API registration (e.g. metrics-server's `v1beta1.metrics.k8s.io`), or undefined. */
+  findApiService(name: string): Promise<V1APIService | undefined> {
+    return this.find(`apiservice/${name}`, () => this.registration.readAPIService({ name }));
   }
 
   private async call<T>(what: string, request: () => Promise<T>): Promise<T> {

@@ -1,16 +1,12 @@
-/** The four commands: up, scale, status, down. Each prints progress lines through `print`. */
+/** up, scale, down: what gets applied and removed. Each prints progress lines through `print`. */
 import { Cluster } from './cluster.js';
 import { resolveTarget, type ClusterTarget, type TargetOptions } from './kubeconfig.js';
-import { inApplyOrder, loadManifests, objectRef, withReplicas, type Manifest } from './manifests.js';
-import { desiredReplicas, isRolledOut, waitForRollouts, type Print } from './rollout.js';
+import { inApplyOrder, objectRef, renderManifests, withReplicas, type Manifest } from './manifests.js';
+import { waitForRollouts, type Print } from './rollout.js';
+import { preflight } from './preflight.js';
 import { describeUiUrl } from './ui-url.js';
 import { DeployError } from './errors.js';
-import {
-  BASE_MANIFESTS,
-  PYTHON_WORKERS_MANIFESTS,
-  PYTHON_WORKER_DEPLOYMENT,
-  WORKER_DEPLOYMENT,
-} from './constants.js';
+import { BASE_MANIFESTS, PYTHON_WORKERS_MANIFESTS, PYTHON_WORKER_DEPLOYMENT, WORKER_DEPLOYMENT } from './constants.js';
 
 export interface CommandOptions extends TargetOptions {
   readonly workers?: number;
@@ -20,37 +16,65 @@ export interface CommandOptions extends TargetOptions {
   readonly manifests?: string;
 }
 
-function connect(options: CommandOptions, print: Print): { target: ClusterTarget; cluster: Cluster } {
+export function connect(options: TargetOptions, print: Print): { target: ClusterTarget; cluster: Cluster } {
   const target = resolveTarget(options);
   print(`context ${target.context}, namespace ${target.namespace}, API server ${target.server}`);
   return { target, cluster: new Cluster(target) };
 }
 
-/** The objects `up` applies: the base swarm, plus Python workers when asked for. */
-function manifestsFor(options: CommandOptions): Manifest[] {
-  const dir = options.manifests ?? (options.pythonWorkers !== undefined ? PYTHON_WORKERS_MANIFESTS : BASE_MANIFESTS);
-  const replicas = new Map<string, number | undefined>([
-    [WORKER_DEPLOYMENT, options.workers],
-    [PYTHON_WORKER_DEPLOYMENT, options.pythonWorkers],
-  ]);
-  return inApplyOrder(
-    loadManifests(dir).map(({ object }) => {
-      const count = object.kind === 'Deployment' ? replicas.get(object.metadata.name) : undefined;
-      return count === undefined ? object : withReplicas(object, count);
-    }),
-  );
+function manifestDir(options: CommandOptions): string {
+  return options.manifests ?? (options.pythonWorkers !== undefined ? PYTHON_WORKERS_MANIFESTS : BASE_MANIFESTS);
+}
+
+/**
+ * Worker counts: the flag if given, else what runs now (a `pnpm kube scale` survives a re-apply),
+ * else the manifest's.
+ */
+async function workerCounts(cluster: Cluster, options: CommandOptions): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const [name, flag] of [[WORKER_DEPLOYMENT, options.workers], [PYTHON_WORKER_DEPLOYMENT, options.pythonWorkers]] as const) {
+    const live = flag === undefined ? (await cluster.findDeployment(name))?.spec?.replicas : undefined;
+    const count = flag ?? live;
+    if (count !== undefined) counts.set(name, count);
+  }
+  return counts;
 }
 
 export async function up(options: CommandOptions, print: Print): Promise<void> {
-  const manifests = manifestsFor(options);
+  // Rendered and schema-checked before the cluster is even contacted: a typo costs no write.
+  const rendered = renderManifests(manifestDir(options));
   const { cluster } = connect(options, print);
+  const counts = await workerCounts(cluster, options);
+  const manifests = inApplyOrder(
+    rendered.map((m) => (m.kind === 'Deployment' && counts.has(m.metadata.name) ? withReplicas(m, counts.get(m.metadata.name)!) : m)),
+  );
+  await preflight(cluster, manifests, print);
   for (const manifest of manifests) {
     await cluster.apply(manifest);
     print(`applied ${objectRef(manifest)} (server-side)`);
   }
   const deployments = manifests.filter((m) => m.kind === 'Deployment').map((m) => m.metadata.name);
   await waitForRollouts(cluster, deployments, options.timeoutS, print);
+  await pruneConfigMaps(cluster, manifests, print);
   print(await describeUiUrl(cluster));
+}
+
+/**
+ * Generated ConfigMaps get a new name for each locustfile edit; once the pods run the new one,
+ * the old generations are garbage. Only ConfigMaps of the swarm are touched.
+ */
+async function pruneConfigMaps(cluster: Cluster, manifests: readonly Manifest[], print: Print): Promise<void> {
+  const current = manifests.filter((m) => m.kind === 'ConfigMap').map((m) => m.metadata.name);
+  const generatedFrom = (name: string): string | undefined => /^(.*)-[a-z0-9]{10}$/.exec(name)?.[1];
+  const families = new Set(current.map(generatedFrom).filter((f): f is string => f !== undefined));
+  for (const cm of await cluster.listConfigMaps()) {
+    const name = cm.metadata?.name ?? '';
+    const family = generatedFrom(name);
+    if (family && families.has(family) && !current.includes(name)) {
+      await cluster.deleteConfigMap(name);
+      print(`deleted configmap/${name} (an older locustfile)`);
+    }
+  }
 }
 
 export async function scale(options: CommandOptions, print: Print): Promise<void> {
@@ -71,38 +95,13 @@ export async function scale(options: CommandOptions, print: Print): Promise<void
   await waitForRollouts(cluster, targets.map(([name]) => name), options.timeoutS, print);
 }
 
-export async function status(options: CommandOptions, print: Print): Promise<void> {
-  const { cluster } = connect(options, print);
-  const deployments = await cluster.listDeployments();
-  if (deployments.length === 0) {
-    print(`nothing deployed in namespace ${cluster.namespace} (run pnpm kube up)`);
-    return;
-  }
-  for (const d of deployments) {
-    const s = d.status ?? {};
-    const state = isRolledOut(d) ? 'ready' : 'rolling out';
-    print(
-      `deployment/${d.metadata?.name}: ${s.readyReplicas ?? 0}/${desiredReplicas(d)} ready, ` +
-        `${s.updatedReplicas ?? 0} up-to-date, ${s.availableReplicas ?? 0} available (${state})`,
-    );
-  }
-  for (const hpa of await cluster.listAutoscalers()) {
-    const cpu = hpa.status?.currentMetrics?.find((m) => m.type === 'Resource')?.resource?.current.averageUtilization;
-    print(
-      `horizontalpodautoscaler/${hpa.metadata?.name}: ${hpa.status?.currentReplicas ?? 0} replicas ` +
-        `(min ${hpa.spec?.minReplicas ?? 1}, max ${hpa.spec?.maxReplicas}), CPU ${cpu === undefined ? 'unknown' : `${cpu}%`}`,
-    );
-  }
-  print(await describeUiUrl(cluster));
-}
-
 export async function down(options: CommandOptions, print: Print): Promise<void> {
   // Everything `up` may have created, with or without the Python workers.
-  const dirs = options.manifests ? [options.manifests] : [PYTHON_WORKERS_MANIFESTS];
-  const manifests = inApplyOrder(dirs.flatMap((dir) => loadManifests(dir).map((s) => s.object))).reverse();
+  const manifests = inApplyOrder(renderManifests(options.manifests ?? PYTHON_WORKERS_MANIFESTS)).reverse();
   const { cluster } = connect(options, print);
   for (const manifest of manifests) {
     const deleted = await cluster.remove(manifest);
     print(deleted ? `deleted ${objectRef(manifest)}` : `${objectRef(manifest)} not found (already gone)`);
   }
+  await pruneConfigMaps(cluster, manifests, print);
 }

@@ -11,11 +11,14 @@ export const DEFAULT_NAMESPACE = 'default';
 /** Manifests shipped beside this tool: the base swarm and the Python-workers variant. */
 export const BASE_MANIFESTS = fileURLToPath(new URL('../manifests/base', import.meta.url));
 export const PYTHON_WORKERS_MANIFESTS = fileURLToPath(new URL('../manifests/python-workers', import.meta.url));
+export const PULSE_JOB_MANIFESTS = fileURLToPath(new URL('../manifests/pulse-job', import.meta.url));
 
 /** The objects whose replica counts the tool's flags set. */
 export const MASTER_DEPLOYMENT = 'locust-master';
 export const MASTER_SERVICE = 'locust-master';
-export const MASTER_WEB_PORT_NAME = 'web';
+export const MASTER_WEB_PORT_NAME = 'http';
+/** The target the HPA scales, under the original guide's name. */
+export const TARGET_DEPLOYMENT = 'fastapi-deployment';
 export const WORKER_DEPLOYMENT = 'locust-worker';
 export const PYTHON_WORKER_DEPLOYMENT = 'locust-worker-python';
 
@@ -29,4 +32,9 @@ export const PROGRESS_REPEAT_MS = 5_000;
 export const MAX_WORKERS = 200;
 
 /** Apply order: what others refer to first (ConfigMaps before the pods mounting them). */
-export const KIND_ORDER: readonly string[] = ['Namespace', 'ConfigMap', 'Service', 'Deployment', 'HorizontalPodAutoscaler'];
+export const KIND_ORDER: readonly string[] = [
+  'Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Service', 'NetworkPolicy', 'Deployment', 'Job', 'HorizontalPodAutoscaler',
+];
+
+/** Labels every object of the swarm carries (kustomization `labels`), for listing and pruning. */
+export const PART_OF_SELECTOR = 'app.kubernetes.io/part-of=locust-ts';

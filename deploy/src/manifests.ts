@@ -1,13 +1,15 @@
 /**
- * Reads the manifests the way `kubectl apply -k` would for our simple kustomizations: each
- * directory's kustomization.yaml lists its `resources` (files or other directories), in order.
+ * The objects a kustomization renders to, by the real kustomize (`kubectl kustomize`, built into
+ * kubectl), then checked field by field against the Kubernetes schema before anything is sent:
+ * client-node drops fields it does not know, so a typo would otherwise vanish silently.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { relative } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { DeployError } from './errors.js';
 import { KIND_ORDER } from './constants.js';
+import { checkFields } from './schema.js';
 
 export interface Manifest extends KubernetesObject {
   readonly apiVersion: string;
@@ -16,65 +18,38 @@ export interface Manifest extends KubernetesObject {
   readonly spec?: Record<string, unknown>;
 }
 
-/** A manifest and the file it came from (for messages). */
-export interface SourcedManifest {
-  readonly object: Manifest;
-  readonly file: string;
+/** kubectl renders the kustomization; KUBECTL names another binary. */
+export function kubectlBinary(env: NodeJS.ProcessEnv = process.env): string {
+  return env.KUBECTL || 'kubectl';
 }
 
-const KUSTOMIZATION = 'kustomization.yaml';
-/** Keys of kustomization.yaml this loader understands; anything else needs real kustomize. */
-const SUPPORTED_KUSTOMIZE_KEYS = new Set(['apiVersion', 'kind', 'resources']);
-
-/** All objects of a kustomization directory (following `../base`-style directory resources). */
-export function loadManifests(dir: string): SourcedManifest[] {
-  const kustomization = join(dir, KUSTOMIZATION);
-  const config = readYamlDocuments(kustomization)[0];
-  if (!isRecord(config) || !Array.isArray(config.resources)) {
-    throw new DeployError(`${kustomization} has no resources list`);
-  }
-  for (const key of Object.keys(config)) {
-    if (!SUPPORTED_KUSTOMIZE_KEYS.has(key)) {
-      throw new DeployError(`${kustomization}: "${key}" needs kustomize itself: use kubectl apply -k ${dir}`);
-    }
-  }
-  const manifests: SourcedManifest[] = [];
-  for (const resource of config.resources) {
-    const path = join(dir, String(resource));
-    if (isDirectory(path)) manifests.push(...loadManifests(path));
-    else manifests.push(...readManifestFile(path));
-  }
-  return manifests;
-}
-
-/** Raw YAML documents of a file, nothing dropped (unknown fields stay for the strict check). */
-export function readYamlDocuments(file: string): unknown[] {
+/** `kubectl kustomize DIR`, parsed; every object checked against the schema (one line per failure). */
+export function renderManifests(dir: string): Manifest[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new DeployError(`cannot read ${file}`);
+    // Rendering is offline; without an empty kubeconfig kubectl would ask the cluster for its version.
+    const env = { ...process.env, KUBECONFIG: '/dev/null' };
+    text = execFileSync(kubectlBinary(), ['kustomize', dir], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 << 20 });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException & { stderr?: string };
+    if (e.code === 'ENOENT') throw new DeployError(`kubectl not found: it renders the manifests (kubectl kustomize); install it or set KUBECTL`);
+    const reason = String(e.stderr ?? e.message).trim().split('\n').pop() ?? '';
+    throw new DeployError(`kubectl kustomize ${shown(dir)} failed: ${reason.replace(/^error: /, '')}`);
   }
-  const documents = parseAllDocuments(text);
-  if (!Array.isArray(documents)) return [];
-  const values: unknown[] = [];
-  for (const document of documents) {
-    if (document.errors.length > 0) {
-      throw new DeployError(`${file}: invalid YAML: ${document.errors[0].message.split('\n')[0]}`);
-    }
+  const objects: Manifest[] = [];
+  for (const document of parseAllDocuments(text)) {
+    if (document.errors.length > 0) throw new DeployError(`${shown(dir)}: kustomize output is not YAML: ${document.errors[0].message.split('\n')[0]}`);
     const value: unknown = document.toJS();
-    if (value !== null && value !== undefined) values.push(value);
-  }
-  return values;
-}
-
-function readManifestFile(file: string): SourcedManifest[] {
-  return readYamlDocuments(file).map((value, index) => {
-    if (!isManifest(value)) {
-      throw new DeployError(`${relative(process.cwd(), file)} document ${index + 1}: not a Kubernetes object (apiVersion, kind, metadata.name)`);
+    if (value === null || value === undefined) continue;
+    if (!isManifest(value)) throw new DeployError(`${shown(dir)}: kustomize rendered something that is not a Kubernetes object`);
+    const problems = checkFields(value);
+    if (problems.length > 0) {
+      const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+      throw new DeployError(`${shown(dir)}: ${objectRef(value)} ${problems[0].path}: ${problems[0].message}${more}; nothing was applied`);
     }
-    return { object: value, file };
-  });
+    objects.push(value);
+  }
+  return objects;
 }
 
 /** Objects sorted so that dependencies are applied first (stable within a kind). */
@@ -96,6 +71,11 @@ export function withReplicas(m: Manifest, replicas: number): Manifest {
   return { ...m, spec: { ...(m.spec ?? {}), replicas } };
 }
 
+function shown(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  return rel && !rel.startsWith('..') ? rel : dir;
+}
+
 function isManifest(value: unknown): value is Manifest {
   return (
     isRecord(value) &&
@@ -108,12 +88,4 @@ function isManifest(value: unknown): value is Manifest {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

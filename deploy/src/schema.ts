@@ -22,8 +22,13 @@ const TOP_LEVEL_MODELS: Readonly<Record<string, string>> = {
   'v1/ConfigMap': 'V1ConfigMap',
   'v1/Namespace': 'V1Namespace',
   'v1/Service': 'V1Service',
+  'v1/ServiceAccount': 'V1ServiceAccount',
   'apps/v1/Deployment': 'V1Deployment',
   'autoscaling/v2/HorizontalPodAutoscaler': 'V2HorizontalPodAutoscaler',
+  'batch/v1/Job': 'V1Job',
+  'networking.k8s.io/v1/NetworkPolicy': 'V1NetworkPolicy',
+  'rbac.authorization.k8s.io/v1/Role': 'V1Role',
+  'rbac.authorization.k8s.io/v1/RoleBinding': 'V1RoleBinding',
 };
 
 /**

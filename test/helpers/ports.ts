@@ -13,3 +13,25 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Kubernetes' default NodePort range (`--service-node-port-range`). */
+const NODE_PORT_MIN = 30000;
+const NODE_PORT_MAX = 32767;
+
+/**
+ * A free port inside the NodePort range, for a local server that stands behind a stand-in
+ * Service's nodePort (freePort's ephemeral ports lie above the range).
+ */
+export async function freeNodePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = NODE_PORT_MIN + Math.floor(Math.random() * (NODE_PORT_MAX - NODE_PORT_MIN + 1));
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.unref();
+      srv.on('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port in the NodePort range');
+}

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds the stand-in for Docker Hub's node:20-bookworm-slim offline-capable: a debootstrap'ed
-# Debian bookworm (minbase) plus THIS machine's Node (binary, npm, corepack), laid out like the
-# official image (/usr/local/bin/node, user `node` = uid 1000). Output: a rootfs tarball.
+# Builds the stand-in for Docker Hub's node:24-bookworm-slim offline-capable: a debootstrap'ed
+# Debian bookworm (minbase) plus a Node binary (NODE_BIN, default this machine's node) and this
+# machine's npm and corepack, laid out like the official image (/usr/local/bin/node, user `node` =
+# uid 1000). Output: a rootfs tarball.
 #
-#   test/images/make-base-image.sh OUT.tar
+#   NODE_BIN="$(bash scripts/node24.sh)" test/images/make-base-image.sh OUT.tar
 #
 # Needs root, debootstrap, and Debian's package mirror (apt's sources).
 set -euo pipefail
@@ -11,8 +12,10 @@ set -euo pipefail
 out="${1:?usage: make-base-image.sh OUT.tar}"
 suite=bookworm
 mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-node_bin="$(readlink -f "$(command -v node)")"
-node_prefix="$(dirname "$(dirname "$node_bin")")"   # /usr or /usr/local
+node_bin="$(readlink -f "${NODE_BIN:-$(command -v node)}")"
+# npm and corepack are JavaScript: this machine's copies run on the image's Node too.
+host_node="$(readlink -f "$(command -v node)")"
+node_prefix="$(dirname "$(dirname "$host_node")")"   # /usr or /usr/local
 node_modules="$node_prefix/lib/node_modules"
 
 work="$(mktemp -d /var/tmp/locust-ts-rootfs.XXXXXX)"

@@ -1,4 +1,5 @@
 /** The resource types the stand-in API server serves, with the discovery documents kubectl reads. */
+import { WORKLOAD_RESOURCES } from './workload-resources.js';
 
 export interface ResourceType {
   readonly group: string; // '' = core
@@ -23,6 +24,7 @@ export const RESOURCES: readonly ResourceType[] = [
     group: 'autoscaling', version: 'v2', plural: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler',
     kind: 'HorizontalPodAutoscaler', namespaced: true, shortNames: ['hpa'],
   },
+  ...WORKLOAD_RESOURCES,
 ];
 
 const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];

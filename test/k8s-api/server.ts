@@ -13,6 +13,7 @@ import { ApiError, ObjectStore } from './store.js';
 import { authenticate, authorize, type AccessOptions } from './access.js';
 import { objectFilter, WatchFeed } from './watch-feed.js';
 import { coreVersions, findResource, group, groupList, resourceList, RESOURCES, type ResourceType } from './resources.js';
+import { Workloads, type WorkloadOptions } from './workloads.js';
 
 type Json = Record<string, unknown>;
 type Routed = { code: number; body: unknown; watch?: { resource: ResourceType; namespace: string | undefined } };
@@ -25,7 +26,7 @@ export interface RequestRecord {
   readonly force: string | null;
 }
 
-export interface KubeApiOptions extends AccessOptions {
+export interface KubeApiOptions extends AccessOptions, WorkloadOptions {
   readonly pki: Pki;
   /** Deployments whose pods never get past one ready replica (e.g. an image that will not pull). */
   readonly unready?: readonly string[];
@@ -35,32 +36,25 @@ export interface KubeApiOptions extends AccessOptions {
 
 const DEFAULT_TICK_MS = 100;
 const MAX_BODY_BYTES = 1 << 20;
-/** The node minikube reports (data only: nothing connects to it). */
-const MINIKUBE_NODE_IP = '192.168.49.2';
 
 export class KubeApiServer {
   readonly requests: RequestRecord[] = [];
   readonly store: ObjectStore;
   /** list+watch: every change as a watch event (watch-feed.ts) */
   readonly feed: WatchFeed;
+  readonly workloads: Workloads;
   private server!: Server;
   private ticker!: NodeJS.Timeout;
   private readonly sockets = new Set<Socket>();
   url = '';
 
   private constructor(private readonly options: KubeApiOptions) {
-    this.store = new ObjectStore(new Set(options.unready ?? []));
+    this.store = new ObjectStore(new Set(options.unready ?? []), new Set(Object.keys(options.podProblems ?? {})));
     const namespaces = RESOURCES.find((r) => r.plural === 'namespaces')!;
-    const nodes = RESOURCES.find((r) => r.plural === 'nodes')!;
     for (const name of ['default', 'kube-system']) {
       this.store.seed(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     }
-    this.store.seed(nodes, {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name: 'minikube', labels: { 'kubernetes.io/hostname': 'minikube' } },
-      status: { addresses: [{ type: 'InternalIP', address: MINIKUBE_NODE_IP }, { type: 'Hostname', address: 'minikube' }] },
-    });
+    this.workloads = new Workloads(this.store, options);
     this.feed = new WatchFeed(this.store);
   }
 
@@ -79,6 +73,7 @@ export class KubeApiServer {
     api.url = `https://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
     api.ticker = setInterval(() => {
       api.store.tick();
+      api.workloads.sync();
       api.feed.sync();
     }, options.tickMs ?? DEFAULT_TICK_MS);
     return api;
@@ -108,6 +103,7 @@ export class KubeApiServer {
       const result = this.route(req.method ?? 'GET', url, contentType, body, String(req.headers['user-agent'] ?? ''), user);
       if (req.method !== 'GET') this.feed.sync();
       if (result.watch) this.feed.serve(res, result.watch.resource, result.watch.namespace, url);
+      else if (typeof result.body === 'string') sendText(res, result.code, result.body);
       else send(res, result.code, result.body);
     } catch (error) {
       if (error instanceof ApiError) {
@@ -160,6 +156,9 @@ export class KubeApiServer {
     url: URL, contentType: string, body: string, manager: string,
   ): { code: number; body: unknown } {
     const store = this.store;
+    if (subresource === 'log' && resource.plural === 'pods' && name !== undefined && method === 'GET') {
+      return ok(this.workloads.log(namespace, name)); // plain text, as the kubelet streams it
+    }
     if (subresource !== undefined) {
       if (subresource !== 'scale' || !resource.hasScale || name === undefined) throw new ApiError(404, 'NotFound', `${resource.plural}/${subresource} is not served`);
       switch (method) {
@@ -256,6 +255,11 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+function sendText(res: ServerResponse, code: number, text: string): void {
+  res.writeHead(code, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 function send(res: ServerResponse, code: number, body: unknown): void {

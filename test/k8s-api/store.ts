@@ -52,7 +52,8 @@ export class ObjectStore {
   private nextNodePort = NODE_PORT_MIN + 1234;
   private nextClusterIp = 10;
 
-  constructor(private readonly unready: ReadonlySet<string>) {}
+  /** `unready`: stuck at one ready replica; `blocked`: never any (pods held back, see workloads.ts). */
+  constructor(private readonly unready: ReadonlySet<string>, private readonly blocked: ReadonlySet<string> = new Set()) {}
 
   static key(resource: ResourceType, namespace: string | undefined, name: string): string {
     return `${resource.plural}/${namespace ?? ''}/${name}`;
@@ -386,7 +387,8 @@ export class ObjectStore {
     const spec = object.spec as Json;
     const status = (object.status ?? {}) as Json;
     const desired = Number(spec.replicas ?? 1);
-    const cap = this.unready.has(String(meta.name)) ? Math.min(1, desired) : desired;
+    const name = String(meta.name);
+    const cap = this.blocked.has(name) ? 0 : this.unready.has(name) ? Math.min(1, desired) : desired;
     const ready = Number(status.readyReplicas ?? 0);
     const nextReady = ready > cap ? cap : Math.min(cap, ready + 1);
     const next: Json = {

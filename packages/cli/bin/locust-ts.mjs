@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// locust-ts command line. Runs the TypeScript sources directly through tsx's loader, so the
-// workspace needs no build step (Node >= 20.6 for module.register).
-import { register } from 'tsx/esm/api';
+// locust-ts command line. In the workspace it runs the TypeScript sources through tsx's loader
+// (no build step; Node >= 20.6 for module.register). The container image precompiles them
+// (docker/precompile.mjs): then plain Node loads the .js files and a pod compiles nothing at
+// start but the locustfile, which the worker loads through tsx's tsImport either way.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/main.ts');
+const compiled = new URL('../src/main.js', import.meta.url);
+if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/main.ts');
+}

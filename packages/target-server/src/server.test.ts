@@ -90,6 +90,20 @@ describe('target server', () => {
     expect((cpu2.user + cpu2.system) / 1000).toBeGreaterThanOrEqual(25);
   });
 
+  it('GET /metrics shows the requests and the CPU they cost, as the process measured it', async () => {
+    const server = start({ knobs: { latencyMs: 0, errorRatio: 0, cpuMs: 20 } });
+    const cpuBefore = process.cpuUsage();
+    for (let i = 0; i < 3; i++) await server.inject({ method: 'GET', url: '/hello' });
+    const cpu = process.cpuUsage(cpuBefore);
+    const res = await server.inject({ method: 'GET', url: '/metrics' });
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(res.body)?.[1]);
+    expect(value('target_hello_requests_total')).toBe(3);
+    const burned = value('target_hello_cpu_seconds_total');
+    expect(burned * 1000).toBeGreaterThanOrEqual(3 * 20);
+    expect(burned * 1e6).toBeLessThanOrEqual(cpu.user + cpu.system);
+  });
+
   it.each([
     ['latency_ms=-1', /latency_ms must be a number from 0 to 60000/],
     ['error_ratio=2', /error_ratio must be a number from 0 to 1/],

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { installAccessLog } from './access-log.js';
 import { type Knobs, KnobError, NO_KNOBS, burnCpu, knobsFromQuery } from './knobs.js';
+import { HelloMetrics } from './metrics.js';
 
 export { KnobError, MAX_CPU_MS, MAX_LATENCY_MS, type Knobs } from './knobs.js';
 export { type AccessLogLine, parseAccessLog } from './access-log.js';
@@ -30,7 +31,10 @@ export function buildServer(opts: Partial<ServerOptions> = {}): FastifyInstance 
   const app = Fastify({ logger: opts.logger ?? false });
   if (opts.accessLog) installAccessLog(app, opts.accessLog);
 
+  const metrics = new HelloMetrics();
+
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(metrics.text()));
 
   app.get('/hello', async (request, reply) => {
     let knobs: Knobs;
@@ -40,7 +44,10 @@ export function buildServer(opts: Partial<ServerOptions> = {}): FastifyInstance 
       if (err instanceof KnobError) return reply.code(400).send({ detail: err.message });
       throw err;
     }
+    const cpuStart = process.cpuUsage();
     if (knobs.cpuMs > 0) burnCpu(knobs.cpuMs);
+    const cpu = process.cpuUsage(cpuStart);
+    metrics.record(cpu.user + cpu.system);
     if (knobs.latencyMs > 0) await sleep(knobs.latencyMs);
     if (knobs.errorRatio > 0 && random() < knobs.errorRatio) {
       return reply.code(500).send({ detail: 'Injected error (error_ratio)' });
