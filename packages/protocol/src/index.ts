@@ -9,3 +9,4 @@ export * from './user-class.js';
 export * from './log-format.js';
 export * from './timespan.js';
 export * from './versions.js';
+export * from './events/index.js';

@@ -38,11 +38,12 @@ import { UserClassUpdateError, applyUserClassUpdate } from '../runtime/user-clas
 import { UserPool } from '../runtime/user-pool.js';
 import { ProcessMonitor } from './process-monitor.js';
 import type { UserClass, UserEnvironment } from '../user.js';
+import { WorkerEnvironment, type WorkerEnvironmentOptions } from './worker-environment.js';
 
 /** The state a worker reports in its heartbeats (spec §7.1). */
 export type WorkerRunnerState = 'ready' | 'spawning' | 'running' | 'stopped';
 
-export interface WorkerOptions {
+export interface WorkerOptions extends WorkerEnvironmentOptions {
   /** Concrete user classes, e.g. `(await loadLocustfile(path)).userClasses`. */
   userClasses: readonly UserClass[];
   /** `--master-host`, default 127.0.0.1. */
@@ -105,7 +106,9 @@ export class WorkerRunner {
   private readonly pools = new HttpPools();
   private readonly pool: UserPool;
   private readonly timing: WorkerTiming;
-  private readonly environment: { host: string | undefined; http: UserEnvironment['http']; logger: Logger };
+  private readonly environment: UserEnvironment;
+  /** the locustfile API: `environment`, `environment.runner`, events */
+  readonly locust: WorkerEnvironment;
   private readonly hostOverride: string | undefined;
   private readonly masterAddress: string;
   private readonly version: string;
@@ -142,10 +145,14 @@ export class WorkerRunner {
     const masterPort = options.masterPort ?? DEFAULT_MASTER_PORT;
     this.masterAddress = `${masterHost}:${masterPort}`;
     this.socket = new WorkerSocket({ masterHost, masterPort, clientId: this.clientId });
-    this.environment = { host: options.host, http: { pools: this.pools, stats: this.stats }, logger: this.logger };
+    const http = { pools: this.pools, stats: this.stats };
+    this.locust = new WorkerEnvironment(this, options, { http, logger: this.logger, stats: this.stats, host: options.host });
+    this.environment = this.locust.environment;
     this.pool = new UserPool(options.userClasses.map(userClassInfo), this.environment, {
       onException: (err, user) => this.onUserException(err, user),
       onExit: () => undefined,
+      onUserError: (err, owner) => this.locust.userError(err, owner),
+      onStopTest: (err) => this.locust.stopTestRaised(err),
     });
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve;
@@ -156,6 +163,7 @@ export class WorkerRunner {
         this.logger.warn(
           `CPU usage above ${CPU_WARNING_THRESHOLD}% (${percent.toFixed(0)}%)! This may constrain your throughput and may even give inconsistent response time measurements!`,
         ),
+      onSample: (percent) => this.locust.usageSample(percent, this.monitor.memoryBytes()),
     });
   }
 
@@ -191,6 +199,11 @@ export class WorkerRunner {
     return this.pool.userCount;
   }
 
+  /** The process's environment as users and listeners see it. */
+  get locustEnvironment(): UserEnvironment {
+    return this.environment;
+  }
+
   /** Stop all users here, without telling the master (it will see 0 users in the next report). */
   async stopUsers(): Promise<void> {
     await this.pool.stopAll(this.stopTimeout);
@@ -201,12 +214,14 @@ export class WorkerRunner {
   async quit(reason: WorkerExit['reason'] = 'quit', message = 'worker quit'): Promise<void> {
     if (this.finished) return;
     this.finished = true;
+    this.locust.stopping();
     await this.pool.stopAll(this.stopTimeout);
+    this.locust.stopped();
     this.state = 'stopped';
     this.clearTimers();
     this.monitor.stop();
     if (this.everRegistered) {
-      await this.send('stats', this.stats.takeReport(this.pool.counts(), this.pool.userCount)).catch(() => undefined);
+      await this.send('stats', this.locust.report(this.stats.takeReport(this.pool.counts(), this.pool.userCount))).catch(() => undefined);
       await this.send('quit', null).catch(() => undefined);
     }
     this.socket.close();
@@ -309,7 +324,7 @@ export class WorkerRunner {
   }
 
   private report(): void {
-    void this.send('stats', this.stats.takeReport(this.pool.counts(), this.pool.userCount));
+    void this.send('stats', this.locust.report(this.stats.takeReport(this.pool.counts(), this.pool.userCount)));
   }
 
   /** [HEAD masters] quit when heartbeats stop, but only once one was ever seen (spec §3.3). */
@@ -364,9 +379,13 @@ export class WorkerRunner {
     },
     heartbeat: () => {
       this.lastMasterHeartbeat = performance.now();
+      this.locust.heartbeatReceived();
     },
     spawn: (data) => this.onSpawn(data),
-    spawning_complete: () => this.logger.debug('Master finished spawning'),
+    spawning_complete: (data) => {
+      this.logger.debug('Master finished spawning');
+      this.locust.spawningComplete(data);
+    },
     stop: () => void this.onStop(),
     quit: () => {
       this.logger.info('Got quit message from master, shutting down...');
@@ -390,7 +409,9 @@ export class WorkerRunner {
     this.lastSpawnTimestamp = data.timestamp;
     this.environment.host = data.host ?? this.hostOverride;
     this.stopTimeout = data.stop_timeout ?? 0;
-    if (this.state !== 'spawning' && this.state !== 'running') this.stats.clear();
+    const starting = this.state !== 'spawning' && this.state !== 'running';
+    if (starting) this.stats.clear();
+    this.locust.spawn(data.parsed_options, this.pool.classInfos(), starting);
     this.state = 'spawning';
     const { unknownClasses } = this.pool.apply(data.user_classes_count, this.stopTimeout);
     if (unknownClasses.length > 0) {
@@ -404,7 +425,9 @@ export class WorkerRunner {
 
   private async onStop(): Promise<void> {
     // graceful within the spawn's stop_timeout, as Locust's worker `stop()` (spec §3.4, §3.9)
+    this.locust.stopping();
     await this.pool.stopAll(this.stopTimeout);
+    this.locust.stopped();
     this.state = 'ready';
     await this.send('client_stopped', null);
     const extra = Number(process.env[ADDITIONAL_WAIT_ENV] ?? 0) || 0;

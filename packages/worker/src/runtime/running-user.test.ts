@@ -8,8 +8,9 @@ import { constant } from '../wait-time.js';
 import { RunningUser } from './running-user.js';
 import { StatsRecorder } from './stats-recorder.js';
 import { userClassInfo } from './user-class-info.js';
+import { createEnvironment } from '@locust-ts/protocol';
 
-const environment = { host: undefined, http: { pools: new HttpPools(), stats: new StatsRecorder() }, logger: silentLogger };
+const environment = { ...createEnvironment(), http: { pools: new HttpPools(), stats: new StatsRecorder() }, logger: silentLogger };
 
 function run(cls: UserClass) {
   const exits: RunningUser[] = [];

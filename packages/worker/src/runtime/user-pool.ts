@@ -40,6 +40,11 @@ export class UserPool {
     return [...this.classes.keys()];
   }
 
+  /** Every class's runtime record. */
+  classInfos(): UserClassInfo[] {
+    return [...this.classes.values()];
+  }
+
   /** The runtime record of a class (tasks, overrides), or undefined when this worker lacks it. */
   classInfo(name: string): UserClassInfo | undefined {
     return this.classes.get(name);
@@ -57,10 +62,7 @@ export class UserPool {
       }
       while (users.length > wanted) this.stopUser(users.pop()!, stopTimeout);
       while (users.length < wanted) {
-        const user = new RunningUser(info, this.environment, {
-          onException: (err, u) => this.host.onException(err, u),
-          onExit: (u) => this.exited(u),
-        });
+        const user = new RunningUser(info, this.environment, { ...this.host, onExit: (u) => this.exited(u) });
         users.push(user);
         user.start();
       }
