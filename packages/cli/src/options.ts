@@ -98,6 +98,10 @@ export interface ParseContext {
   /** where `~/.locust.conf` is looked for (default: os.homedir()); null = skip */
   home?: string | null;
   version?: string;
+  /** A locustfile's custom arguments (`events.initCommandLineParser`), parsed like Locust's own. */
+  extraSpecs?: readonly OptionSpec[];
+  /** Skip flags and config keys nobody knows yet (the first pass, before the locustfile is loaded). */
+  allowUnknown?: boolean;
 }
 
 const PROG = 'locust-ts';
@@ -107,9 +111,20 @@ const VERSION_FLAGS = ['-V', '--version'];
 const ENV_TRUE = ['true', 'yes', '1'];
 const ENV_FALSE = ['false', 'no', '0'];
 
-const specByFlag = new Map<string, OptionSpec>();
-for (const spec of OPTION_SPECS) for (const flag of spec.flags) specByFlag.set(flag, spec);
-const LONG_FLAGS = [...specByFlag.keys(), ...HELP_FLAGS, ...VERSION_FLAGS].filter((f) => f.startsWith('--'));
+let specByFlag = new Map<string, OptionSpec>();
+let allSpecs: readonly OptionSpec[] = OPTION_SPECS;
+let LONG_FLAGS: string[] = [];
+let allowUnknown = false;
+
+/** Locust's options plus the locustfile's custom ones, for the parse that follows. */
+function useSpecs(extra: readonly OptionSpec[], unknownAllowed: boolean): void {
+  allSpecs = [...OPTION_SPECS, ...extra];
+  specByFlag = new Map();
+  for (const spec of allSpecs) for (const flag of spec.flags) specByFlag.set(flag, spec);
+  LONG_FLAGS = [...specByFlag.keys(), ...HELP_FLAGS, ...VERSION_FLAGS].filter((f) => f.startsWith('--'));
+  allowUnknown = unknownAllowed;
+}
+useSpecs([], false);
 
 // ---------------------------------------------------------------- value conversion
 
@@ -200,6 +215,8 @@ function parseCommandLine(argv: readonly string[]): CommandLine {
     const spec = specByFlag.get(flag);
     if (!spec) {
       unrecognized.push(arg);
+      // a custom flag's value must not become a user class name in the first pass
+      if (allowUnknown && inline === undefined && looksLikeValue(argv[i + 1])) i++;
       continue;
     }
     const name = displayName(spec);
@@ -219,7 +236,7 @@ function parseCommandLine(argv: readonly string[]): CommandLine {
       values.set(spec.dest, convert(spec, text));
     }
   }
-  if (unrecognized.length > 0) throw new UsageError(`unrecognized arguments: ${unrecognized.join(' ')}`);
+  if (unrecognized.length > 0 && !allowUnknown) throw new UsageError(`unrecognized arguments: ${unrecognized.join(' ')}`);
   return { values, positionals, help, version };
 }
 
@@ -227,7 +244,7 @@ function parseCommandLine(argv: readonly string[]): CommandLine {
 
 function fromEnvironment(env: NodeJS.ProcessEnv): Map<string, OptionValue> {
   const values = new Map<string, OptionValue>();
-  for (const spec of OPTION_SPECS) {
+  for (const spec of allSpecs) {
     if (!spec.env) continue;
     const raw = env[spec.env];
     // an empty variable (`LOCUST_HOST=` in a compose file) means "not set", not "empty value"
@@ -284,7 +301,8 @@ function fromConfigFile(path: string): Map<string, OptionValue> {
     const where = `${path}:${index + 1}`;
     if (!match) throw new UsageError(`${where}: cannot parse '${text}'`);
     const key = match[1]!.replaceAll('_', '-');
-    const spec = specByFlag.get(`--${key}`) ?? OPTION_SPECS.find((s) => s.dest === match[1]);
+    const spec = specByFlag.get(`--${key}`) ?? allSpecs.find((s) => s.dest === match[1]);
+    if (!spec && allowUnknown) return;
     if (!spec) throw new UsageError(`${where}: unrecognized option '${match[1]}'`);
     values.set(spec.dest, fromText(spec, match[2] ?? '', where));
   });
@@ -337,7 +355,7 @@ function checkCombinations(v: ParsedOptions): void {
 export function helpText(): string {
   const lines = [`Usage: ${PROG} [OPTIONS] [UserClass ...]`, ''];
   let group = '';
-  for (const spec of OPTION_SPECS) {
+  for (const spec of allSpecs) {
     if (spec.group !== group) {
       group = spec.group;
       lines.push('', `${group}:`);
@@ -368,13 +386,14 @@ export function parseOptions(argv: readonly string[], context: ParseContext = {}
   const env = context.env ?? process.env;
   const cwd = context.cwd ?? process.cwd();
   const home = context.home === undefined ? homedir() : context.home;
+  useSpecs(context.extraSpecs ?? [], context.allowUnknown ?? false);
 
   const commandLine = parseCommandLine(argv);
   if (commandLine.help) return { kind: 'help', text: helpText() };
   if (commandLine.version) return { kind: 'version', text: `${PROG} ${context.version ?? '0.0.0'}` };
 
   const values: ParsedOptions = {};
-  for (const spec of OPTION_SPECS) values[spec.dest] = spec.default;
+  for (const spec of allSpecs) values[spec.dest] = spec.default;
 
   const explicitConfig = (commandLine.values.get('config') as string | undefined) ?? null;
   for (const file of configFilesToRead(explicitConfig, cwd, home)) Object.assign(values, Object.fromEntries(fromConfigFile(file)));
@@ -393,7 +412,9 @@ export function parseOptions(argv: readonly string[], context: ParseContext = {}
   values.loglevel = String(values.loglevel).toUpperCase();
 
   const options = toCliOptions(values);
-  return { kind: 'run', options, parsedOptions: toParsedOptions(values) };
+  const parsedOptions = toParsedOptions(values);
+  for (const spec of context.extraSpecs ?? []) parsedOptions[spec.dest] = values[spec.dest]!;
+  return { kind: 'run', options, parsedOptions };
 }
 
 function toCliOptions(v: ParsedOptions): CliOptions {

@@ -17,7 +17,11 @@ import {
   type LogLevel as WorkerLogLevel,
   type WorkerHandle,
 } from '@locust-ts/worker';
+import type { Environment } from '@locust-ts/protocol';
 import { CliLogger } from './log.js';
+import type { Prepared } from './prepare.js';
+import { finishProcess, fireInit, processEnvironment } from './process-environment.js';
+import { PARSED_OPTIONS_KEYS } from './option-specs.js';
 import { locustfileKind, resolveLocustfile } from './locustfile.js';
 import { EXIT_INVALID, UsageError, type CliOptions, type ParsedOptions } from './options.js';
 import { onShutdownSignals } from './signals.js';
@@ -65,20 +69,26 @@ function workerExtraArgs(options: CliOptions): string[] {
   return args;
 }
 
-export async function run(options: CliOptions, parsedOptions: ParsedOptions): Promise<number> {
+/** Locust's own option names: every other key of a master's `parsed_options` is a custom argument. */
+const STANDARD_OPTION_KEYS: ReadonlySet<string> = new Set(PARSED_OPTIONS_KEYS);
+
+export async function run(options: CliOptions, parsedOptions: ParsedOptions, prepared?: Prepared): Promise<number> {
   const log = new CliLogger(options.loglevel);
   const locustfile = resolveLocustfile(options.locustfile);
   const kind = locustfileKind(locustfile);
+  const environment = processEnvironment(parsedOptions, log);
+  const preloaded = prepared?.file && prepared.file.path === locustfile ? prepared.file : null;
 
   if (options.worker) {
     if (kind === 'python') {
       throw new UsageError(`${options.locustfile} is a Python locustfile: run it with Python Locust workers (locust -f ${options.locustfile} --worker)`, EXIT_INVALID);
     }
-    const file = await loadTypeScriptLocustfile(locustfile);
-    return options.processes ? runWorkerProcesses(options, file, log) : runSingleWorker(options, file, log);
+    const file = preloaded ?? (await loadTypeScriptLocustfile(locustfile));
+    const code = options.processes ? await runWorkerProcesses(options, file, log) : await runSingleWorker(options, file, log, environment);
+    return options.processes ? code : finishProcess(environment, code, log);
   }
 
-  const file = kind === 'typescript' ? await loadTypeScriptLocustfile(locustfile) : null;
+  const file = kind === 'typescript' ? (preloaded ?? (await loadTypeScriptLocustfile(locustfile))) : null;
   let userClasses: UserClassDescription[];
   try {
     userClasses = await resolveUserClasses({
@@ -92,12 +102,13 @@ export async function run(options: CliOptions, parsedOptions: ParsedOptions): Pr
     process.stdout.write(`Available Users:\n${userClasses.map((c) => `    ${c.name}\n`).join('')}`);
     return 0;
   }
-  return runMasterAndWorkers(options, parsedOptions, locustfile, file, userClasses, log);
+  const code = await runMasterAndWorkers(options, parsedOptions, locustfile, file, userClasses, log, environment);
+  return finishProcess(environment, code, log);
 }
 
 // ---------------------------------------------------------------- workers
 
-async function runSingleWorker(options: CliOptions, file: Locustfile, log: CliLogger): Promise<number> {
+async function runSingleWorker(options: CliOptions, file: Locustfile, log: CliLogger, environment: Environment): Promise<number> {
   const signal = shutdownSignal(log);
   log.info(`Starting locust-ts worker (${file.userClasses.map((c) => c.name).join(', ')}), master ${options.masterHost}:${options.masterPort}`);
   const worker = runWorker({
@@ -106,7 +117,10 @@ async function runSingleWorker(options: CliOptions, file: Locustfile, log: CliLo
     masterPort: options.masterPort,
     ...(options.host ? { host: options.host } : {}),
     logger: consoleLogger(workerLogLevel(options.loglevel)),
+    environment,
+    standardOptionKeys: STANDARD_OPTION_KEYS,
   });
+  fireInit(environment);
   const ended = await Promise.race([worker.done, signal.then(() => null)]);
   if (ended === null) await worker.quit();
   const exit = await worker.done;
@@ -141,6 +155,7 @@ async function runMasterAndWorkers(
   file: Locustfile | null,
   userClasses: UserClassDescription[],
   log: CliLogger,
+  environment: Environment,
 ): Promise<number> {
   const local = !options.master;
   if (local && !file) {
@@ -194,6 +209,8 @@ async function runMasterAndWorkers(
         classPicker: options.classPicker,
       },
       parsedOptions,
+      environment,
+      local: inProcessWorker,
       handleSignals: false,
       shape: shape ? asMasterShape(shape, { onEnd: endShape }) : null,
     });
@@ -201,7 +218,11 @@ async function runMasterAndWorkers(
     if (err instanceof MasterStartError) throw new UsageError(err.message, EXIT_INVALID);
     throw err;
   }
-  if (shape) shape.runner = master.runner;
+  if (shape) {
+    shape.runner = master.runner;
+    shape.environment = environment;
+  }
+  fireInit(environment);
 
   let worker: WorkerHandle | null = null;
   let children: WorkerProcesses | null = null;
@@ -212,6 +233,11 @@ async function runMasterAndWorkers(
       masterPort: master.port,
       ...(options.host ? { host: options.host } : {}),
       logger: consoleLogger(workerLogLevel(options.loglevel)),
+      // Locust's LocalRunner: one environment, runner events fired once (by the master side)
+      environment,
+      fireRunnerEvents: false,
+      standardOptionKeys: STANDARD_OPTION_KEYS,
+      onStopTest: () => void (options.headless ? master.quit() : master.runner.stop()),
     });
   } else if (processCount > 0) {
     children = new WorkerProcesses({

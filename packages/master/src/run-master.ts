@@ -11,13 +11,14 @@ import { MasterRunner } from './runner/master-runner.js';
 import { type UserClassSources, resolveUserClasses } from './user-classes/index.js';
 import type { WebUiHandle, WebUiOptions } from './web/options.js';
 import type { MasterRunnerView } from './web/runner-view.js';
+import type { MasterEnvironmentOptions } from './runner/master-environment.js';
 
 /**
  * Options of a Locust master. Names follow Locust's flags (`--expect-workers` → `expectWorkers`);
  * defaults are Locust's. User classes come from {@link UserClassSources} (a loaded TypeScript
  * locustfile, `--user-classes-json`, a `.py` locustfile read with python3, or class names).
  */
-export interface MasterOptions extends UserClassSources {
+export interface MasterOptions extends UserClassSources, MasterEnvironmentOptions {
   /** `--master-bind-host`: interface for worker connections; `*` (default) = all. */
   masterBindHost?: string;
   /** `--master-bind-port` (default 5557); 0 = a free port (see {@link MasterHandle.port}). */
@@ -166,6 +167,8 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
     headless,
     ...(options.reportWaitAfterRamp !== undefined ? { reportWaitAfterRamp: options.reportWaitAfterRamp } : {}),
     logger: log,
+    ...(options.environment ? { environment: options.environment } : {}),
+    local: options.local ?? false,
     shape: options.shape ?? null,
     onShapeEnd: () => {
       if (headless) trigger.trigger('shape');

@@ -252,7 +252,13 @@ function parseStatsReport(type: string, v: unknown): StatsReportData {
     user_classes_count: countsMap(type, o.user_classes_count, 'user_classes_count'),
   };
   if (typeof o.user_count === 'number') report.user_count = o.user_count;
+  keepExtraKeys(report, o);
   return report;
+}
+
+/** Keys a worker's `report_to_master` listeners added travel on to `worker_report` listeners. */
+function keepExtraKeys(report: StatsReportData, o: Record<string, unknown>): void {
+  for (const key of Object.keys(o)) if (!(key in report) && key !== 'user_count') (report as unknown as Record<string, unknown>)[key] = o[key];
 }
 
 function nil(): null {

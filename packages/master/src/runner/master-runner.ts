@@ -39,6 +39,7 @@ import type {
   WorkerView,
 } from '../web/runner-view.js';
 import { ExceptionTable } from './exceptions.js';
+import { MasterEnvironment, type MasterEnvironmentOptions } from './master-environment.js';
 import { applyUserClassUpdate } from './user-class-update.js';
 import { type HandlerContext, MASTER_HANDLERS, type WorkerMessageMapReply } from './handlers.js';
 import { ShapeDriver } from './shape-driver.js';
@@ -60,7 +61,7 @@ export const HISTORY_INTERVAL_SECONDS = 1;
 /** History kept: one point a second for a day. */
 const HISTORY_POINTS_KEPT = 86_400;
 
-export interface MasterRunnerOptions {
+export interface MasterRunnerOptions extends MasterEnvironmentOptions {
   /** The user classes the workers run (names must match the workers' classes). */
   userClasses: UserClassDescription[];
   /** `--host`: sent to workers in every `spawn` (null = the classes' own host). */
@@ -138,6 +139,8 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   /** "no worker yet" is logged once per shape run, not at every retried tick */
   private shapeWaitLogged = false;
   private readonly unknownClasses = new Map<string, UnknownUserClass>();
+  /** the locustfile API: `environment`, `environment.runner`, events */
+  readonly locust: MasterEnvironment;
 
   private dispatcher: UsersDispatcher | null = null;
   /** what each worker was last told to run (the start point of a paced rebalance) */
@@ -181,6 +184,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
           end: () => this.endShapeTest(),
         })
       : null;
+    this.locust = new MasterEnvironment(this, options, this.log);
   }
 
   /** Start receiving and the 1 s liveness and history ticks. */
@@ -277,17 +281,20 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     this.shapeDriver?.stop();
     if (this.currentState === 'ready' || this.currentState === 'stopped' || this.currentState === 'stopping') return;
     this.log.debug('Stopping...');
+    this.locust.testStopping();
     this.endTest();
     for (const node of this.registry.all()) this.send(node.id, 'stop', null);
     const timeout = (this.options.stopTimeout ?? 0) + STOP_WAIT_EXTRA_SECONDS;
     const stopped = await this.sleeper.waitFor(() => this.userCount === 0, timeout);
     if (!stopped && !this.quitting) this.log.error('Timeout waiting for all workers to stop');
     this.checkStopped();
+    this.locust.testStop();
   }
 
   resetStats(): void {
     this.stats.resetAll();
     this.exceptionTable.clear();
+    this.locust.resetStats();
   }
 
   /**
@@ -384,11 +391,13 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   // ---------------------------------------------------------------- HandlerContext
 
   send(clientId: string, type: string, data: unknown): void {
+    if (type === 'heartbeat') this.locust.heartbeatSent(clientId);
     this.sendRaw(clientId, type, data);
   }
 
   workerReady(node: WorkerNode, alreadyKnown: boolean): void {
     this.lastSent.delete(node.id);
+    this.locust.workerConnect(node.id);
     const connected = this.registry.active().length;
     this.log.info(
       `${node.id} (index ${node.index}) reported as ready${alreadyKnown ? ' (duplicate message)' : ''}. ${connected} workers connected.`,
@@ -421,8 +430,9 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     }
   }
 
-  mergeStats(_nodeId: string, data: WorkerMessageMap['stats']): void {
+  mergeStats(nodeId: string, data: WorkerMessageMap['stats']): void {
     this.stats.mergeReport(data);
+    this.locust.workerReport(nodeId, data);
   }
 
   logException(nodeId: string, msg: string, traceback: string): void {
@@ -522,8 +532,14 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     this.log.info(
       `Sending spawn jobs of ${this.targetUserCount} users at ${this.spawnRate.toFixed(2)} spawn rate to ${active.length} ready workers`,
     );
-    if (!this.testStarted()) this.beginTest();
+    const starting = !this.testStarted();
+    if (starting) this.beginTest();
     this.setState('spawning');
+    if (starting) {
+      await this.locust.testStart();
+      // a stop or quit while async testStart listeners ran wins
+      if (this.currentState !== 'spawning' || this.quitting) return;
+    }
     this.spawningCompleted = false;
     dispatcher.newDispatch(this.targetUserCount, this.spawnRate, this.selectedClasses);
     const generation = ++this.rampGeneration;
@@ -608,6 +624,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     if (this.superseded(generation)) return;
     this.setState('running');
     this.spawningCompleted = true;
+    this.locust.spawningComplete(target);
     // newest Locust: workers fire their own spawning_complete event on this (2.12.1 logs it as unknown)
     this.sendMessage('spawning_complete', { user_count: target });
     if (this.options.resetStats) {
@@ -750,7 +767,10 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
 
   private async doQuit(): Promise<void> {
     this.shapeDriver?.stop();
-    if (this.currentState !== 'ready' && this.currentState !== 'stopped' && this.currentState !== 'stopping') this.endTest();
+    if (this.currentState !== 'ready' && this.currentState !== 'stopped' && this.currentState !== 'stopping') {
+      this.locust.testStopping();
+      this.endTest();
+    }
     const waiting = new Set(this.registry.all().filter((n) => n.state !== WORKER_STATE.missing).map((n) => n.id));
     for (const node of this.registry.all()) {
       this.log.debug(`Sending quit message to worker ${node.id} (index ${node.index})`);
@@ -760,6 +780,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     const timeout = (this.options.stopTimeout ?? 0) + QUIT_REPLY_WAIT_SECONDS;
     await this.sleeper.waitFor(() => [...waiting].every((id) => !this.registry.has(id)), timeout);
     this.setState('stopped');
+    this.locust.testStop();
     for (const timer of this.timers) clearInterval(timer);
     if (this.runTimeTimer) clearTimeout(this.runTimeTimer);
     this.sleeper.cancelAll();
