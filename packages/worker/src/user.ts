@@ -82,7 +82,12 @@ export type UserClass = (new (environment: UserEnvironment) => User) & {
 };
 
 /** The library's own bases are abstract without saying so. */
-const BASE_CLASSES: ReadonlySet<unknown> = new Set([User, HttpUser]);
+const BASE_CLASSES: ReadonlySet<unknown> = new Set<unknown>([User, HttpUser]);
+
+/** FastHttpUser (its own file) registers itself as a library base too. */
+export function registerBaseClass(cls: unknown): void {
+  (BASE_CLASSES as Set<unknown>).add(cls);
+}
 
 export function isUserClass(value: unknown): value is UserClass {
   return typeof value === 'function' && (value === User || value.prototype instanceof User);
