@@ -14,7 +14,7 @@ events.quitting.addListener(() => log('quitting'));
 events.quit.addListener(() => log('quit'));
 
 class Flow extends SequentialTaskSet {
-  async onStart() {
+  override async onStart() {
     await this.client.post('/login', { data: { user: 'alice' } });
   }
 

@@ -20,6 +20,7 @@ import {
 import type { Environment } from '@locust-ts/protocol';
 import { CliLogger } from './log.js';
 import type { Prepared } from './prepare.js';
+import { type CustomOptionSpec, webUiExtraOptions } from './custom-arguments.js';
 import { finishProcess, fireInit, processEnvironment } from './process-environment.js';
 import { PARSED_OPTIONS_KEYS } from './option-specs.js';
 import { locustfileKind, resolveLocustfile } from './locustfile.js';
@@ -102,7 +103,7 @@ export async function run(options: CliOptions, parsedOptions: ParsedOptions, pre
     process.stdout.write(`Available Users:\n${userClasses.map((c) => `    ${c.name}\n`).join('')}`);
     return 0;
   }
-  const code = await runMasterAndWorkers(options, parsedOptions, locustfile, file, userClasses, log, environment);
+  const code = await runMasterAndWorkers(options, parsedOptions, locustfile, file, userClasses, log, environment, prepared?.customSpecs ?? []);
   return finishProcess(environment, code, log);
 }
 
@@ -156,6 +157,7 @@ async function runMasterAndWorkers(
   userClasses: UserClassDescription[],
   log: CliLogger,
   environment: Environment,
+  customSpecs: readonly CustomOptionSpec[],
 ): Promise<number> {
   const local = !options.master;
   if (local && !file) {
@@ -207,6 +209,7 @@ async function runMasterAndWorkers(
         runTime: options.runTime === null ? null : String(options.runTime),
         webBasePath: options.webBasePath,
         classPicker: options.classPicker,
+        extraOptions: webUiExtraOptions(customSpecs, parsedOptions),
       },
       parsedOptions,
       environment,

@@ -232,6 +232,7 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
         version: LOCUST_TS_VERSION,
         log: (line) => log.info(line, 'locust.web'),
         ...options.webOptions,
+        parsedOptions: runner.locust.environment.parsedOptions,
         // the runner knows whether a shape drives it
         isShape: runner.shapeName !== null,
         ...(runner.shapeName !== null ? { shapeName: runner.shapeName, shapeUseCommonOptions: runner.shapeUsesCommonOptions } : {}),

@@ -35,6 +35,8 @@ export interface MasterEnvironmentOptions {
   environment?: Environment;
   /** A local run: this master and one in-process worker act as Locust's LocalRunner. */
   local?: boolean;
+  /** Locust's `vars(options)` when no environment is given. */
+  parsedOptions?: Record<string, unknown>;
 }
 
 export class MasterEnvironment {
@@ -48,7 +50,7 @@ export class MasterEnvironment {
     options: MasterEnvironmentOptions,
     private readonly log: MasterLogger,
   ) {
-    this.environment = options.environment ?? createEnvironment();
+    this.environment = options.environment ?? createEnvironment({ parsedOptions: { ...(options.parsedOptions ?? {}) } });
     this.local = options.local ?? false;
     this.environment.stats = runner.stats;
     this.environment.host ??= runner.host ?? undefined;

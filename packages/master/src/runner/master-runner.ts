@@ -597,7 +597,8 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
 
   private async sendSpawns(users: UsersOnWorkers): Promise<void> {
     const sends: Promise<void>[] = [];
-    const parsedOptions = this.options.parsedOptions ?? {};
+    // Locust sends `vars(environment.parsed_options)`: what listeners and the web form changed
+    const parsedOptions = this.locust.environment.parsedOptions;
     for (const [id, counts] of users) {
       const userClassesCount = sortedCounts(counts);
       this.lastSent.set(id, { ...userClassesCount });

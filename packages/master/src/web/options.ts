@@ -22,6 +22,10 @@ export interface WebUiOptions {
   runTime?: string | null;
   /** `--csv PREFIX --csv-full-history`: the history file `/stats/requests_full_history/csv` serves */
   fullHistoryCsvPath?: string | null;
+  /** the locustfile's custom arguments for the form (newest Locust's `extra_options`) */
+  extraOptions?: Record<string, { default_value: unknown; description: string; is_secret: boolean; choices: readonly string[] | null; is_required: boolean }>;
+  /** the live `environment.parsedOptions`: `POST /swarm` writes the form's custom fields into it */
+  parsedOptions?: Record<string, unknown>;
   /** shown in the UI's About box */
   version?: string;
   /** one line per notable event (UI build, auth failures are not logged); default console.log */

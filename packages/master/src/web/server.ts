@@ -44,6 +44,8 @@ export async function startWebUi(runner: MasterRunnerView, options: WebUiOptions
     shapeName: options.shapeName ?? 'LoadShape',
     classPicker: options.classPicker ?? false,
     log,
+    extraOptionNames: Object.keys(options.extraOptions ?? {}),
+    ...(options.parsedOptions ? { parsedOptions: options.parsedOptions } : {}),
   });
   await app.register(statsPlugin, { prefix, runner });
   await app.register(downloadsPlugin, { prefix, runner, fullHistoryCsvPath: options.fullHistoryCsvPath ?? null });
