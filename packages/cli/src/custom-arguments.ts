@@ -78,20 +78,28 @@ export function customOptionProblem(specs: readonly CustomOptionSpec[], values: 
   return null;
 }
 
+/** One field of the web UI's `extra_options` (newest Locust's `UIExtraArgOptions`). */
+export interface UiExtraOption {
+  default_value: unknown;
+  is_secret: boolean;
+  is_required: boolean;
+  help_text: string;
+  is_multiple: boolean;
+  choices: readonly string[] | null;
+}
+
 /** The web UI's `extra_options` (newest Locust's `ui_extra_args_dict`). */
-export function webUiExtraOptions(
-  specs: readonly CustomOptionSpec[],
-  values: Record<string, unknown>,
-): Record<string, { default_value: unknown; description: string; is_secret: boolean; choices: readonly string[] | null; is_required: boolean }> {
-  const out: ReturnType<typeof webUiExtraOptions> = {};
+export function webUiExtraOptions(specs: readonly CustomOptionSpec[], values: Record<string, unknown>): Record<string, UiExtraOption> {
+  const out: Record<string, UiExtraOption> = {};
   for (const spec of specs) {
     if (!spec.includeInWebUi) continue;
     out[spec.dest] = {
       default_value: values[spec.dest] ?? spec.default,
-      description: spec.help,
       is_secret: spec.isSecret,
-      choices: spec.choices,
       is_required: spec.isRequired,
+      help_text: spec.help,
+      is_multiple: false,
+      choices: spec.choices,
     };
   }
   return out;
