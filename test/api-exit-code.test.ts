@@ -28,6 +28,7 @@ describe('the locustfile decides the run', () => {
     );
     expect(output).toContain('MARK greeting=from-config farewell=from-env');
     expect(output).toMatch(/ERROR\/.*enough requests/);
+    expect(output).toContain('Shutting down (exit code 3)');
     expect(output).toContain('Stopping Locust...');
     expect(output).not.toContain('--run-time limit reached');
     expect(code).toBe(3);

@@ -166,6 +166,8 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     dest: 'reset_stats', flags: ['--reset-stats'], kind: 'flag', default: false, env: 'LOCUST_RESET_STATS', group: STATS,
     help: 'Reset statistics once spawning has been completed',
   },
+  { dest: 'json', flags: ['--json'], kind: 'flag', default: false, env: 'LOCUST_JSON', group: STATS, help: 'Prints the final stats in JSON format to stdout' },
+  { dest: 'json_file', flags: ['--json-file'], kind: 'string', default: null, env: 'LOCUST_JSON_FILE', metavar: 'JSON_FILE', group: STATS, help: 'Writes the final stats in JSON format to JSON_FILE.json' },
   { dest: 'html_file', flags: ['--html'], kind: 'string', default: null, env: 'LOCUST_HTML', metavar: 'HTML_FILE', group: STATS, help: 'Store HTML report to this file' },
 
   {

@@ -79,6 +79,8 @@ export interface CliOptions {
   onlySummary: boolean;
   resetStats: boolean;
   htmlFile: string | null;
+  json: boolean;
+  jsonFile: string | null;
   loglevel: (typeof LOG_LEVELS)[number];
   logfile: string | null;
   exitCodeOnError: number;
@@ -400,6 +402,8 @@ export function parseOptions(argv: readonly string[], context: ParseContext = {}
   Object.assign(values, Object.fromEntries(fromEnvironment(env)));
   Object.assign(values, Object.fromEntries(commandLine.values));
   values.user_classes = commandLine.positionals;
+  // Locust reads user class names from LOCUST_USER_CLASSES too (space or comma separated)
+  if (commandLine.positionals.length === 0 && env.LOCUST_USER_CLASSES?.trim()) values.user_classes = env.LOCUST_USER_CLASSES.trim().split(/[\s,]+/);
 
   if (values.headful === true) values.headless = false;
   checkCombinations(values);
@@ -459,6 +463,8 @@ function toCliOptions(v: ParsedOptions): CliOptions {
     onlySummary: bool('only_summary'),
     resetStats: bool('reset_stats'),
     htmlFile: strOrNull('html_file'),
+    json: bool('json'),
+    jsonFile: strOrNull('json_file'),
     loglevel: str('loglevel') as CliOptions['loglevel'],
     logfile: strOrNull('logfile'),
     exitCodeOnError: num('exit_code_on_error'),

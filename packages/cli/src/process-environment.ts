@@ -19,14 +19,18 @@ export function fireInit(environment: Environment): void {
   events.init.fire({ environment, runner: environment.runner, webUi: null });
 }
 
-/** `quitting` (listeners in reverse order, awaited), then the exit code, then `quit`. */
-export async function finishProcess(environment: Environment, runCode: number, log: CliLogger): Promise<number> {
-  const errorsBefore = listenerErrors.count;
-  await events.quitting.fireAndWait({ environment }, { reverse: true });
+/**
+ * The end of a process: `quitting` (listeners in reverse order, awaited) unless the master fired
+ * it already (it does, before deciding its exit code), the exit code, then `quit`.
+ */
+export async function finishProcess(environment: Environment, runCode: number, log: CliLogger, quittingFired = false): Promise<number> {
   let code = runCode;
-  if (environment.processExitCode !== null) code = environment.processExitCode;
-  else if (code === 0 && (listenerErrors.count > 0 || errorsBefore > 0)) code = 2;
-  if (code !== runCode) log.info(`Exit code ${code} (${environment.processExitCode !== null ? 'set by the locustfile' : 'an event listener failed'})`);
+  if (!quittingFired) {
+    await events.quitting.fireAndWait({ environment }, { reverse: true });
+    if (environment.processExitCode !== null) code = environment.processExitCode;
+    else if (code === 0 && listenerErrors.count > 0) code = 2;
+    if (code !== runCode) log.info(`Exit code ${code} (${environment.processExitCode !== null ? 'set by the locustfile' : 'an event listener failed'})`);
+  }
   events.quit.fire({ exitCode: code });
   return code;
 }

@@ -23,6 +23,7 @@ import type { Prepared } from './prepare.js';
 import { type CustomOptionSpec, webUiExtraOptions } from './custom-arguments.js';
 import { finishProcess, fireInit, processEnvironment } from './process-environment.js';
 import { PARSED_OPTIONS_KEYS } from './option-specs.js';
+import { logToFile, writeStatsJson } from './run-outputs.js';
 import { locustfileKind, resolveLocustfile } from './locustfile.js';
 import { EXIT_INVALID, UsageError, type CliOptions, type ParsedOptions } from './options.js';
 import { onShutdownSignals } from './signals.js';
@@ -78,6 +79,23 @@ export async function run(options: CliOptions, parsedOptions: ParsedOptions, pre
   const locustfile = resolveLocustfile(options.locustfile);
   const kind = locustfileKind(locustfile);
   const environment = processEnvironment(parsedOptions, log);
+  const stopLogFile = options.logfile ? logToFile(options.logfile) : null;
+  try {
+    return await runMode(options, parsedOptions, prepared, log, locustfile, kind, environment);
+  } finally {
+    stopLogFile?.();
+  }
+}
+
+async function runMode(
+  options: CliOptions,
+  parsedOptions: ParsedOptions,
+  prepared: Prepared | undefined,
+  log: CliLogger,
+  locustfile: string,
+  kind: ReturnType<typeof locustfileKind>,
+  environment: Environment,
+): Promise<number> {
   const preloaded = prepared?.file && prepared.file.path === locustfile ? prepared.file : null;
 
   if (options.worker) {
@@ -104,7 +122,8 @@ export async function run(options: CliOptions, parsedOptions: ParsedOptions, pre
     return 0;
   }
   const code = await runMasterAndWorkers(options, parsedOptions, locustfile, file, userClasses, log, environment, prepared?.customSpecs ?? []);
-  return finishProcess(environment, code, log);
+  // the master fired `quitting` before it decided the exit code, as Locust's shutdown() does
+  return finishProcess(environment, code, log, true);
 }
 
 // ---------------------------------------------------------------- workers
@@ -265,6 +284,7 @@ async function runMasterAndWorkers(
   if (worker) await Promise.race([worker.done, sleep(LOCAL_WORKER_CLOSE_MS)]).then(() => worker!.quit());
   if (children) await Promise.race([children.exited, sleep(LOCAL_WORKER_CLOSE_MS).then(() => children!.stop())]);
   if (options.htmlFile) await writeHtmlReport(master, options.htmlFile, log);
+  writeStatsJson(master.runner.stats, options);
   return code;
 }
 

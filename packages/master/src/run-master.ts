@@ -249,6 +249,7 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
     done = (async () => {
       await trigger.fired;
       printer?.stop();
+      await runner.locust.quitting();
       await runner.quit();
       const code = exitCodeOf(runner, options.exitCodeOnError ?? 1);
       log.info(`Shutting down (exit code ${code})`, 'locust.main');

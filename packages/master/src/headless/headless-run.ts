@@ -3,6 +3,7 @@
  * at `-r` (or the load shape), stop after `-t` (or when the shape ends), print the stats table every 2 s, write the CSV files every second,
  * then quit the workers, print the final summary and return the exit code.
  */
+import { listenerErrors } from '@locust-ts/protocol';
 import type { MasterLogger } from '../log/master-logger.js';
 import { CONSOLE_STATS_INTERVAL_SECONDS, errorReport, percentileSummary, statsSummary } from '../report/console-stats.js';
 import type { StatsCsvFileWriter } from '../report/csv-files.js';
@@ -42,9 +43,16 @@ export class ShutdownTrigger {
   }
 }
 
-/** Locust's exit code: `--exit-code-on-error` if any request failed or any exception was raised. */
+/**
+ * Locust's exit code: the locustfile's `environment.processExitCode` if set, else
+ * `--exit-code-on-error` if any request failed or any exception was raised, else 2 if an event
+ * listener threw, else 0.
+ */
 export function exitCodeOf(runner: MasterRunner, exitCodeOnError: number): number {
-  return runner.stats.errors.size > 0 || runner.exceptions().length > 0 ? exitCodeOnError : 0;
+  const own = runner.locust.environment.processExitCode;
+  if (own !== null) return own;
+  if (runner.stats.errors.size > 0 || runner.exceptions().length > 0) return exitCodeOnError;
+  return listenerErrors.count > 0 ? 2 : 0;
 }
 
 export class StatsPrinter {
@@ -122,6 +130,8 @@ export async function runHeadless(
     exitCode = 1;
   }
   printer?.stop();
+  // Locust's shutdown(): `quitting` listeners run before the exit code is decided and the runner quits
+  await runner.locust.quitting();
   await runner.quit();
   exitCode ??= exitCodeOf(runner, settings.exitCodeOnError);
   log.info(`Shutting down (exit code ${exitCode})`, 'locust.main');

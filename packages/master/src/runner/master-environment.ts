@@ -138,6 +138,16 @@ export class MasterEnvironment {
     }
   }
 
+  /** True once {@link quitting} ran: the CLI then only fires `quit`. */
+  quittingFired = false;
+
+  /** Locust's `shutdown()`: `quitting` listeners (reverse order, awaited) before the exit code is decided. */
+  async quitting(): Promise<void> {
+    if (this.quittingFired) return;
+    this.quittingFired = true;
+    await this.events.quitting.fireAndWait({ environment: this.environment }, { reverse: true });
+  }
+
   heartbeatSent(clientId: string): void {
     if (!this.local && this.events.heartbeatSent.hasListeners) this.events.heartbeatSent.fire({ clientId, timestamp: Date.now() / 1000 });
   }
