@@ -87,6 +87,14 @@ export class HttpResponse {
     return JSON.parse(this.text) as T;
   }
 
+  /**
+   * What `events.request` listeners get for this response (Locust's `request_meta`): request
+   * type, name, response time (ms), length, URL and the outcome so far.
+   */
+  get requestMeta(): { requestType: string; name: string; responseTime: number; responseLength: number; url: string; exception: string | null } {
+    return { requestType: this.method, name: this.name, responseTime: this.elapsed, responseLength: this.contentLength, url: this.url, exception: this.error };
+  }
+
   /** The parsed JSON body, or null when it is not JSON (FastHttpUser's `response.js`). */
   get js(): unknown {
     try {
