@@ -90,6 +90,8 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     dest: 'web_auth', flags: ['--web-auth'], kind: 'string', default: null, env: 'LOCUST_WEB_AUTH', group: WEB,
     help: 'Turn on Basic Auth for the web interface, as username:password',
   },
+  { dest: 'tls_cert', flags: ['--tls-cert'], kind: 'string', default: '', env: 'LOCUST_TLS_CERT', group: WEB, help: 'Optional path to TLS certificate to use to serve over HTTPS' },
+  { dest: 'tls_key', flags: ['--tls-key'], kind: 'string', default: '', env: 'LOCUST_TLS_KEY', group: WEB, help: 'Optional path to TLS private key to use to serve over HTTPS' },
   {
     dest: 'class_picker', flags: ['--class-picker'], kind: 'flag', default: false, env: 'LOCUST_USERCLASS_PICKER', group: WEB,
     help: 'Enable select boxes in the web interface to choose from all available User classes and Shape classes',

@@ -56,6 +56,8 @@ export interface CliOptions {
   /** seconds after the run to quit, -1 = never */
   autoquit: number;
   webAuth: string | null;
+  tlsCert: string;
+  tlsKey: string;
   /** `--web-base-path /locust`: prefix of every web UI route ('' = root) */
   webBasePath: string;
   /** `--class-picker`: the web form lets the user choose user classes (and the shape) */
@@ -314,6 +316,7 @@ function fromConfigFile(path: string): Map<string, OptionValue> {
 // ---------------------------------------------------------------- checks after parsing (Locust's main.py)
 
 function checkCombinations(v: ParsedOptions): void {
+  if (Boolean(v.tls_cert) !== Boolean(v.tls_key)) throw new UsageError('--tls-cert and --tls-key must be used together', EXIT_INVALID);
   if (v.stats_history_enabled === true && v.csv_prefix === null) {
     throw new UsageError("'--csv-full-history' requires '--csv'.");
   }
@@ -443,6 +446,8 @@ function toCliOptions(v: ParsedOptions): CliOptions {
     autostart: bool('autostart'),
     autoquit: num('autoquit'),
     webAuth: strOrNull('web_auth'),
+    tlsCert: str('tls_cert'),
+    tlsKey: str('tls_key'),
     webBasePath: str('web_base_path'),
     classPicker: bool('class_picker'),
     master: bool('master'),

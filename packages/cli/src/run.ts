@@ -229,6 +229,7 @@ async function runMasterAndWorkers(
         webBasePath: options.webBasePath,
         classPicker: options.classPicker,
         extraOptions: webUiExtraOptions(customSpecs, parsedOptions),
+        ...(options.tlsCert ? { tlsCert: options.tlsCert, tlsKey: options.tlsKey } : {}),
       },
       parsedOptions,
       environment,

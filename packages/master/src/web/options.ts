@@ -6,6 +6,9 @@ export interface WebUiOptions {
   port: number;
   /** `--web-auth user:pass`: HTTP basic auth on every route. */
   auth?: string;
+  /** `--tls-cert` / `--tls-key`: PEM files; the UI is then served over HTTPS. */
+  tlsCert?: string;
+  tlsKey?: string;
   /** `--web-base-path /locust`: prefix of every route. */
   webBasePath?: string;
   /** a load shape drives the test: the form hides users / spawn rate, `/swarm` starts the shape */
