@@ -20,6 +20,7 @@ import {
   type OptionValue,
 } from './option-specs.js';
 import { TIMESPAN_FORMATS, parseTimespan } from '@locust-ts/protocol';
+import { pyprojectEntries } from './pyproject-config.js';
 
 /** argparse exits 2 on usage errors; Locust's own checks after parsing exit 1. */
 export const EXIT_USAGE = 2;
@@ -109,7 +110,7 @@ export interface ParseContext {
 }
 
 const PROG = 'locust-ts';
-const DEFAULT_CONFIG_FILES = ['~/.locust.conf', 'locust.conf'];
+const DEFAULT_CONFIG_FILES = ['~/.locust.conf', 'locust.conf', 'pyproject.toml'];
 const HELP_FLAGS = ['-h', '--help'];
 const VERSION_FLAGS = ['-V', '--version'];
 const ENV_TRUE = ['true', 'yes', '1'];
@@ -297,6 +298,21 @@ function configFilesToRead(explicit: string | null, cwd: string, home: string | 
 /** `key = value`, `key: value` or `key value` lines; `#`/`;` comments and `[sections]` ignored. */
 function fromConfigFile(path: string): Map<string, OptionValue> {
   const values = new Map<string, OptionValue>();
+  if (path.endsWith('.toml')) {
+    let entries: Array<[string, string]>;
+    try {
+      entries = pyprojectEntries(path);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    for (const [name, text] of entries) {
+      const spec = specByFlag.get(`--${name.replaceAll('_', '-')}`) ?? allSpecs.find((s) => s.dest === name);
+      if (!spec && allowUnknown) continue;
+      if (!spec) throw new UsageError(`${path}: unrecognized option '${name}' in [tool.locust]`);
+      values.set(spec.dest, fromText(spec, text, `${path} [tool.locust]`));
+    }
+    return values;
+  }
   const lines = readFileSync(path, 'utf8').split(/\r?\n/);
   lines.forEach((line, index) => {
     const text = line.trim();
