@@ -199,11 +199,6 @@ export class WorkerRunner {
     return this.pool.userCount;
   }
 
-  /** The process's environment as users and listeners see it. */
-  get locustEnvironment(): UserEnvironment {
-    return this.environment;
-  }
-
   /** Stop all users here, without telling the master (it will see 0 users in the next report). */
   async stopUsers(): Promise<void> {
     await this.pool.stopAll(this.stopTimeout);
