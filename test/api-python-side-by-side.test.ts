@@ -8,6 +8,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Started, killAll, startBin, startProcess } from '../packages/cli/src/testing/processes.js';
+import { freePort } from './helpers/ports.js';
 
 const PY_LOCUSTFILE = 'test/api-fixtures/flow.py';
 const TS_LOCUSTFILE = 'test/api-fixtures/flow.ts';
@@ -98,5 +99,39 @@ describe('a locustfile ported line for line runs as on Python Locust 2.12.1', ()
     expect(new Set(tagged.python.requests.slice(2))).toEqual(new Set(['GET /seq/b 200']));
     expect(all.ts.requests).toEqual(all.python.requests);
     expect(all.python.requests).toContain('GET /seq/d 200');
+  });
+});
+
+/**
+ * A master of one side and a worker of the other; the events each process fired, in order.
+ * (Debian's Python 2.12.1 master refuses Debian's 2.12.1 worker, whose version is empty: the
+ * Python events of each role come from a mixed pair.)
+ */
+async function distributedEvents(masterSide: 'python' | 'ts'): Promise<{ master: string[]; worker: string[] }> {
+  const target = await startTarget();
+  targets.push(target);
+  const port = await freePort();
+  const start = (side: 'python' | 'ts', args: string[]): Started =>
+    side === 'python' ? startProcess('/usr/bin/locust', ['-f', PY_LOCUSTFILE, ...args]) : startBin(['-f', TS_LOCUSTFILE, ...args]);
+  const master = start(masterSide, [
+    '--master', '--headless', '--expect-workers', '1', '-u', '1', '-r', '1', '-t', '3s', '-H', target.url, '--only-summary',
+    '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
+  ]);
+  const worker = start(masterSide === 'python' ? 'ts' : 'python', ['--worker', '--master-host', '127.0.0.1', '--master-port', String(port)]);
+  const killer = setTimeout(killAll, 50_000);
+  await Promise.all([master.exited, worker.exited]);
+  clearTimeout(killer);
+  const eventsOf = (p: Started) => [...p.output().matchAll(/^EVENT (\w+)$/gm)].map((m) => m[1]!);
+  return { master: eventsOf(master), worker: eventsOf(worker) };
+}
+
+describe('events in a distributed run fire on the same process as in Python Locust 2.12.1', () => {
+  it('the TS master fires what the Python master fires, the TS worker what the Python worker fires', async () => {
+    const [pythonMaster, tsMaster] = await Promise.all([distributedEvents('python'), distributedEvents('ts')]);
+    const lifecycle = ['init', 'testStart', 'spawningComplete', 'testStopping', 'testStop', 'quitting', 'quit'];
+    expect(pythonMaster.master).toEqual(lifecycle);
+    expect(tsMaster.master).toEqual(pythonMaster.master);
+    expect(tsMaster.worker.length).toBeGreaterThan(0);
+    expect(pythonMaster.worker).toEqual(tsMaster.worker);
   });
 });

@@ -112,6 +112,7 @@ export async function runHeadless(
   printer?.start();
   csv?.start();
   let exitCode: number | null = null;
+  let endedBy = '';
   const gotWorkers = await waitForWorkers(runner, settings, log, trigger);
   if (gotWorkers) {
     if (runner.shapeName !== null) {
@@ -125,12 +126,14 @@ export async function runHeadless(
       void runner.start({ userCount, spawnRate, ...(settings.runTime ? { runTime: settings.runTime } : {}) });
     }
     // the run ends on -t, the shape's end, a signal, or the last worker quitting (the runner quits by itself)
-    await Promise.race([trigger.fired, runner.quitted]);
+    endedBy = await Promise.race([trigger.fired, runner.quitted.then(() => 'quitted')]);
   } else if (!trigger.triggered) {
     exitCode = 1;
   }
   printer?.stop();
-  // Locust's shutdown(): `quitting` listeners run before the exit code is decided and the runner quits
+  // Locust: -t and a shape's end quit the runner (test_stop) before shutdown() fires `quitting`;
+  // a signal runs shutdown() at once: `quitting`, then the runner quits. Either way the exit code comes after.
+  if (endedBy === 'run-time' || endedBy === 'shape' || endedBy === 'quitted') await runner.quit();
   await runner.locust.quitting();
   await runner.quit();
   exitCode ??= exitCodeOf(runner, settings.exitCodeOnError);

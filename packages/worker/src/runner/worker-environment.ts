@@ -60,6 +60,8 @@ export class WorkerEnvironment {
   private readonly runnerEvents: boolean;
   private testRunning = false;
   private testStopped = false;
+  /** the master replies to heartbeats or sends `spawning_complete` (newest protocol) */
+  private masterSpeaksNewest = false;
 
   constructor(
     private readonly runner: WorkerRunnerLike,
@@ -149,14 +151,25 @@ export class WorkerEnvironment {
     if (this.runnerEvents) this.environment.events.testStop.fire({ environment: this.environment });
   }
 
+  /**
+   * A spawn was applied. A 2.12-era master sends no `spawning_complete`: its workers fire the event
+   * after each spawn (Locust 2.12.1's `start_worker`). A master that sent a heartbeat or
+   * `spawning_complete` is a newest one; then the event waits for its message.
+   */
+  spawned(): void {
+    if (this.runnerEvents && !this.masterSpeaksNewest) this.environment.events.spawningComplete.fire({ userCount: this.runner.userCount });
+  }
+
   /** The master's `spawning_complete` (newest Locust fires the worker's event on it). */
   spawningComplete(data: unknown): void {
+    this.masterSpeaksNewest = true;
     if (!this.runnerEvents) return;
     const userCount = (data as { user_count?: unknown } | null)?.user_count;
     this.environment.events.spawningComplete.fire({ userCount: typeof userCount === 'number' ? userCount : this.runner.userCount });
   }
 
   heartbeatReceived(): void {
+    this.masterSpeaksNewest = true;
     if (this.runnerEvents) this.environment.events.heartbeatReceived.fire({ clientId: this.runner.clientId, timestamp: Date.now() / 1000 });
   }
 

@@ -409,6 +409,7 @@ export class WorkerRunner {
     this.locust.spawn(data.parsed_options, this.pool.classInfos(), starting);
     this.state = 'spawning';
     const { unknownClasses } = this.pool.apply(data.user_classes_count, this.stopTimeout);
+    this.locust.spawned();
     if (unknownClasses.length > 0) {
       this.logger.error(`Master asked for user classes this worker does not have: ${unknownClasses.join(', ')} (known: ${this.pool.classNames.join(', ')})`);
     }
