@@ -10,14 +10,21 @@ import { UsageError, parseOptions } from './options.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   try {
-    const result = parseOptions(argv, { version });
+    // master and worker before the locustfile: importing it makes 'locust-ts' and
+    // '@locust-ts/worker' resolve to the locustfile API only
+    const { run } = await import('./run.js');
+    // the locustfile first: its initCommandLineParser listeners add options
+    const { prepare } = await import('./prepare.js');
+    const prepared = await prepare(argv, { version });
+    const result = parseOptions(argv, { version, extraSpecs: prepared.customSpecs });
     if (result.kind !== 'run') {
       process.stdout.write(`${result.text}\n`);
       return 0;
     }
-    // loaded only for a run: --help and usage errors answer without importing master and worker
-    const { run } = await import('./run.js');
-    return await run(result.options, result.parsedOptions);
+    const { customOptionProblem } = await import('./custom-arguments.js');
+    const problem = customOptionProblem(prepared.customSpecs, result.parsedOptions);
+    if (problem) throw new UsageError(problem);
+    return await run(result.options, result.parsedOptions, prepared);
   } catch (err) {
     if (err instanceof UsageError) {
       printError(err.message);

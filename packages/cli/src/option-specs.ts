@@ -105,6 +105,8 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     dest: 'web_auth', flags: ['--web-auth'], kind: 'string', default: null, env: 'LOCUST_WEB_AUTH', group: WEB,
     help: 'Turn on Basic Auth for the web interface, as username:password',
   },
+  { dest: 'tls_cert', flags: ['--tls-cert'], kind: 'string', default: '', env: 'LOCUST_TLS_CERT', group: WEB, help: 'Optional path to TLS certificate to use to serve over HTTPS' },
+  { dest: 'tls_key', flags: ['--tls-key'], kind: 'string', default: '', env: 'LOCUST_TLS_KEY', group: WEB, help: 'Optional path to TLS private key to use to serve over HTTPS' },
   {
     dest: 'class_picker', flags: ['--class-picker'], kind: 'flag', default: false, env: 'LOCUST_USERCLASS_PICKER', group: WEB,
     help: 'Enable select boxes in the web interface to choose from all available User classes and Shape classes',
@@ -181,6 +183,8 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     dest: 'reset_stats', flags: ['--reset-stats'], kind: 'flag', default: false, env: 'LOCUST_RESET_STATS', group: STATS,
     help: 'Reset statistics once spawning has been completed',
   },
+  { dest: 'json', flags: ['--json'], kind: 'flag', default: false, env: 'LOCUST_JSON', group: STATS, help: 'Prints the final stats in JSON format to stdout' },
+  { dest: 'json_file', flags: ['--json-file'], kind: 'string', default: null, env: 'LOCUST_JSON_FILE', metavar: 'JSON_FILE', group: STATS, help: 'Writes the final stats in JSON format to JSON_FILE.json' },
   { dest: 'html_file', flags: ['--html'], kind: 'string', default: null, env: 'LOCUST_HTML', metavar: 'HTML_FILE', group: STATS, help: 'Store HTML report to this file' },
 
   {

@@ -23,6 +23,7 @@ import { TIMESPAN_FORMATS, parseTimespan } from '@locust-ts/protocol';
 import { parseShapeOption } from './shape-option.js';
 import { checkArrivalOptions } from './arrival-options.js';
 import { ScaleOptionError, scaleWatchOptions as checkScaleWatch, type ScaleWatchCliOptions } from './scale-watch.js';
+import { pyprojectEntries } from './pyproject-config.js';
 
 /** argparse exits 2 on usage errors; Locust's own checks after parsing exit 1. */
 export const EXIT_USAGE = 2;
@@ -64,6 +65,8 @@ export interface CliOptions extends ScaleWatchCliOptions {
   /** seconds after the run to quit, -1 = never */
   autoquit: number;
   webAuth: string | null;
+  tlsCert: string;
+  tlsKey: string;
   /** `--web-base-path /locust`: prefix of every web UI route ('' = root) */
   webBasePath: string;
   /** `--class-picker`: the web form lets the user choose user classes (and the shape) */
@@ -87,6 +90,8 @@ export interface CliOptions extends ScaleWatchCliOptions {
   onlySummary: boolean;
   resetStats: boolean;
   htmlFile: string | null;
+  json: boolean;
+  jsonFile: string | null;
   loglevel: (typeof LOG_LEVELS)[number];
   logfile: string | null;
   exitCodeOnError: number;
@@ -106,18 +111,33 @@ export interface ParseContext {
   /** where `~/.locust.conf` is looked for (default: os.homedir()); null = skip */
   home?: string | null;
   version?: string;
+  /** A locustfile's custom arguments (`events.initCommandLineParser`), parsed like Locust's own. */
+  extraSpecs?: readonly OptionSpec[];
+  /** Skip flags and config keys nobody knows yet (the first pass, before the locustfile is loaded). */
+  allowUnknown?: boolean;
 }
 
 const PROG = 'locust-ts';
-const DEFAULT_CONFIG_FILES = ['~/.locust.conf', 'locust.conf'];
+const DEFAULT_CONFIG_FILES = ['~/.locust.conf', 'locust.conf', 'pyproject.toml'];
 const HELP_FLAGS = ['-h', '--help'];
 const VERSION_FLAGS = ['-V', '--version'];
 const ENV_TRUE = ['true', 'yes', '1'];
 const ENV_FALSE = ['false', 'no', '0'];
 
-const specByFlag = new Map<string, OptionSpec>();
-for (const spec of OPTION_SPECS) for (const flag of spec.flags) specByFlag.set(flag, spec);
-const LONG_FLAGS = [...specByFlag.keys(), ...HELP_FLAGS, ...VERSION_FLAGS].filter((f) => f.startsWith('--'));
+let specByFlag = new Map<string, OptionSpec>();
+let allSpecs: readonly OptionSpec[] = OPTION_SPECS;
+let LONG_FLAGS: string[] = [];
+let allowUnknown = false;
+
+/** Locust's options plus the locustfile's custom ones, for the parse that follows. */
+function useSpecs(extra: readonly OptionSpec[], unknownAllowed: boolean): void {
+  allSpecs = [...OPTION_SPECS, ...extra];
+  specByFlag = new Map();
+  for (const spec of allSpecs) for (const flag of spec.flags) specByFlag.set(flag, spec);
+  LONG_FLAGS = [...specByFlag.keys(), ...HELP_FLAGS, ...VERSION_FLAGS].filter((f) => f.startsWith('--'));
+  allowUnknown = unknownAllowed;
+}
+useSpecs([], false);
 
 // ---------------------------------------------------------------- value conversion
 
@@ -209,6 +229,8 @@ function parseCommandLine(argv: readonly string[]): CommandLine {
     const spec = specByFlag.get(flag);
     if (!spec) {
       unrecognized.push(arg);
+      // a custom flag's value must not become a user class name in the first pass
+      if (allowUnknown && inline === undefined && looksLikeValue(argv[i + 1])) i++;
       continue;
     }
     const name = displayName(spec);
@@ -232,7 +254,7 @@ function parseCommandLine(argv: readonly string[]): CommandLine {
       values.set(spec.dest, convert(spec, text));
     }
   }
-  if (unrecognized.length > 0) throw new UsageError(`unrecognized arguments: ${unrecognized.join(' ')}`);
+  if (unrecognized.length > 0 && !allowUnknown) throw new UsageError(`unrecognized arguments: ${unrecognized.join(' ')}`);
   return { values, positionals, help, version };
 }
 
@@ -240,7 +262,7 @@ function parseCommandLine(argv: readonly string[]): CommandLine {
 
 function fromEnvironment(env: NodeJS.ProcessEnv): Map<string, OptionValue> {
   const values = new Map<string, OptionValue>();
-  for (const spec of OPTION_SPECS) {
+  for (const spec of allSpecs) {
     if (!spec.env) continue;
     const raw = env[spec.env];
     // an empty variable (`LOCUST_HOST=` in a compose file) means "not set", not "empty value"
@@ -290,6 +312,21 @@ function configFilesToRead(explicit: string | null, cwd: string, home: string | 
 /** `key = value`, `key: value` or `key value` lines; `#`/`;` comments and `[sections]` ignored. */
 function fromConfigFile(path: string): Map<string, OptionValue> {
   const values = new Map<string, OptionValue>();
+  if (path.endsWith('.toml')) {
+    let entries: Array<[string, string]>;
+    try {
+      entries = pyprojectEntries(path);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    for (const [name, text] of entries) {
+      const spec = specByFlag.get(`--${name.replaceAll('_', '-')}`) ?? allSpecs.find((s) => s.dest === name);
+      if (!spec && allowUnknown) continue;
+      if (!spec) throw new UsageError(`${path}: unrecognized option '${name}' in [tool.locust]`);
+      values.set(spec.dest, fromText(spec, text, `${path} [tool.locust]`));
+    }
+    return values;
+  }
   const lines = readFileSync(path, 'utf8').split(/\r?\n/);
   lines.forEach((line, index) => {
     const text = line.trim();
@@ -298,7 +335,8 @@ function fromConfigFile(path: string): Map<string, OptionValue> {
     const where = `${path}:${index + 1}`;
     if (!match) throw new UsageError(`${where}: cannot parse '${text}'`);
     const key = match[1]!.replaceAll('_', '-');
-    const spec = specByFlag.get(`--${key}`) ?? OPTION_SPECS.find((s) => s.dest === match[1]);
+    const spec = specByFlag.get(`--${key}`) ?? allSpecs.find((s) => s.dest === match[1]);
+    if (!spec && allowUnknown) return;
     if (!spec) throw new UsageError(`${where}: unrecognized option '${match[1]}'`);
     values.set(spec.dest, fromText(spec, match[2] ?? '', where));
   });
@@ -308,6 +346,7 @@ function fromConfigFile(path: string): Map<string, OptionValue> {
 // ---------------------------------------------------------------- checks after parsing (Locust's main.py)
 
 function checkCombinations(v: ParsedOptions): void {
+  if (Boolean(v.tls_cert) !== Boolean(v.tls_key)) throw new UsageError('--tls-cert and --tls-key must be used together', EXIT_INVALID);
   if (v.stats_history_enabled === true && v.csv_prefix === null) {
     throw new UsageError("'--csv-full-history' requires '--csv'.");
   }
@@ -356,7 +395,7 @@ function checkCombinations(v: ParsedOptions): void {
 export function helpText(): string {
   const lines = [`Usage: ${PROG} [OPTIONS] [UserClass ...]`, ''];
   let group = '';
-  for (const spec of OPTION_SPECS) {
+  for (const spec of allSpecs) {
     if (spec.group !== group) {
       group = spec.group;
       lines.push('', `${group}:`);
@@ -387,19 +426,22 @@ export function parseOptions(argv: readonly string[], context: ParseContext = {}
   const env = context.env ?? process.env;
   const cwd = context.cwd ?? process.cwd();
   const home = context.home === undefined ? homedir() : context.home;
+  useSpecs(context.extraSpecs ?? [], context.allowUnknown ?? false);
 
   const commandLine = parseCommandLine(argv);
   if (commandLine.help) return { kind: 'help', text: helpText() };
   if (commandLine.version) return { kind: 'version', text: `${PROG} ${context.version ?? '0.0.0'}` };
 
   const values: ParsedOptions = {};
-  for (const spec of OPTION_SPECS) values[spec.dest] = spec.default;
+  for (const spec of allSpecs) values[spec.dest] = spec.default;
 
   const explicitConfig = (commandLine.values.get('config') as string | undefined) ?? null;
   for (const file of configFilesToRead(explicitConfig, cwd, home)) Object.assign(values, Object.fromEntries(fromConfigFile(file)));
   Object.assign(values, Object.fromEntries(fromEnvironment(env)));
   Object.assign(values, Object.fromEntries(commandLine.values));
   values.user_classes = commandLine.positionals;
+  // Locust reads user class names from LOCUST_USER_CLASSES too (space or comma separated)
+  if (commandLine.positionals.length === 0 && env.LOCUST_USER_CLASSES?.trim()) values.user_classes = env.LOCUST_USER_CLASSES.trim().split(/[\s,]+/);
 
   if (values.headful === true) values.headless = false;
   checkCombinations(values);
@@ -412,7 +454,9 @@ export function parseOptions(argv: readonly string[], context: ParseContext = {}
   values.loglevel = String(values.loglevel).toUpperCase();
 
   const options = toCliOptions(values);
-  return { kind: 'run', options, parsedOptions: toParsedOptions(values) };
+  const parsedOptions = toParsedOptions(values);
+  for (const spec of context.extraSpecs ?? []) parsedOptions[spec.dest] = values[spec.dest]!;
+  return { kind: 'run', options, parsedOptions };
 }
 
 function toCliOptions(v: ParsedOptions): CliOptions {
@@ -440,6 +484,8 @@ function toCliOptions(v: ParsedOptions): CliOptions {
     autostart: bool('autostart'),
     autoquit: num('autoquit'),
     webAuth: strOrNull('web_auth'),
+    tlsCert: str('tls_cert'),
+    tlsKey: str('tls_key'),
     webBasePath: str('web_base_path'),
     classPicker: bool('class_picker'),
     master: bool('master'),
@@ -460,6 +506,8 @@ function toCliOptions(v: ParsedOptions): CliOptions {
     onlySummary: bool('only_summary'),
     resetStats: bool('reset_stats'),
     htmlFile: strOrNull('html_file'),
+    json: bool('json'),
+    jsonFile: strOrNull('json_file'),
     loglevel: str('loglevel') as CliOptions['loglevel'],
     logfile: strOrNull('logfile'),
     exitCodeOnError: num('exit_code_on_error'),

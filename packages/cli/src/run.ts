@@ -17,7 +17,13 @@ import {
   type LogLevel as WorkerLogLevel,
   type WorkerHandle,
 } from '@locust-ts/worker';
+import type { Environment } from '@locust-ts/protocol';
 import { CliLogger } from './log.js';
+import type { Prepared } from './prepare.js';
+import { type CustomOptionSpec, webUiExtraOptions } from './custom-arguments.js';
+import { finishProcess, fireInit, processEnvironment } from './process-environment.js';
+import { PARSED_OPTIONS_KEYS } from './option-specs.js';
+import { logToFile, writeStatsJson } from './run-outputs.js';
 import { locustfileKind, resolveLocustfile } from './locustfile.js';
 import { EXIT_INVALID, UsageError, type CliOptions, type ParsedOptions } from './options.js';
 import { scaleWatchFor } from './scale-watch.js';
@@ -67,22 +73,45 @@ function workerExtraArgs(options: CliOptions): string[] {
   return args;
 }
 
-export async function run(options: CliOptions, parsedOptions: ParsedOptions): Promise<number> {
+/** Locust's own option names: every other key of a master's `parsed_options` is a custom argument. */
+const STANDARD_OPTION_KEYS: ReadonlySet<string> = new Set(PARSED_OPTIONS_KEYS);
+
+export async function run(options: CliOptions, parsedOptions: ParsedOptions, prepared?: Prepared): Promise<number> {
   const log = new CliLogger(options.loglevel);
   const locustfile = resolveLocustfile(options.locustfile);
   const kind = locustfileKind(locustfile);
+  const environment = processEnvironment(parsedOptions, log);
+  const stopLogFile = options.logfile ? logToFile(options.logfile) : null;
+  try {
+    return await runMode(options, parsedOptions, prepared, log, locustfile, kind, environment);
+  } finally {
+    stopLogFile?.();
+  }
+}
+
+async function runMode(
+  options: CliOptions,
+  parsedOptions: ParsedOptions,
+  prepared: Prepared | undefined,
+  log: CliLogger,
+  locustfile: string,
+  kind: ReturnType<typeof locustfileKind>,
+  environment: Environment,
+): Promise<number> {
+  const preloaded = prepared?.file && prepared.file.path === locustfile ? prepared.file : null;
 
   if (options.worker) {
     if (kind === 'python') {
       throw new UsageError(`${options.locustfile} is a Python locustfile: run it with Python Locust workers (locust -f ${options.locustfile} --worker)`, EXIT_INVALID);
     }
-    const file = await loadTypeScriptLocustfile(locustfile);
-    return options.processes ? runWorkerProcesses(options, file, log) : runSingleWorker(options, file, log);
+    const file = preloaded ?? (await loadTypeScriptLocustfile(locustfile));
+    const code = options.processes ? await runWorkerProcesses(options, file, log) : await runSingleWorker(options, file, log, environment);
+    return options.processes ? code : finishProcess(environment, code, log);
   }
 
   // options.ts has already refused a bad spec: this cannot throw
   const builtinShape = options.shape === null ? null : parseShapeOption(options.shape);
-  const file = kind === 'typescript' ? await loadTypeScriptLocustfile(locustfile) : null;
+  const file = kind === 'typescript' ? (preloaded ?? (await loadTypeScriptLocustfile(locustfile))) : null;
   let userClasses: UserClassDescription[];
   try {
     userClasses = await resolveUserClasses({
@@ -96,12 +125,14 @@ export async function run(options: CliOptions, parsedOptions: ParsedOptions): Pr
     process.stdout.write(`Available Users:\n${userClasses.map((c) => `    ${c.name}\n`).join('')}`);
     return 0;
   }
-  return runMasterAndWorkers(options, parsedOptions, locustfile, file, userClasses, log, builtinShape);
+  const code = await runMasterAndWorkers(options, parsedOptions, locustfile, file, userClasses, log, builtinShape, environment, prepared?.customSpecs ?? []);
+  // the master fired `quitting` before it decided the exit code, as Locust's shutdown() does
+  return finishProcess(environment, code, log, true);
 }
 
 // ---------------------------------------------------------------- workers
 
-async function runSingleWorker(options: CliOptions, file: Locustfile, log: CliLogger): Promise<number> {
+async function runSingleWorker(options: CliOptions, file: Locustfile, log: CliLogger, environment: Environment): Promise<number> {
   const signal = shutdownSignal(log);
   log.info(`Starting locust-ts worker (${file.userClasses.map((c) => c.name).join(', ')}), master ${options.masterHost}:${options.masterPort}`);
   const worker = runWorker({
@@ -110,7 +141,10 @@ async function runSingleWorker(options: CliOptions, file: Locustfile, log: CliLo
     masterPort: options.masterPort,
     ...(options.host ? { host: options.host } : {}),
     logger: consoleLogger(workerLogLevel(options.loglevel)),
+    environment,
+    standardOptionKeys: STANDARD_OPTION_KEYS,
   });
+  fireInit(environment);
   const ended = await Promise.race([worker.done, signal.then(() => null)]);
   if (ended === null) await worker.quit();
   const exit = await worker.done;
@@ -146,6 +180,8 @@ async function runMasterAndWorkers(
   userClasses: UserClassDescription[],
   log: CliLogger,
   builtinShape: BuiltinShape | null,
+  environment: Environment,
+  customSpecs: readonly CustomOptionSpec[],
 ): Promise<number> {
   const local = !options.master;
   checkOneShape(file?.shapeClass?.name ?? null, builtinShape);
@@ -205,8 +241,12 @@ async function runMasterAndWorkers(
         runTime: options.runTime === null ? null : String(options.runTime),
         webBasePath: options.webBasePath,
         classPicker: options.classPicker,
+        extraOptions: webUiExtraOptions(customSpecs, parsedOptions),
+        ...(options.tlsCert ? { tlsCert: options.tlsCert, tlsKey: options.tlsKey } : {}),
       },
       parsedOptions,
+      environment,
+      local: inProcessWorker,
       handleSignals: false,
       shape: masterShape,
       scaleWatch,
@@ -215,7 +255,11 @@ async function runMasterAndWorkers(
     if (err instanceof MasterStartError) throw new UsageError(err.message, EXIT_INVALID);
     throw err;
   }
-  if (shape) shape.runner = master.runner;
+  if (shape) {
+    shape.runner = master.runner;
+    shape.environment = environment;
+  }
+  fireInit(environment);
 
   let worker: WorkerHandle | null = null;
   let children: WorkerProcesses | null = null;
@@ -226,6 +270,11 @@ async function runMasterAndWorkers(
       masterPort: master.port,
       ...(options.host ? { host: options.host } : {}),
       logger: consoleLogger(workerLogLevel(options.loglevel)),
+      // Locust's LocalRunner: one environment, runner events fired once (by the master side)
+      environment,
+      fireRunnerEvents: false,
+      standardOptionKeys: STANDARD_OPTION_KEYS,
+      onStopTest: () => void (options.headless ? master.quit() : master.runner.stop()),
     });
   } else if (processCount > 0) {
     children = new WorkerProcesses({
@@ -250,6 +299,7 @@ async function runMasterAndWorkers(
   if (worker) await Promise.race([worker.done, sleep(LOCAL_WORKER_CLOSE_MS)]).then(() => worker!.quit());
   if (children) await Promise.race([children.exited, sleep(LOCAL_WORKER_CLOSE_MS).then(() => children!.stop())]);
   if (options.htmlFile) await writeHtmlReport(master, options.htmlFile, log);
+  writeStatsJson(master.runner.stats, options);
   return code;
 }
 

@@ -14,13 +14,14 @@ import { ScaleSession, type ScaleWatchOptions } from './scale/session.js';
 import { type UserClassSources, resolveUserClasses } from './user-classes/index.js';
 import type { WebUiHandle, WebUiOptions } from './web/options.js';
 import type { MasterRunnerView } from './web/runner-view.js';
+import type { MasterEnvironmentOptions } from './runner/master-environment.js';
 
 /**
  * Options of a Locust master. Names follow Locust's flags (`--expect-workers` → `expectWorkers`);
  * defaults are Locust's. User classes come from {@link UserClassSources} (a loaded TypeScript
  * locustfile, `--user-classes-json`, a `.py` locustfile read with python3, or class names).
  */
-export interface MasterOptions extends UserClassSources {
+export interface MasterOptions extends UserClassSources, MasterEnvironmentOptions {
   /** `--master-bind-host`: interface for worker connections; `*` (default) = all. */
   masterBindHost?: string;
   /** `--master-bind-port` (default 5557); 0 = a free port (see {@link MasterHandle.port}). */
@@ -178,6 +179,8 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
     headless,
     ...(options.reportWaitAfterRamp !== undefined ? { reportWaitAfterRamp: options.reportWaitAfterRamp } : {}),
     logger: log,
+    ...(options.environment ? { environment: options.environment } : {}),
+    local: options.local ?? false,
     shape: options.shape ?? null,
     maxUsers: options.maxUsers ?? null,
     edgesCsvPath: options.csvPrefix ? `${options.csvPrefix}_edges.csv` : null,
@@ -252,6 +255,7 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
         log: (line) => log.info(line, 'locust.web'),
         ...options.webOptions,
         scale: scale?.recorder ?? null,
+        parsedOptions: runner.locust.environment.parsedOptions,
         // the runner knows whether a shape drives it
         isShape: runner.shapeName !== null,
         ...(runner.shapeName !== null ? { shapeName: runner.shapeName, shapeUseCommonOptions: runner.shapeUsesCommonOptions } : {}),
@@ -270,6 +274,7 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
       const reason = await trigger.fired;
       await scale?.beforeQuit(reason);
       printer?.stop();
+      await runner.locust.quitting();
       await runner.quit();
       const code = exitCodeOf(runner, options.exitCodeOnError ?? 1);
       log.info(`Shutting down (exit code ${code})`, 'locust.main');

@@ -11,3 +11,4 @@ export * from './timespan.js';
 export * from './versions.js';
 export * from './edges.js';
 export * from './arrival-rate.js';
+export * from './events/index.js';

@@ -279,7 +279,13 @@ function parseStatsReport(type: string, v: unknown): StatsReportData {
   };
   if (typeof o.user_count === 'number') report.user_count = o.user_count;
   if (typeof o.locust_ts_dropped === 'number' && o.locust_ts_dropped > 0) report.locust_ts_dropped = o.locust_ts_dropped;
+  keepExtraKeys(report, o);
   return report;
+}
+
+/** Keys a worker's `report_to_master` listeners added travel on to `worker_report` listeners. */
+function keepExtraKeys(report: StatsReportData, o: Record<string, unknown>): void {
+  for (const key of Object.keys(o)) if (!(key in report) && key !== 'user_count') (report as unknown as Record<string, unknown>)[key] = o[key];
 }
 
 function nil(): null {

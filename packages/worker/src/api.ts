@@ -3,10 +3,24 @@
  * The locustfile loader hands exactly these objects to locustfiles wherever they live on disk.
  */
 export { User, HttpUser, type UserClass, type UserEnvironment } from './user.js';
-export { TaskSet, type TaskSetClass } from './task-set.js';
+export { FastHttpUser } from './fast-http-user.js';
+export { TaskSet, SequentialTaskSet, MarkovTaskSet, type TaskSetClass } from './task-set.js';
 export { task, type TaskSpec, type TaskFunction } from './task.js';
+export { tag } from './tags.js';
+export { transition, transitions } from './markov.js';
 export { between, constant, constantPacing, constantThroughput, type WaitTime } from './wait-time.js';
-export { StopUser, InterruptTaskSet } from './errors.js';
+export { StopUser, StopTest, InterruptTaskSet, RescheduleTask } from './errors.js';
 export { HttpSession, type RequestOptions, type QueryParams } from './http/session.js';
-export { HttpResponse } from './http/response.js';
+export { HttpResponse, HTTPError } from './http/response.js';
 export { LoadTestShape, type LoadTestShapeTick, type ShapeUserClassRef, type ShapeRunner } from './shape.js';
+export {
+  events,
+  EventHook,
+  type Environment,
+  type LocustRunner,
+  type MessageHandler,
+  type CustomMessageEnvelope,
+  type RequestEventArgs,
+  type ArgumentParser,
+  type ArgumentOptions,
+} from '@locust-ts/protocol';

@@ -1,4 +1,5 @@
 /** Errors a locustfile author or the worker can see, one class per kind. */
+import { passesThroughEvents } from '@locust-ts/protocol';
 
 /** A locustfile that cannot be used. Its message is one line, printed as is by the CLI (exit 1). */
 export class LocustfileError extends Error {
@@ -22,3 +23,22 @@ export class InterruptTaskSet extends Error {
     super('task set interrupted');
   }
 }
+
+/**
+ * Thrown from a task: Locust's `RescheduleTask` — end this task now and pick the next one after
+ * the wait time. `immediately` (Locust's `RescheduleTaskImmediately`) skips the wait.
+ */
+export class RescheduleTask extends Error {
+  override readonly name = 'RescheduleTask';
+  constructor(readonly immediately = false) {
+    super('task rescheduled');
+  }
+}
+
+/** Thrown anywhere in a user: Locust's `StopTest` — stop the whole test (logged as an error). */
+export class StopTest extends Error {
+  override readonly name = 'StopTest';
+}
+
+// Locust's EventHook.fire re-raises these from listeners (e.g. a request listener stopping a user)
+for (const cls of [StopUser, InterruptTaskSet, RescheduleTask, StopTest]) passesThroughEvents(cls);

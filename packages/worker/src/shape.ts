@@ -14,7 +14,7 @@
  * target user count and spawn rate; `null` ends the test. A locustfile may hold one concrete
  * shape class; a base meant for subclassing says `static abstract = true`.
  */
-import type { LoadShape, LoadShapeTick } from '@locust-ts/protocol';
+import type { Environment, LoadShape, LoadShapeTick } from '@locust-ts/protocol';
 
 /** A user class (or anything named, e.g. a class reference) or a user class name. */
 export type ShapeUserClassRef = string | { readonly name: string };
@@ -32,6 +32,8 @@ export interface ShapeRunner {
 export abstract class LoadTestShape {
   /** Locust's `runner`: set by the process that drives this shape (the master). */
   runner: ShapeRunner | null = null;
+  /** Locust's `self.runner.environment`: set with the runner. */
+  environment: Environment | null = null;
   private startTime = performance.now();
 
   /** Start the run time from 0 (the master does this when the shape test starts). */

@@ -3,10 +3,14 @@
  * `static tasks = [BrowseSet]` or `[[BrowseSet, 2]]`. Its own tasks are `@task()` methods or
  * `static tasks`; its wait time (`waitTime`, static or field) defaults to the user's. Like
  * User, it declares no settings itself, so subclasses need no `override`.
+ *
+ * `SequentialTaskSet` runs its tasks in declaration order (a weight repeats a task), and
+ * `MarkovTaskSet` follows `@transition`s from its first Markov task, as in Locust.
  */
+import type { Environment } from '@locust-ts/protocol';
 import { InterruptTaskSet } from './errors.js';
 import type { HttpSession } from './http/session.js';
-import { TASK_SET_MARK, type TaskSpec } from './task.js';
+import { TASK_PICKER, TASK_SET_MARK, type TaskRef, type TaskSpec, scheduleOn } from './task.js';
 import { HttpUser, type User } from './user.js';
 import type { WaitTime } from './wait-time.js';
 
@@ -21,6 +25,11 @@ export class TaskSet {
     return p;
   }
 
+  /** The user's environment (Locust's `self.user.environment`). */
+  get environment(): Environment {
+    return this.user.environment;
+  }
+
   /** The user's HTTP client (HttpUser only). */
   get client(): HttpSession {
     const user = this.user;
@@ -28,9 +37,17 @@ export class TaskSet {
     return user.client;
   }
 
-  /** Leave this task set and continue with the parent's tasks. */
-  interrupt(reschedule = true): never {
-    throw new InterruptTaskSet(reschedule);
+  /**
+   * Leave this task set and continue with the parent's tasks: at once (`reschedule`, default),
+   * or after the parent's wait time (`interrupt(false)` / `interrupt({ reschedule: false })`).
+   */
+  interrupt(reschedule: boolean | { reschedule?: boolean } = true): never {
+    throw new InterruptTaskSet(typeof reschedule === 'boolean' ? reschedule : (reschedule.reschedule ?? true));
+  }
+
+  /** Run `task` next (`first`) or after the tasks already scheduled (Locust's `schedule_task`). */
+  scheduleTask(task: TaskRef, first = false): void {
+    scheduleOn(this, task, first);
   }
 
   onStart(): unknown {
@@ -40,6 +57,16 @@ export class TaskSet {
   onStop(): unknown {
     return undefined;
   }
+}
+
+/** Tasks run one after another in declaration order, then again from the first. */
+export class SequentialTaskSet extends TaskSet {
+  static readonly [TASK_PICKER] = 'sequential';
+}
+
+/** Tasks follow `@transition`/`@transitions` from the first Markov task declared. */
+export class MarkovTaskSet extends TaskSet {
+  static readonly [TASK_PICKER] = 'markov';
 }
 
 export type TaskSetClass = (new (parent: User | TaskSet) => TaskSet) & { readonly name: string; waitTime?: WaitTime; tasks?: TaskSpec };

@@ -13,6 +13,13 @@ export type TaskFunction = (owner: never) => unknown;
 /** Marker a TaskSet class carries, so task collection can tell it from a plain function. */
 export const TASK_SET_MARK = Symbol.for('locust-ts.taskset');
 
+/** How a task set picks its next task: weighted random (default), in order, or a Markov chain. */
+export const TASK_PICKER = Symbol.for('locust-ts.taskPicker');
+export type TaskPickerKind = 'random' | 'sequential' | 'markov';
+
+/** Where `scheduleTask()` queues tasks on a user or task set instance. */
+export const TASK_QUEUE = Symbol.for('locust-ts.taskQueue');
+
 /** Anything constructible that is marked as a TaskSet (see task-set.ts). */
 export interface TaskSetLike {
   readonly [TASK_SET_MARK]: true;
@@ -80,7 +87,7 @@ function isTaskSetLike(v: unknown): v is TaskSetLike {
   return typeof v === 'function' && (v as unknown as Record<symbol, unknown>)[TASK_SET_MARK] === true;
 }
 
-function entryOf(ref: TaskRef, weight: number): TaskEntry {
+export function entryOf(ref: TaskRef, weight: number): TaskEntry {
   if (typeof ref === 'string') return { name: ref, weight, target: { kind: 'method', method: ref } };
   if (isTaskSetLike(ref)) return { name: ref.name, weight, target: { kind: 'taskSet', taskSet: ref } };
   if (typeof ref === 'function') return { name: ref.name || 'task', weight, target: { kind: 'function', fn: ref } };
@@ -134,4 +141,18 @@ export function taskWeights(entries: readonly TaskEntry[]): Record<string, numbe
   const out: Record<string, number> = {};
   for (const e of entries) out[e.name] = (out[e.name] ?? 0) + e.weight;
   return out;
+}
+
+/** `scheduleTask(task, first)` of users and task sets: queued before the next pick. */
+export function scheduleOn(owner: object, task: TaskRef, first: boolean): void {
+  const o = owner as { [TASK_QUEUE]?: TaskEntry[] };
+  const queue = (o[TASK_QUEUE] ??= []);
+  const entry = entryOf(task, 1);
+  if (first) queue.unshift(entry);
+  else queue.push(entry);
+}
+
+/** The picker kind of a task set class (inherited from SequentialTaskSet / MarkovTaskSet). */
+export function pickerKindOf(cls: unknown): TaskPickerKind {
+  return ((cls as Record<symbol, TaskPickerKind | undefined>)[TASK_PICKER]) ?? 'random';
 }

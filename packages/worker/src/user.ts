@@ -5,19 +5,24 @@
  * instance fields (`waitTime = between(1, 2)`), which reads closest to a Python locustfile;
  * they are not declared here so that a subclass needs no `override` for them.
  */
+import type { Environment } from '@locust-ts/protocol';
 import type { HttpContext } from './http/session.js';
 import { HttpSession } from './http/session.js';
 import type { Logger } from './logger.js';
-import type { TaskSpec } from './task.js';
+import { type TaskRef, type TaskSpec, scheduleOn } from './task.js';
 import type { WaitTime } from './wait-time.js';
 
-/** What a running user can reach of its worker. */
-export interface UserEnvironment {
-  /** Host from `-H` or the master's spawn message; wins over the class's own `host`. */
-  readonly host: string | undefined;
+/**
+ * `this.environment` of a user: Locust's Environment (runner, parsedOptions, host, events,
+ * stats, processExitCode) plus what the worker's HTTP client needs.
+ */
+export interface UserEnvironment extends Environment {
   readonly http: HttpContext;
   readonly logger: Logger;
 }
+
+/** The runtime record of a running user, set on the instance so `stop()` can reach it. */
+export const RUNNING_USER = Symbol.for('locust-ts.runningUser');
 
 /**
  * Base of every user class. Settings are read from the subclass (none are declared here, so a
@@ -37,6 +42,21 @@ export class User {
   onStop(): unknown {
     return undefined;
   }
+
+  /** Stop this user after the task in progress (Locust's `User.stop()`); `onStop` still runs. */
+  stop(): void {
+    (this as unknown as Record<symbol, { stop(): void } | undefined>)[RUNNING_USER]?.stop();
+  }
+
+  /** Extra data for every request's `context` in `events.request` (Locust's `User.context()`). */
+  context(): Record<string, unknown> {
+    return {};
+  }
+
+  /** Run `task` next (`first`) or after the tasks already queued (Locust's `schedule_task`). */
+  scheduleTask(task: TaskRef, first = false): void {
+    scheduleOn(this, task, first);
+  }
 }
 
 export class HttpUser extends User {
@@ -46,6 +66,7 @@ export class HttpUser extends User {
   constructor(environment: UserEnvironment) {
     super(environment);
     this.client = new HttpSession(environment.http);
+    this.client.user = this;
   }
 }
 
@@ -61,7 +82,12 @@ export type UserClass = (new (environment: UserEnvironment) => User) & {
 };
 
 /** The library's own bases are abstract without saying so. */
-const BASE_CLASSES: ReadonlySet<unknown> = new Set([User, HttpUser]);
+const BASE_CLASSES: ReadonlySet<unknown> = new Set<unknown>([User, HttpUser]);
+
+/** FastHttpUser (its own file) registers itself as a library base too. */
+export function registerBaseClass(cls: unknown): void {
+  (BASE_CLASSES as Set<unknown>).add(cls);
+}
 
 export function isUserClass(value: unknown): value is UserClass {
   return typeof value === 'function' && (value === User || value.prototype instanceof User);

@@ -3,6 +3,7 @@
  * at `-r` (or the load shape), stop after `-t` (or when the shape ends), print the stats table every 2 s, write the CSV files every second,
  * then quit the workers, print the final summary and return the exit code.
  */
+import { listenerErrors } from '@locust-ts/protocol';
 import type { MasterLogger } from '../log/master-logger.js';
 import { arrivalRateLines } from '../report/arrival-rate-report.js';
 import { CONSOLE_STATS_INTERVAL_SECONDS, errorReport, percentileSummary, statsSummary } from '../report/console-stats.js';
@@ -50,9 +51,16 @@ export class ShutdownTrigger {
   }
 }
 
-/** Locust's exit code: `--exit-code-on-error` if any request failed or any exception was raised. */
+/**
+ * Locust's exit code: the locustfile's `environment.processExitCode` if set, else
+ * `--exit-code-on-error` if any request failed or any exception was raised, else 2 if an event
+ * listener threw, else 0.
+ */
 export function exitCodeOf(runner: MasterRunner, exitCodeOnError: number): number {
-  return runner.stats.errors.size > 0 || runner.exceptions().length > 0 ? exitCodeOnError : 0;
+  const own = runner.locust.environment.processExitCode;
+  if (own !== null) return own;
+  if (runner.stats.errors.size > 0 || runner.exceptions().length > 0) return exitCodeOnError;
+  return listenerErrors.count > 0 ? 2 : 0;
 }
 
 export class StatsPrinter {
@@ -131,6 +139,7 @@ export async function runHeadless(
   printer?.start();
   csv?.start();
   let exitCode: number | null = null;
+  let endedBy = '';
   const gotWorkers = await waitForWorkers(runner, settings, log, trigger);
   if (gotWorkers) {
     if (settings.arrivalRate) {
@@ -149,13 +158,17 @@ export async function runHeadless(
     }
     // the run ends on -t, the shape's end, a signal, or the last worker quitting (the runner quits by itself)
     if (exitCode === null) {
-      await Promise.race([trigger.fired, runner.quitted]);
+      endedBy = await Promise.race([trigger.fired, runner.quitted.then(() => 'quitted')]);
       if (beforeQuit && trigger.triggered) await beforeQuit(await trigger.fired);
     }
   } else if (!trigger.triggered) {
     exitCode = 1;
   }
   printer?.stop();
+  // Locust: -t and a shape's end quit the runner (test_stop) before shutdown() fires `quitting`;
+  // a signal runs shutdown() at once: `quitting`, then the runner quits. Either way the exit code comes after.
+  if (endedBy === 'run-time' || endedBy === 'shape' || endedBy === 'quitted') await runner.quit();
+  await runner.locust.quitting();
   await runner.quit();
   exitCode ??= exitCodeOf(runner, settings.exitCodeOnError);
   log.info(`Shutting down (exit code ${exitCode})`, 'locust.main');

@@ -46,6 +46,7 @@ import type {
 } from '../web/runner-view.js';
 import { ArrivalRateController, ArrivalRateError, type ArrivalRateView } from './arrival-rate.js';
 import { ExceptionTable } from './exceptions.js';
+import { MasterEnvironment, type MasterEnvironmentOptions } from './master-environment.js';
 import { applyUserClassUpdate } from './user-class-update.js';
 import { type HandlerContext, MASTER_HANDLERS, type WorkerMessageMapReply } from './handlers.js';
 import { LivenessGuard } from './liveness-guard.js';
@@ -69,7 +70,7 @@ export const HISTORY_INTERVAL_SECONDS = 1;
 /** History kept: one point a second for a day. */
 const HISTORY_POINTS_KEPT = 86_400;
 
-export interface MasterRunnerOptions {
+export interface MasterRunnerOptions extends MasterEnvironmentOptions {
   /** The user classes the workers run (names must match the workers' classes). */
   userClasses: UserClassDescription[];
   /** `--host`: sent to workers in every `spawn` (null = the classes' own host). */
@@ -160,6 +161,8 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   private readonly unknownSenders = new UnknownSenders();
   /** workers between `client_stopped` and their next `client_ready` (no record, but still ours) */
   private readonly stoppedIds = new Set<string>();
+  /** the locustfile API: `environment`, `environment.runner`, events */
+  readonly locust: MasterEnvironment;
 
   private dispatcher: UsersDispatcher | null = null;
   /** what each worker was last told to run (the start point of a paced rebalance) */
@@ -207,6 +210,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
       sendMessage: (type, data, clientId) => this.sendMessage(type, data, clientId),
     });
     if (options.shape) this.shapeDriver = this.newShapeDriver(options.shape);
+    this.locust = new MasterEnvironment(this, options, this.log);
   }
 
   private newShapeDriver(shape: LoadShape): ShapeDriver {
@@ -313,18 +317,21 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     this.shapeDriver?.stop();
     if (this.currentState === 'ready' || this.currentState === 'stopped' || this.currentState === 'stopping') return;
     this.log.debug('Stopping...');
+    this.locust.testStopping();
     this.endTest();
     for (const node of this.registry.all()) this.send(node.id, 'stop', null);
     const timeout = (this.options.stopTimeout ?? 0) + STOP_WAIT_EXTRA_SECONDS;
     const stopped = await this.sleeper.waitFor(() => this.userCount === 0, timeout);
     if (!stopped && !this.quitting) this.log.error('Timeout waiting for all workers to stop');
     this.checkStopped();
+    this.locust.testStop();
   }
 
   resetStats(): void {
     this.stats.resetAll();
     this.exceptionTable.clear();
     this.arrival.resetDropped();
+    this.locust.resetStats();
   }
 
   /**
@@ -486,6 +493,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   }
 
   send(clientId: string, type: string, data: unknown): void {
+    if (type === 'heartbeat') this.locust.heartbeatSent(clientId);
     this.sendRaw(clientId, type, data);
   }
 
@@ -494,6 +502,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     this.stoppedIds.delete(node.id);
     this.lastSent.delete(node.id);
     this.arrival.workersChanged(node.id);
+    this.locust.workerConnect(node.id);
     const connected = this.registry.activeCount();
     this.log.info(
       `${node.id} (index ${node.index}) reported as ready${alreadyKnown ? ' (duplicate message)' : ''}. ${connected} workers connected.`,
@@ -541,9 +550,10 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     }
   }
 
-  mergeStats(_nodeId: string, data: WorkerMessageMap['stats']): void {
+  mergeStats(nodeId: string, data: WorkerMessageMap['stats']): void {
     this.stats.mergeReport(data);
     this.arrival.addDropped(data.locust_ts_dropped);
+    this.locust.workerReport(nodeId, data);
   }
 
   logException(nodeId: string, msg: string, traceback: string): void {
@@ -643,8 +653,14 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     this.log.info(
       `Sending spawn jobs of ${this.targetUserCount} users at ${this.spawnRate.toFixed(2)} spawn rate to ${active.length} ready workers`,
     );
-    if (!this.testStarted()) this.beginTest();
+    const starting = !this.testStarted();
+    if (starting) this.beginTest();
     this.setState('spawning');
+    if (starting) {
+      await this.locust.testStart();
+      // a stop or quit while async testStart listeners ran wins
+      if (this.currentState !== 'spawning' || this.quitting) return;
+    }
     this.spawningCompleted = false;
     dispatcher.newDispatch(this.targetUserCount, this.spawnRate, this.selectedClasses);
     this.nextEdge = this.planEdge(active);
@@ -714,7 +730,8 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
 
   private async sendSpawns(users: UsersOnWorkers): Promise<void> {
     const sends: Promise<void>[] = [];
-    const parsedOptions = this.options.parsedOptions ?? {};
+    // Locust sends `vars(environment.parsed_options)`: what listeners and the web form changed
+    const parsedOptions = this.locust.environment.parsedOptions;
     const edge = this.nextEdge;
     this.nextEdge = null;
     for (const [id, counts] of users) {
@@ -746,6 +763,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     if (this.superseded(generation)) return;
     this.setState('running');
     this.spawningCompleted = true;
+    this.locust.spawningComplete(target);
     // newest Locust: workers fire their own spawning_complete event on this; 2.12 workers do not know it (K4)
     for (const node of this.registry.all()) {
       if (node.dialect.protocol === 'newest') this.sendRaw(node.id, 'spawning_complete', { user_count: target });
@@ -896,7 +914,10 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
 
   private async doQuit(): Promise<void> {
     this.shapeDriver?.stop();
-    if (this.currentState !== 'ready' && this.currentState !== 'stopped' && this.currentState !== 'stopping') this.endTest();
+    if (this.currentState !== 'ready' && this.currentState !== 'stopped' && this.currentState !== 'stopping') {
+      this.locust.testStopping();
+      this.endTest();
+    }
     const waiting = new Set(this.registry.all().filter((n) => n.state !== WORKER_STATE.missing).map((n) => n.id));
     for (const node of this.registry.all()) {
       if (this.log.isEnabledFor('DEBUG')) this.log.debug(`Sending quit message to worker ${node.id} (index ${node.index})`);
@@ -909,6 +930,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     const timeout = (this.options.stopTimeout ?? 0) + QUIT_REPLY_WAIT_SECONDS;
     await this.sleeper.waitFor(() => [...waiting].every((id) => !this.registry.has(id)) && this.stoppedIds.size === 0, timeout);
     this.setState('stopped');
+    this.locust.testStop();
     for (const timer of this.timers) clearInterval(timer);
     if (this.runTimeTimer) clearTimeout(this.runTimeTimer);
     this.sleeper.cancelAll();

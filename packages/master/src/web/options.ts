@@ -8,6 +8,9 @@ export interface WebUiOptions {
   port: number;
   /** `--web-auth user:pass`: HTTP basic auth on every route. */
   auth?: string;
+  /** `--tls-cert` / `--tls-key`: PEM files; the UI is then served over HTTPS. */
+  tlsCert?: string;
+  tlsKey?: string;
   /** `--web-base-path /locust`: prefix of every route. */
   webBasePath?: string;
   /** a load shape drives the test: the form hides users / spawn rate, `/swarm` starts the shape */
@@ -27,6 +30,10 @@ export interface WebUiOptions {
   maxUsers?: number | null;
   /** `--csv PREFIX --csv-full-history`: the history file `/stats/requests_full_history/csv` serves */
   fullHistoryCsvPath?: string | null;
+  /** the locustfile's custom arguments for the form (newest Locust's `extra_options`) */
+  extraOptions?: Record<string, { default_value: unknown; help_text: string; is_secret: boolean; is_required: boolean; is_multiple: boolean; choices: readonly string[] | null }>;
+  /** the live `environment.parsedOptions`: `POST /swarm` writes the form's custom fields into it */
+  parsedOptions?: Record<string, unknown>;
   /** shown in the UI's About box */
   version?: string;
   /** `--watch-scale`: the recorder `GET /scale` and `/metrics` read (null: `/scale` says enabled: false) */

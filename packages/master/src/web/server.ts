@@ -3,7 +3,8 @@
  * auth and one plugin per group of routes; the runner is passed in, nothing is global.
  */
 import { ensureWebUiBuilt } from '@locust-ts/webui';
-import Fastify from 'fastify';
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { installBasicAuth, parseWebAuth } from './auth.js';
 import type { WebUiHandle, WebUiOptions } from './options.js';
 import { downloadsPlugin } from './plugins/downloads.js';
@@ -32,7 +33,9 @@ export async function startWebUi(runner: MasterRunnerView, options: WebUiOptions
   const distDir = await ensureWebUiBuilt(log);
   const prefix = normalizeBasePath(options.webBasePath);
 
-  const app = Fastify({ logger: false });
+  const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : null;
+  // one instance type for the plugins: HTTPS changes only how the server listens
+  const app = (tls ? Fastify({ logger: false, https: tls }) : Fastify({ logger: false })) as unknown as FastifyInstance;
   if (options.auth !== undefined) installBasicAuth(app, options.auth);
   // Locust enables CORS for every route (flask_cors defaults): scripts in other origins may read.
   app.addHook('onSend', async (_req, reply) => {
@@ -47,6 +50,8 @@ export async function startWebUi(runner: MasterRunnerView, options: WebUiOptions
     shapeName: options.shapeName ?? 'LoadShape',
     classPicker: options.classPicker ?? false,
     log,
+    extraOptionNames: Object.keys(options.extraOptions ?? {}),
+    ...(options.parsedOptions ? { parsedOptions: options.parsedOptions } : {}),
   });
   await app.register(statsPlugin, { prefix, runner });
   await app.register(downloadsPlugin, { prefix, runner, fullHistoryCsvPath: options.fullHistoryCsvPath ?? null, scale: options.scale ?? null });
@@ -61,7 +66,7 @@ export async function startWebUi(runner: MasterRunnerView, options: WebUiOptions
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = ALL_INTERFACES.has(options.host) ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
-    url: `http://${shownHost}:${port}${prefix}`,
+    url: `${tls ? 'https' : 'http'}://${shownHost}:${port}${prefix}`,
     port,
     close: () => app.close(),
   };

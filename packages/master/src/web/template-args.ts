@@ -54,7 +54,7 @@ export function templateArgs(runner: MasterRunnerView, options: WebUiOptions): R
     shape_use_common_options: isShape && shapeCommon,
     stats_history_enabled: Boolean(options.fullHistoryCsvPath),
     tasks: '{}',
-    extra_options: {},
+    extra_options: options.extraOptions ?? {},
     run_time: options.runTime ?? null,
     show_userclass_picker: classPicker,
     available_user_classes: classes.map((c) => c.name).sort(),

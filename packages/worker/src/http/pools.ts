@@ -1,11 +1,31 @@
-/** One keep-alive undici Pool per origin, shared by all users of a worker process. */
-import { Pool } from 'undici';
+/**
+ * One keep-alive undici Pool per origin, shared by all users of a worker process. Requests with
+ * their own TLS settings (`verify`, `cert`) or a proxy (`proxies`, or `HTTP(S)_PROXY`/`NO_PROXY` in
+ * the environment, as requests honours them) get their own dispatchers, made on first use.
+ */
+import { type Dispatcher, EnvHttpProxyAgent, Pool, ProxyAgent } from 'undici';
 
 /** How long an idle keep-alive connection is kept, ms (undici's default is 4 s). */
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
+const PROXY_ENV = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+/** A dispatcher, and whether it needs the origin in its dispatch options (agents do, pools not). */
+export interface Route {
+  dispatcher: Dispatcher;
+  needsOrigin: boolean;
+}
+
 export class HttpPools {
   private readonly pools = new Map<string, Pool>();
+  private readonly others = new Map<string, Dispatcher>();
+  /** read once: the environment's proxy settings apply to every request without `proxies` */
+  private readonly envProxy: EnvHttpProxyAgent | null = PROXY_ENV.some((k) => process.env[k]) ? new EnvHttpProxyAgent() : null;
+
+  /** True when the environment names a proxy: every request then goes through {@link route}. */
+  get proxied(): boolean {
+    return this.envProxy !== null;
+  }
 
   /** The pool for `origin` (`http://host:port`); unlimited connections, one per in-flight request. */
   get(origin: string): Pool {
@@ -17,10 +37,28 @@ export class HttpPools {
     return pool;
   }
 
+  /** Where a request goes: the shared pool, or a dispatcher for its TLS settings or proxy. */
+  route(origin: string, connect: Record<string, unknown> | null, proxy: string | null): Route {
+    if (connect === null && proxy === null) {
+      if (this.envProxy) return { dispatcher: this.envProxy, needsOrigin: true };
+      return { dispatcher: this.get(origin), needsOrigin: false };
+    }
+    const key = `${origin}\u0000${proxy ?? ''}\u0000${connect ? JSON.stringify(connect, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v)) : ''}`;
+    let dispatcher = this.others.get(key);
+    if (!dispatcher) {
+      dispatcher = proxy
+        ? new ProxyAgent({ uri: proxy, ...(connect ? { requestTls: connect } : {}), keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS })
+        : new Pool(origin, { connections: null, pipelining: 1, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, ...(connect ? { connect } : {}) });
+      this.others.set(key, dispatcher);
+    }
+    return { dispatcher, needsOrigin: proxy !== null };
+  }
+
   /** Drop every connection (end of a worker). */
   async close(): Promise<void> {
-    const pools = [...this.pools.values()];
+    const all: Dispatcher[] = [...this.pools.values(), ...this.others.values(), ...(this.envProxy ? [this.envProxy] : [])];
     this.pools.clear();
-    await Promise.all(pools.map((p) => p.destroy().catch(() => undefined)));
+    this.others.clear();
+    await Promise.all(all.map((p) => p.destroy().catch(() => undefined)));
   }
 }

@@ -5,6 +5,17 @@
 import { pyRepr } from '@locust-ts/protocol';
 import { catchResponseErrorText } from './error-text.js';
 
+/** What `raiseForStatus()` throws: requests' `HTTPError` (or the connection error of a status-0 response). */
+export class HTTPError extends Error {
+  override readonly name = 'HTTPError';
+  constructor(
+    message: string,
+    readonly response: HttpResponse,
+  ) {
+    super(message);
+  }
+}
+
 /** Where a caught response reports its outcome (the user's HTTP session). */
 export interface OutcomeSink {
   report(response: HttpResponse, error: string | null): void;
@@ -79,6 +90,32 @@ export class HttpResponse {
 
   json<T = unknown>(): T {
     return JSON.parse(this.text) as T;
+  }
+
+  /**
+   * What `events.request` listeners get for this response (Locust's `request_meta`): request
+   * type, name, response time (ms), length, URL and the outcome so far.
+   */
+  get requestMeta(): { requestType: string; name: string; responseTime: number; responseLength: number; url: string; exception: string | null } {
+    return { requestType: this.method, name: this.name, responseTime: this.elapsed, responseLength: this.contentLength, url: this.url, exception: this.error };
+  }
+
+  /** The parsed JSON body, or null when it is not JSON (FastHttpUser's `response.js`). */
+  get js(): unknown {
+    try {
+      return JSON.parse(this.text);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Throw {@link HTTPError} for a 4xx/5xx status, or the connection error when no response came (requests' `raise_for_status`). */
+  raiseForStatus(): void {
+    if (this.status >= 400) {
+      const kind = this.status < 500 ? 'Client Error' : 'Server Error';
+      throw new HTTPError(`${this.status} ${kind}: ${this.statusText} for url: ${this.url}`, this);
+    }
+    if (this.status === 0) throw new HTTPError(this.error ?? 'no response', this);
   }
 
   /** Count this response as a success (requires `catchResponse: true`). */

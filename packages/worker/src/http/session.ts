@@ -7,11 +7,22 @@
  * `Pool.dispatch()` with a handler object measured ~30% faster than `Pool.request()` here.
  */
 import type { Dispatcher } from 'undici';
+import { events } from '@locust-ts/protocol';
 import { StopUser } from '../errors.js';
 import type { StatsRecorder } from '../runtime/stats-recorder.js';
 import { connectionErrorText, httpErrorText, tooManyRedirectsText } from './error-text.js';
 import type { HttpPools } from './pools.js';
 import { HttpResponse, type OutcomeSink } from './response.js';
+import {
+  type BasicAuth,
+  type FileField,
+  SessionCookies,
+  type TlsSettings,
+  basicAuthHeader,
+  formBody,
+  multipartBody,
+  tlsConnectOptions,
+} from './request-body.js';
 
 /** requests' default redirect limit. */
 export const MAX_REDIRECTS = 30;
@@ -33,6 +44,16 @@ export interface RequestOptions {
   timeout?: number;
   /** Follow redirects (default true, at most {@link MAX_REDIRECTS}). */
   allowRedirects?: boolean;
+  /** Extra `context` for `events.request` listeners (merged over the user's `context()`). */
+  context?: Record<string, unknown>;
+  /** Form fields (`application/x-www-form-urlencoded`), or a raw body; with `files` they become multipart fields. */
+  data?: Readonly<Record<string, string | number | boolean | ReadonlyArray<string | number>>> | string | Buffer;
+  /** Multipart upload: `{ field: content | [filename, content, contentType?] }`. */
+  files?: Readonly<Record<string, FileField>>;
+  /** Basic auth `[user, password]` (wins over the session's `auth`). */
+  auth?: BasicAuth;
+  /** Cookies for this request only, on top of the session's jar. */
+  cookies?: Readonly<Record<string, string>>;
 }
 
 /** What a session needs from its worker. */
@@ -65,6 +86,19 @@ function headerValue(raw: Buffer[] | null, lowerName: string): string | null {
   return null;
 }
 
+function hasHeader(headers: Record<string, string>, lowerName: string): boolean {
+  for (const h of Object.keys(headers)) if (h.toLowerCase() === lowerName) return true;
+  return false;
+}
+
+function setCookieValues(raw: Buffer[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i]!.length === 10 && raw[i]!.toString('latin1').toLowerCase() === 'set-cookie') out.push(raw[i + 1]!.toString('latin1'));
+  }
+  return out;
+}
+
 /** One request from send to stats: the undici handler (legacy callback API, the fast one). */
 class Exchange implements Dispatcher.DispatchHandler {
   readonly start = performance.now();
@@ -76,6 +110,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   abort: ((err?: Error) => void) | null = null;
   /** the user was killed while this request was in flight: it is neither counted nor answered */
   killed = false;
+  context: Record<string, unknown> | undefined = undefined;
 
   constructor(
     readonly session: HttpSession,
@@ -102,6 +137,13 @@ class Exchange implements Dispatcher.DispatchHandler {
     r.status = statusCode;
     r.statusText = statusText;
     r.rawHeaders = rawHeaders;
+    // the jar is made at the first Set-Cookie: a target that sets none costs this length check
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      if (rawHeaders[i]!.length === 10 && rawHeaders[i]!.toString('latin1').toLowerCase() === 'set-cookie') {
+        this.session.storeCookies(this.origin + this.path, setCookieValues(rawHeaders));
+        break;
+      }
+    }
     return true;
   }
 
@@ -125,6 +167,17 @@ class Exchange implements Dispatcher.DispatchHandler {
 export class HttpSession implements OutcomeSink {
   /** Headers sent with every request of this user (like `requests.Session.headers`). */
   headers: Record<string, string> = {};
+  /** The user owning this session: its `context()` goes into `events.request`. */
+  user: { context(): Record<string, unknown> } | null = null;
+  /** Set by {@link renameRequest}: every request's stats name while the callback runs. */
+  private renamed: string | null = null;
+  /** Basic auth for every request (requests' `session.auth`). */
+  auth: BasicAuth | null = null;
+  /** requests' `session.proxies`: `{ http: url, https: url }`; the environment's are used otherwise. */
+  proxies: { http?: string; https?: string } | null = null;
+  private tls: TlsSettings = {};
+  private connect: Record<string, unknown> | null = null;
+  private jar: SessionCookies | null = null;
   private baseOrigin = '';
   private basePath = '';
   private baseHost = '';
@@ -159,6 +212,34 @@ export class HttpSession implements OutcomeSink {
     return this.baseOrigin + this.basePath;
   }
 
+  /** This user's cookie jar (requests' `session.cookies`); filled from Set-Cookie headers. */
+  get cookies(): SessionCookies {
+    return (this.jar ??= new SessionCookies());
+  }
+
+  /** requests' `session.verify`: false accepts any certificate; a path trusts that CA (PEM). */
+  get verify(): boolean | string {
+    return this.tls.verify ?? true;
+  }
+  set verify(value: boolean | string) {
+    this.tls = { ...this.tls, verify: value };
+    this.connect = tlsConnectOptions(this.tls);
+  }
+
+  /** requests' `session.cert`: a client certificate PEM path, or `[certPath, keyPath]`. */
+  get cert(): string | readonly [string, string] | undefined {
+    return this.tls.cert;
+  }
+  set cert(value: string | readonly [string, string] | undefined) {
+    this.tls = { ...this.tls, ...(value === undefined ? {} : { cert: value }) };
+    this.connect = tlsConnectOptions(this.tls);
+  }
+
+  /** Called by a response with Set-Cookie headers. */
+  storeCookies(url: string, setCookies: readonly string[]): void {
+    this.cookies.store(url, setCookies);
+  }
+
   get(url: string, options?: RequestOptions): Promise<HttpResponse> {
     return this.request('GET', url, options);
   }
@@ -183,6 +264,13 @@ export class HttpSession implements OutcomeSink {
 
   /** Send one request; never rejects for HTTP or network failures (they are counted instead). */
   request(method: string, url: string, options?: RequestOptions): Promise<HttpResponse> {
+    if (options?.files) {
+      const { files, data, ...rest } = options;
+      const fields = typeof data === 'object' && !Buffer.isBuffer(data) ? data : undefined;
+      return multipartBody(files, fields).then(({ body, contentType }) =>
+        this.request(method, url, { ...rest, body, headers: { ...rest.headers, 'content-type': contentType } }),
+      );
+    }
     let origin: string;
     let path: string;
     if (ABSOLUTE_URL.test(url)) {
@@ -204,16 +292,27 @@ export class HttpSession implements OutcomeSink {
         const q = queryString(options.params);
         if (q) path += (path.includes('?') ? '&' : '?') + q;
       }
-      if (options.headers || options.json !== undefined) headers = { ...this.headers, ...options.headers };
+      if (options.headers || options.json !== undefined || options.data !== undefined || options.auth || options.cookies) {
+        headers = { ...this.headers, ...options.headers };
+      }
       if (options.json !== undefined) {
         body = JSON.stringify(options.json);
-        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+        if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
+      } else if (options.data !== undefined) {
+        if (typeof options.data === 'string' || Buffer.isBuffer(options.data)) body = options.data;
+        else {
+          body = formBody(options.data);
+          if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/x-www-form-urlencoded';
+        }
       }
+      if (options.auth) headers.authorization = basicAuthHeader(options.auth);
+      if (options.cookies) headers.cookie = Object.entries(options.cookies).map(([k, v]) => `${k}=${v}`).join('; ');
     }
+    if (this.auth && !hasHeader(headers, 'authorization')) headers = { ...headers, authorization: basicAuthHeader(this.auth) };
     const exchange = new Exchange(
       this,
       method,
-      options?.name ?? path,
+      this.renamed ?? options?.name ?? path,
       origin,
       path,
       headers,
@@ -226,6 +325,7 @@ export class HttpSession implements OutcomeSink {
       exchange.response.scheduleDelay = this.scheduleDelay;
       this.scheduleDelay = 0;
     }
+    if (options?.context) exchange.context = options.context;
     const promise = new Promise<HttpResponse>((resolve, reject) => {
       exchange.resolve = resolve;
       exchange.reject = reject;
@@ -256,16 +356,31 @@ export class HttpSession implements OutcomeSink {
     const options: Dispatcher.DispatchOptions = {
       path: x.path,
       method: x.method as Dispatcher.HttpMethod,
-      headers: x.headers,
+      headers: this.jar === null ? x.headers : this.withCookies(x),
       body: x.body ?? null,
     };
     // Without a timeout undici's own 300 s limits apply, so a hung target cannot hold a user forever.
     if (x.timeoutSeconds !== null) options.headersTimeout = options.bodyTimeout = x.timeoutSeconds * 1000;
+    const pools = this.context.pools;
     try {
-      this.context.pools.get(x.origin).dispatch(options, x);
+      if (this.connect === null && this.proxies === null && !pools.proxied) pools.get(x.origin).dispatch(options, x);
+      else {
+        const proxy = this.proxies ? ((x.origin.startsWith('https:') ? this.proxies.https : this.proxies.http) ?? null) : null;
+        const route = pools.route(x.origin, this.connect, proxy);
+        if (route.needsOrigin) options.origin = x.origin;
+        route.dispatcher.dispatch(options, x);
+      }
     } catch (err) {
       this.errored(x, err as Error);
     }
+  }
+
+  /** The request's headers plus the jar's cookies for its URL (merged with a `cookies` option). */
+  private withCookies(x: Exchange): Record<string, string> | undefined {
+    const fromJar = this.jar!.header(x.origin + x.path);
+    if (fromJar === '') return x.headers;
+    const own = x.headers?.cookie;
+    return { ...x.headers, cookie: own ? `${fromJar}; ${own}` : fromJar };
   }
 
   /** Body fully read: follow a redirect, or time, count and hand back the response. */
@@ -319,15 +434,46 @@ export class HttpSession implements OutcomeSink {
       r.sink = this;
       this.undecided.add(r);
     } else {
-      this.record(r, error);
+      this.record(r, error, x.context);
     }
     x.resolve(r);
   }
 
-  private record(r: HttpResponse, error: string | null): void {
+  private record(r: HttpResponse, error: string | null, context?: Record<string, unknown>): void {
     const stats = this.context.stats;
     stats.logRequest(r.method, r.name, r.elapsed + r.scheduleDelay, r.contentLength);
     if (error !== null) stats.logError(r.method, r.name, error);
+    // listeners cost only when a locustfile added one
+    if (events.request.hasListeners) this.fireRequestEvent(r, error, context);
+  }
+
+  private fireRequestEvent(r: HttpResponse, error: string | null, context: Record<string, unknown> | undefined): void {
+    const userContext = this.user?.context() ?? {};
+    events.request.fireListeners({
+      requestType: r.method,
+      name: r.name,
+      responseTime: r.elapsed,
+      responseLength: r.contentLength,
+      response: r,
+      context: context ? { ...userContext, ...context } : userContext,
+      exception: error,
+      startTime: Date.now() / 1000 - r.elapsed / 1000,
+      url: r.url,
+    });
+  }
+
+  /**
+   * Count every request made while `fn` runs under `name` (Locust's `client.rename_request(name)`
+   * context manager): `await this.client.renameRequest('/blog/[id]', () => this.client.get(url))`.
+   */
+  async renameRequest<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+    const previous = this.renamed;
+    this.renamed = name;
+    try {
+      return await fn();
+    } finally {
+      this.renamed = previous;
+    }
   }
 
   /** A caught response was decided with success()/failure(). */

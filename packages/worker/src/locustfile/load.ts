@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import Module, { register } from 'node:module';
 import { extname, relative, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { UserClassDescription } from '@locust-ts/protocol';
+import { type UserClassDescription, createEnvironment } from '@locust-ts/protocol';
 import { tsImport } from 'tsx/esm/api';
 import * as api from '../api.js';
 import { LocustfileError, WaitTimeError } from '../errors.js';
@@ -84,7 +84,7 @@ function importErrorLine(shownPath: string, err: unknown): string {
 
 /** A throwaway environment to construct one user per class for checks; opens nothing. */
 function probeEnvironment(): api.UserEnvironment {
-  return { host: undefined, http: { pools: new HttpPools(), stats: new StatsRecorder() }, logger: silentLogger };
+  return { ...createEnvironment(), http: { pools: new HttpPools(), stats: new StatsRecorder() }, logger: silentLogger };
 }
 
 /** Check one class: tasks, weight, fixedCount, wait time. Returns a one-line problem or null. */

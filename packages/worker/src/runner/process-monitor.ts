@@ -55,6 +55,8 @@ export interface ProcessMonitorOptions {
   intervalSeconds?: number;
   /** Called once, on the first sample above CPU_WARNING_THRESHOLD (Locust warns once per worker). */
   onHighCpu?: (percent: number) => void;
+  /** Called on every sample (the `cpuWarning` and `usageMonitor` events). */
+  onSample?: (percent: number) => void;
   clock?: CpuClock;
 }
 
@@ -91,6 +93,7 @@ export class ProcessMonitor {
   }
 
   private check(percent: number): void {
+    this.options.onSample?.(percent);
     if (percent <= CPU_WARNING_THRESHOLD || this.warned) return;
     this.warned = true;
     this.options.onHighCpu?.(percent);

@@ -42,11 +42,12 @@ import { ArrivalRateLink } from './arrival-link.js';
 import { EdgeSpawner } from './edge-spawn.js';
 import { ProcessMonitor } from './process-monitor.js';
 import type { UserClass, UserEnvironment } from '../user.js';
+import { WorkerEnvironment, type WorkerEnvironmentOptions } from './worker-environment.js';
 
 /** The state a worker reports in its heartbeats (spec §7.1). */
 export type WorkerRunnerState = 'ready' | 'spawning' | 'running' | 'stopped';
 
-export interface WorkerOptions {
+export interface WorkerOptions extends WorkerEnvironmentOptions {
   /** Concrete user classes, e.g. `(await loadLocustfile(path)).userClasses`. */
   userClasses: readonly UserClass[];
   /** `--master-host`, default 127.0.0.1. */
@@ -111,7 +112,9 @@ export class WorkerRunner {
   /** arrival-rate (open model) users, when the master sends `locust_ts_rate` */
   private readonly arrival: ArrivalRateLink;
   private readonly timing: WorkerTiming;
-  private readonly environment: { host: string | undefined; http: UserEnvironment['http']; logger: Logger };
+  private readonly environment: UserEnvironment;
+  /** the locustfile API: `environment`, `environment.runner`, events */
+  readonly locust: WorkerEnvironment;
   private readonly hostOverride: string | undefined;
   private readonly masterAddress: string;
   private readonly version: string;
@@ -149,11 +152,15 @@ export class WorkerRunner {
     const masterPort = options.masterPort ?? DEFAULT_MASTER_PORT;
     this.masterAddress = `${masterHost}:${masterPort}`;
     this.socket = new WorkerSocket({ masterHost, masterPort, clientId: this.clientId });
-    this.environment = { host: options.host, http: { pools: this.pools, stats: this.stats }, logger: this.logger };
+    const http = { pools: this.pools, stats: this.stats };
+    this.locust = new WorkerEnvironment(this, options, { http, logger: this.logger, stats: this.stats, host: options.host });
+    this.environment = this.locust.environment;
     const classInfos = options.userClasses.map(userClassInfo);
     this.pool = new UserPool(classInfos, this.environment, {
       onException: (err, user) => this.onUserException(err, user),
       onExit: () => undefined,
+      onUserError: (err, owner) => this.locust.userError(err, owner),
+      onStopTest: (err) => this.locust.stopTestRaised(err),
     });
     this.edges = new EdgeSpawner({
       logger: this.logger,
@@ -174,6 +181,7 @@ export class WorkerRunner {
         this.logger.warn(
           `CPU usage above ${CPU_WARNING_THRESHOLD}% (${percent.toFixed(0)}%)! This may constrain your throughput and may even give inconsistent response time measurements!`,
         ),
+      onSample: (percent) => this.locust.usageSample(percent, this.monitor.memoryBytes()),
     });
   }
 
@@ -221,7 +229,9 @@ export class WorkerRunner {
     if (this.finished) return;
     this.finished = true;
     this.edges.cancel();
+    this.locust.stopping();
     await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
+    this.locust.stopped();
     this.state = 'stopped';
     this.clearTimers();
     this.monitor.stop();
@@ -353,7 +363,7 @@ export class WorkerRunner {
   }
 
   private takeReport(): WorkerMessageMap['stats'] {
-    return this.arrival.addDropped(this.stats.takeReport(this.userClassesCount(), this.userCount));
+    return this.locust.report(this.arrival.addDropped(this.stats.takeReport(this.userClassesCount(), this.userCount)));
   }
 
   /** The first `locust_ts_rate` of a test: closed-model users stop, stats start from zero (as a first `spawn`). */
@@ -416,9 +426,13 @@ export class WorkerRunner {
     heartbeat: (data) => {
       this.lastMasterHeartbeat = performance.now();
       this.edges.onHeartbeatReply(data);
+      this.locust.heartbeatReceived();
     },
     spawn: (data) => this.onSpawn(data),
-    spawning_complete: () => this.logger.debug('Master finished spawning'),
+    spawning_complete: (data) => {
+      this.logger.debug('Master finished spawning');
+      this.locust.spawningComplete(data);
+    },
     stop: () => void this.onStop(),
     quit: () => {
       this.logger.info('Got quit message from master, shutting down...');
@@ -442,7 +456,9 @@ export class WorkerRunner {
     this.lastSpawnTimestamp = data.timestamp;
     this.environment.host = data.host ?? this.hostOverride;
     this.stopTimeout = data.stop_timeout ?? 0;
-    if (this.state !== 'spawning' && this.state !== 'running') this.stats.clear();
+    const starting = this.state !== 'spawning' && this.state !== 'running';
+    if (starting) this.stats.clear();
+    this.locust.spawn(data.parsed_options, this.pool.classInfos(), starting);
     this.state = 'spawning';
     this.edges.cancel();
     if (this.arrival.userCount > 0) void this.arrival.stop();
@@ -456,6 +472,7 @@ export class WorkerRunner {
   }
 
   private spawned({ unknownClasses }: PreparedSpawn): void {
+    this.locust.spawned();
     if (unknownClasses.length > 0) {
       this.logger.error(`Master asked for user classes this worker does not have: ${unknownClasses.join(', ')} (known: ${this.pool.classNames.join(', ')})`);
     }
@@ -468,7 +485,9 @@ export class WorkerRunner {
   private async onStop(): Promise<void> {
     this.edges.cancel();
     // graceful within the spawn's stop_timeout, as Locust's worker `stop()` (spec §3.4, §3.9)
+    this.locust.stopping();
     await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
+    this.locust.stopped();
     this.state = 'ready';
     await this.send('client_stopped', null);
     const extra = Number(process.env[ADDITIONAL_WAIT_ENV] ?? 0) || 0;

@@ -9,9 +9,10 @@ import { HttpUser, User, type UserClass } from '../user.js';
 import { ArrivalExecutor } from './arrival-executor.js';
 import { StatsRecorder } from './stats-recorder.js';
 import { userClassInfo } from './user-class-info.js';
+import { createEnvironment } from '@locust-ts/protocol';
 
 function environment(host?: string) {
-  return { host, http: { pools: new HttpPools(), stats: new StatsRecorder() }, logger: silentLogger };
+  return { ...createEnvironment(), host, http: { pools: new HttpPools(), stats: new StatsRecorder() }, logger: silentLogger };
 }
 
 function executor(classes: UserClass[], env = environment(), now?: () => number) {

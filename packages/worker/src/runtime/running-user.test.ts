@@ -8,11 +8,12 @@ import { constant } from '../wait-time.js';
 import { RunningUser } from './running-user.js';
 import { StatsRecorder } from './stats-recorder.js';
 import { userClassInfo } from './user-class-info.js';
+import { createEnvironment } from '@locust-ts/protocol';
 
 /** A wait a stopped user must not sit out. */
 const WAIT_SECONDS = 60;
 
-const environment = { host: undefined, http: { pools: new HttpPools(), stats: new StatsRecorder() }, logger: silentLogger };
+const environment = { ...createEnvironment(), http: { pools: new HttpPools(), stats: new StatsRecorder() }, logger: silentLogger };
 
 function run(cls: UserClass) {
   const exits: RunningUser[] = [];

@@ -9,12 +9,14 @@
  * runs. A task awaiting something other than this user's HTTP client cannot be interrupted in
  * JS; its user is out of the counts anyway and ends when that await returns.
  */
-import { InterruptTaskSet, StopUser } from '../errors.js';
-import { HttpUser, type User, type UserEnvironment, type UserInstanceSettings, waitTimeOf } from '../user.js';
+import { InterruptTaskSet, RescheduleTask, StopTest, StopUser } from '../errors.js';
+import { HttpUser, RUNNING_USER, type User, type UserEnvironment, type UserInstanceSettings, waitTimeOf } from '../user.js';
 import { TaskSet, type TaskSetClass } from '../task-set.js';
 import type { TaskEntry } from '../task.js';
 import type { WaitTime } from '../wait-time.js';
-import { tasksOf, type UserClassInfo } from './user-class-info.js';
+import { taskPicker } from './task-picker.js';
+import { taskSetTasks } from './tag-filter.js';
+import type { UserClassInfo } from './user-class-info.js';
 
 /** Locust's default when a class sets no wait time: the next task right away. */
 const NO_WAIT: WaitTime = () => 0;
@@ -28,6 +30,10 @@ const ZERO_WAIT_YIELD_EVERY = 32;
 export interface UserHost {
   /** An uncaught error escaped a task, `onStart` or `onStop` (sent as `exception`). */
   onException(err: unknown, user: RunningUser): void;
+  /** A task raised StopTest: the host stops the test (Locust's greenlet handler). */
+  onStopTest?(err: StopTest, user: RunningUser): void;
+  /** A task raised an error (Locust's `user_error` event, fired before it is logged). */
+  onUserError?(err: unknown, owner: User | TaskSet): void;
   /** The loop ended (stopped, StopUser, or its environment is gone). */
   onExit(user: RunningUser): void;
 }
@@ -65,6 +71,7 @@ export class RunningUser {
     private readonly host: UserHost,
   ) {
     this.user = createUser(info, environment);
+    (this.user as unknown as Record<symbol, unknown>)[RUNNING_USER] = this;
   }
 
   start(): void {
@@ -90,7 +97,8 @@ export class RunningUser {
       await user.onStart();
       await this.loop(user, this.info, this.userWaitTime(user));
     } catch (err) {
-      if (!(err instanceof StopUser) && !this.stopped) this.host.onException(err, this);
+      if (err instanceof StopTest) this.host.onStopTest?.(err, this);
+      else if (!(err instanceof StopUser) && !this.stopped) this.host.onException(err, this);
     }
     try {
       await user.onStop();
@@ -109,49 +117,59 @@ export class RunningUser {
   }
 
   /**
-   * The task loop of a user or task set; ends when stopped or by InterruptTaskSet/StopUser.
-   * `tasks.pickList` is read at every pick: an `update_user_class` may replace it.
+   * The task loop of a user or task set (Locust's `TaskSet.run`); ends when stopped or by
+   * InterruptTaskSet/StopUser/StopTest. `tasks.pickList` is read at every pick: an
+   * `update_user_class` may replace it. Tasks queued with `scheduleTask` run before the next pick.
    */
   private async loop(owner: User | TaskSet, tasks: { readonly pickList: readonly TaskEntry[] }, waitTime: WaitTime): Promise<void> {
+    const pick = taskPicker(owner, tasks);
     while (!this.stopped) {
-      const pickList = tasks.pickList;
-      if (pickList.length === 0) throw new Error(`${owner.constructor.name} has no tasks: use @task() or static tasks`);
-      const task = pickList[(Math.random() * pickList.length) | 0]!;
+      const task = pick();
+      let wait = true;
       try {
-        await this.execute(owner, task);
+        wait = await this.execute(owner, task);
       } catch (err) {
-        if (err instanceof StopUser) throw err;
+        if (err instanceof StopUser || err instanceof StopTest) throw err;
         if (err instanceof InterruptTaskSet) {
           if (owner instanceof TaskSet) throw err;
+        } else if (err instanceof RescheduleTask) {
+          wait = !err.immediately;
         } else if (!this.stopped) {
+          this.host.onUserError?.(err, owner);
           this.host.onException(err, this);
         }
       } finally {
         if (this.user instanceof HttpUser) this.user.client.settleUndecided();
       }
       if (this.stopped) return;
+      if (!wait) continue;
       const seconds = waitTime(owner);
       if (seconds > 0 || ++this.zeroWaits % ZERO_WAIT_YIELD_EVERY === 0) await this.sleep(seconds);
     }
   }
 
-  private async execute(owner: User | TaskSet, task: TaskEntry): Promise<void> {
+  /** Run one task; false when the parent should pick its next task without waiting. */
+  private async execute(owner: User | TaskSet, task: TaskEntry): Promise<boolean> {
     const target = task.target;
-    if (target.kind === 'taskSet') await this.runTaskSet(owner, target.taskSet as unknown as TaskSetClass);
-    else await invokeTask(owner, target);
+    if (target.kind === 'taskSet') return this.runTaskSet(owner, target.taskSet as unknown as TaskSetClass);
+    await invokeTask(owner, target);
+    return true;
   }
 
-  private async runTaskSet(parent: User | TaskSet, cls: TaskSetClass): Promise<void> {
+  /** A nested task set until it is interrupted: `interrupt()` skips the parent's wait, `interrupt(false)` not. */
+  private async runTaskSet(parent: User | TaskSet, cls: TaskSetClass): Promise<boolean> {
     const set = new cls(parent);
     const parentWait = waitTimeOf(parent) ?? NO_WAIT;
     try {
       await set.onStart();
-      await this.loop(set, tasksOf(cls), waitTimeOf(set) ?? parentWait);
+      await this.loop(set, taskSetTasks(cls), waitTimeOf(set) ?? parentWait);
     } catch (err) {
       if (!(err instanceof InterruptTaskSet)) throw err;
+      return !err.reschedule;
     } finally {
       await set.onStop();
     }
+    return true;
   }
 
   private sleep(seconds: number): Promise<void> {

@@ -46,6 +46,11 @@ export class UserPool {
     return [...this.classes.keys()];
   }
 
+  /** Every class's runtime record. */
+  classInfos(): UserClassInfo[] {
+    return [...this.classes.values()];
+  }
+
   /** The runtime record of a class (tasks, overrides), or undefined when this worker lacks it. */
   classInfo(name: string): UserClassInfo | undefined {
     return this.classes.get(name);
@@ -92,10 +97,7 @@ export class UserPool {
   }
 
   private newUser(info: UserClassInfo): RunningUser {
-    return new RunningUser(info, this.environment, {
-      onException: (err, u) => this.host.onException(err, u),
-      onExit: (u) => this.exited(u),
-    });
+    return new RunningUser(info, this.environment, { ...this.host, onExit: (u) => this.exited(u) });
   }
 
   /**

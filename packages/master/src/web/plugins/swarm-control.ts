@@ -16,6 +16,9 @@ export interface SwarmControlOptions {
   shapeName: string;
   classPicker: boolean;
   log: (line: string) => void;
+  /** custom arguments shown in the form, and the live parsed options the form's values go to */
+  extraOptionNames?: readonly string[];
+  parsedOptions?: Record<string, unknown>;
 }
 
 export const MISSING_COUNTS_ERROR = 'Missing user_count or spawn_rate from /swarm request';
@@ -104,6 +107,22 @@ function startBuiltinShape(
   return { success: true, message: `Swarming started using shape '${shape.spec}'`, host };
 }
 
+/** The form's custom-argument fields into `parsed_options`, keeping each option's type (newest Locust's `swarm()`). */
+function applyCustomFields(form: Form, opts: SwarmControlOptions): void {
+  const target = opts.parsedOptions;
+  if (!target) return;
+  for (const key of opts.extraOptionNames ?? []) {
+    const text = first(form[key]);
+    if (text === undefined) continue;
+    const current = target[key];
+    if (typeof current === 'boolean') target[key] = text === 'true' || text === 'on';
+    else if (typeof current === 'number') {
+      const n = Number(text);
+      if (Number.isFinite(n)) target[key] = n;
+    } else target[key] = text;
+  }
+}
+
 export const swarmControlPlugin: FastifyPluginAsync<SwarmControlOptions> = async (app: FastifyInstance, opts) => {
   const { runner, log } = opts;
   await app.register(formbody);
@@ -116,6 +135,7 @@ export const swarmControlPlugin: FastifyPluginAsync<SwarmControlOptions> = async
       return { success: false, message, host };
     };
     if (error) return fail(error);
+    applyCustomFields((req.body ?? {}) as Form, opts);
     const start = (r: SwarmRequest) =>
       // The ramp runs in the background: the response returns at once, as Locust's does.
       runner.start(r).catch((err: unknown) => log(`Starting the swarm failed: ${err instanceof Error ? err.message : String(err)}`));

@@ -1,0 +1,154 @@
+/**
+ * The master's side of the locustfile API: `environment.runner` for a master (or a local run),
+ * and Locust's events at the moments Locust's MasterRunner (or LocalRunner) fires them. The
+ * master runner calls one method here per moment.
+ *
+ * In a local run (one in-process worker) this is Locust's LocalRunner: the runner events fire
+ * here once, the worker-link events (`workerReport`, `workerConnect`, `heartbeatSent`) not at
+ * all, and `sendMessage` calls this process's own handler, as LocalRunner's does.
+ */
+import {
+  type CustomMessageEnvelope,
+  type Environment,
+  type LocustRunner,
+  type MessageHandler,
+  type RequestStats,
+  type StatsReportData,
+  createEnvironment,
+} from '@locust-ts/protocol';
+import type { MasterLogger } from '../log/master-logger.js';
+
+/** What this file needs of the master runner. */
+export interface MasterRunnerLike {
+  readonly userCount: number;
+  readonly state: string;
+  readonly stats: RequestStats;
+  readonly host: string | null;
+  registerMessage(type: string, handler: (message: CustomMessageEnvelope) => void): void;
+  sendMessage(type: string, data: unknown, clientId?: string): void;
+  stop(): Promise<void>;
+  quit(): Promise<void>;
+}
+
+export interface MasterEnvironmentOptions {
+  /** The process's environment (the CLI's); default: a new one. */
+  environment?: Environment;
+  /** A local run: this master and one in-process worker act as Locust's LocalRunner. */
+  local?: boolean;
+  /** Locust's `vars(options)` when no environment is given. */
+  parsedOptions?: Record<string, unknown>;
+}
+
+export class MasterEnvironment {
+  readonly environment: Environment;
+  private readonly local: boolean;
+  private readonly localHandlers = new Map<string, MessageHandler>();
+  private testRunning = false;
+
+  constructor(
+    private readonly runner: MasterRunnerLike,
+    options: MasterEnvironmentOptions,
+    private readonly log: MasterLogger,
+  ) {
+    this.environment = options.environment ?? createEnvironment({ parsedOptions: { ...(options.parsedOptions ?? {}) } });
+    this.local = options.local ?? false;
+    this.environment.stats = runner.stats;
+    this.environment.host ??= runner.host ?? undefined;
+    this.environment.runner = this.locustRunner();
+  }
+
+  private get events() {
+    return this.environment.events;
+  }
+
+  private locustRunner(): LocustRunner {
+    const runner = this.runner;
+    const env = this.environment;
+    const local = this.local;
+    return {
+      mode: local ? 'local' : 'master',
+      get userCount() {
+        return runner.userCount;
+      },
+      get state() {
+        return runner.state;
+      },
+      workerIndex: -1,
+      registerMessage: (type: string, handler: MessageHandler) => {
+        if (local) this.localHandlers.set(type, handler);
+        else runner.registerMessage(type, (msg) => this.call(handler, env, msg));
+      },
+      sendMessage: (type: string, data?: unknown, clientId?: string) => {
+        if (!local) return runner.sendMessage(type, data ?? null, clientId);
+        const handler = this.localHandlers.get(type);
+        if (!handler) throw new Error(`Unknown message type: ${type}`);
+        this.call(handler, env, { type, data: data ?? null, nodeId: 'local' });
+      },
+      stop: () => runner.stop(),
+      quit: () => runner.quit(),
+    };
+  }
+
+  private call(handler: MessageHandler, env: Environment, msg: CustomMessageEnvelope): void {
+    const failed = (err: unknown): void =>
+      this.log.error(`Uncaught exception in handler for ${msg.type}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    try {
+      const result = handler(env, msg);
+      if (result instanceof Promise) result.catch(failed);
+    } catch (err) {
+      failed(err);
+    }
+  }
+
+  /** A new test (Locust fires test_start before the first spawn); async listeners are awaited. */
+  async testStart(): Promise<void> {
+    this.testRunning = true;
+    if (this.runner.host !== null) this.environment.host = this.runner.host;
+    await this.events.testStart.fireAndWait({ environment: this.environment });
+  }
+
+  /** Before the workers are told to stop (also when quitting a running test). */
+  testStopping(): void {
+    if (this.testRunning) this.events.testStopping.fire({ environment: this.environment });
+  }
+
+  /** The workers stopped (or the master quit): once per test. */
+  testStop(): void {
+    if (!this.testRunning) return;
+    this.testRunning = false;
+    this.events.testStop.fire({ environment: this.environment });
+  }
+
+  spawningComplete(userCount: number): void {
+    this.events.spawningComplete.fire({ userCount });
+  }
+
+  resetStats(): void {
+    this.events.resetStats.fire({});
+  }
+
+  workerConnect(clientId: string): void {
+    if (!this.local) this.events.workerConnect.fire({ clientId });
+  }
+
+  /** A worker's `stats` (with the extra keys its reportToMaster listeners or Python plugins added). */
+  workerReport(clientId: string, data: StatsReportData): void {
+    if (!this.local && this.events.workerReport.hasListeners) {
+      this.events.workerReport.fire({ clientId, data: data as unknown as Record<string, unknown> });
+    }
+  }
+
+  /** True once {@link quitting} ran: the CLI then only fires `quit`. */
+  quittingFired = false;
+
+  /** Locust's `shutdown()`: `quitting` listeners (reverse order, awaited) before the exit code is decided. */
+  async quitting(): Promise<void> {
+    if (this.quittingFired) return;
+    this.quittingFired = true;
+    await this.events.quitting.fireAndWait({ environment: this.environment }, { reverse: true });
+  }
+
+  heartbeatSent(clientId: string): void {
+    if (!this.local && this.events.heartbeatSent.hasListeners) this.events.heartbeatSent.fire({ clientId, timestamp: Date.now() / 1000 });
+  }
+}

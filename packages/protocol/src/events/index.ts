@@ -1,0 +1,2 @@
+export * from './event-hook.js';
+export * from './events.js';
