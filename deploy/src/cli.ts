@@ -32,7 +32,7 @@ options:
   --profile NAME       image: the minikube profile
 pulse options:
   --shape SPEC         e.g. square:base=0,peak=100,on=60s,off=60s,cycles=2 (required)
-  --assert-scale EXPR  e.g. "max(readyReplicas)>=2" (repeatable; exit 3 when one fails)
+  --assert-scale EXPR  e.g. "ready>=2 within 120s", "replicas<=1 within 300s after stop" (repeatable; exit 3 when one fails)
   --url URL            the master's web URL (default: the NodePort, else kubectl port-forward)
   --web-auth USER:PASS the master's --web-auth credentials
   --csv PREFIX         local CSV files PREFIX_stats.csv, _failures, _exceptions, _timeline (default pulse)`;

@@ -1,55 +1,48 @@
 /**
- * `--assert-scale` expressions over the pulse's samples: `AGG(field) OP number`, e.g.
- * `max(readyReplicas)>=2`, `max(cpuUtilization)>70`, `last(readyReplicas)<=1`, `max(p95)<500`.
- * Fields are the scale samples' names (K5); aggregates skip unknown (null) values.
+ * `pnpm kube pulse --assert-scale EXPR`: the master's own grammar and judge
+ * (`replicas>=3 within 90s`, `ready>=3 within 2m`, `replicas<=1 within 300s after stop`), applied to
+ * the samples the pulse recorded, so one expression means the same in the pulse Job and here.
  */
+import {
+  ASSERT_FIELDS,
+  type ScaleAssertion,
+  ScaleAssertionSyntaxError,
+  judge,
+  parseScaleAssertion,
+} from '@locust-ts/master/scale-assertions';
 import { DeployError } from '../errors.js';
 
-export type Sample = Readonly<Record<string, number | null>>;
-
-const AGGREGATES = {
-  max: (v: number[]) => Math.max(...v),
-  min: (v: number[]) => Math.min(...v),
-  avg: (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length,
-  first: (v: number[]) => v[0],
-  last: (v: number[]) => v[v.length - 1],
-} as const;
-const COMPARISONS = {
-  '>=': (a: number, b: number) => a >= b,
-  '<=': (a: number, b: number) => a <= b,
-  '==': (a: number, b: number) => a === b,
-  '>': (a: number, b: number) => a > b,
-  '<': (a: number, b: number) => a < b,
-} as const;
-
-const PATTERN = /^\s*(\w+)\((\w+)\)\s*(>=|<=|==|>|<)\s*(-?\d+(?:\.\d+)?)\s*$/;
-
-export interface ScaleAssertion {
-  readonly expr: string;
-  readonly aggregate: keyof typeof AGGREGATES;
-  readonly field: string;
-  readonly op: keyof typeof COMPARISONS;
-  readonly value: number;
-}
+export type { ScaleAssertion };
 
 export interface AssertionResult {
   readonly expr: string;
   readonly passed: boolean;
-  readonly measured: number | null;
+  readonly measured: string | number | null;
 }
 
-export function parseAssertion(expr: string, fields: readonly string[]): ScaleAssertion {
-  const match = PATTERN.exec(expr);
-  if (!match) throw new DeployError(`--assert-scale "${expr}": expected AGG(field) OP number, e.g. max(readyReplicas)>=2`);
-  const [, aggregate, field, op, value] = match;
-  if (!Object.hasOwn(AGGREGATES, aggregate)) throw new DeployError(`--assert-scale "${expr}": unknown aggregate ${aggregate} (${Object.keys(AGGREGATES).join(', ')})`);
-  if (!fields.includes(field)) throw new DeployError(`--assert-scale "${expr}": unknown field ${field} (${fields.join(', ')})`);
-  return { expr: expr.trim(), aggregate: aggregate as ScaleAssertion['aggregate'], field, op: op as ScaleAssertion['op'], value: Number(value) };
+/** Parse one expression; a malformed one is a {@link DeployError} (one line). */
+export function parseAssertion(expr: string): ScaleAssertion {
+  try {
+    return parseScaleAssertion(expr);
+  } catch (err) {
+    if (err instanceof ScaleAssertionSyntaxError) throw new DeployError(err.message);
+    throw err;
+  }
 }
 
-export function evaluate(assertion: ScaleAssertion, samples: readonly Sample[]): AssertionResult {
-  const values = samples.map((s) => s[assertion.field]).filter((v): v is number => typeof v === 'number');
-  if (values.length === 0) return { expr: assertion.expr, passed: false, measured: null };
-  const measured = AGGREGATES[assertion.aggregate](values);
-  return { expr: assertion.expr, passed: COMPARISONS[assertion.op](measured, assertion.value), measured };
+type Sample = { readonly time: number | null } & Readonly<Record<string, number | null | undefined>>;
+
+/**
+ * Judge an assertion over the pulse's samples: windows open at `startedAt` (or at `stoppedAt` for
+ * `after stop`; null when the load never stopped) and are closed by the end of the pulse.
+ */
+export function evaluate(a: ScaleAssertion, samples: readonly Sample[], startedAt: number, stoppedAt: number | null): AssertionResult {
+  const columns = Object.values(ASSERT_FIELDS);
+  // a column the pulse could not read is unknown (null), as in the master's samples
+  const rows = samples
+    .filter((s) => typeof s.time === 'number')
+    .map((s) => Object.fromEntries([['time', s.time], ...columns.map((c) => [c, typeof s[c] === 'number' ? s[c] : null])]));
+  const now = rows.length ? (rows[rows.length - 1]!.time as number) : startedAt;
+  const result = judge(a, rows as unknown as Parameters<typeof judge>[1], a.from === 'stop' ? stoppedAt : startedAt, now, true);
+  return { expr: result.expr, passed: result.passed === true, measured: result.measured };
 }

@@ -41,7 +41,7 @@ const SETTLE_MAX_MS = 12_000;
 
 export async function pulse(options: PulseOptions, print: Print): Promise<number> {
   const fallback = fallbackSwarm(options.shape); // also checks the spec's form before anything starts
-  const assertions = options.assertScale.map((expr) => parseAssertion(expr, SAMPLE_FIELDS));
+  const assertions = options.assertScale.map((expr) => parseAssertion(expr));
   const { target, cluster } = connect(options, print);
   const endpoint = await masterEndpoint(cluster, target, options.url, print);
   const stopSignal = new AbortController();
@@ -68,6 +68,7 @@ export async function pulse(options: PulseOptions, print: Print): Promise<number
     const samples: PulseSample[] = [];
     let scale: ScaleReport | undefined;
     let seenRunning = false;
+    let stoppedAt: number | null = null;
     let lastEvent = 0;
     for (;;) {
       const stats = await master.stats();
@@ -82,7 +83,10 @@ export async function pulse(options: PulseOptions, print: Print): Promise<number
       if (scale?.events.length) lastEvent = Math.max(lastEvent, ...scale.events.map((e) => e.time));
       for (const line of events) print(line);
       seenRunning ||= RUNNING_STATES.has(stats.state);
-      if (seenRunning && !RUNNING_STATES.has(stats.state)) break;
+      if (seenRunning && !RUNNING_STATES.has(stats.state)) {
+        stoppedAt = now;
+        break;
+      }
       if (stopSignal.signal.aborted || now >= deadline) {
         await master.stop();
         print(stopSignal.signal.aborted ? 'interrupted: stopped the run' : `the run did not end within ${Math.round(deadline - startedAt)}s: stopped it`);
@@ -94,7 +98,7 @@ export async function pulse(options: PulseOptions, print: Print): Promise<number
     samples.push({ ...samples[samples.length - 1], time: Date.now() / 1000, ...masterFields(final) });
     for (const line of figures(samples, startedAt)) print(line);
     await writeCsvs(master, options.csv, samples, print);
-    const results: AssertionResult[] = scale && options.assertScale.length === 0 ? scale.assertions.map(fromMaster) : assertions.map((a) => evaluate(a, samples));
+    const results: AssertionResult[] = scale && options.assertScale.length === 0 ? scale.assertions.map(fromMaster) : assertions.map((a) => evaluate(a, samples, startedAt, stoppedAt));
     for (const r of results) print(`assert ${r.expr}: ${r.passed ? 'passed' : 'FAILED'} (measured ${r.measured ?? 'nothing'})`);
     if (final.failures > 0) return EXIT_FAILURES;
     return results.every((r) => r.passed) ? 0 : EXIT_ASSERTION;
@@ -123,7 +127,7 @@ function emptyScale(): Pick<PulseSample, 'desiredReplicas' | 'readyReplicas' | '
 }
 
 function fromMaster(a: ScaleReport['assertions'][number]): AssertionResult {
-  return { expr: a.expr, passed: a.passed, measured: typeof a.measured === 'number' ? a.measured : null };
+  return { expr: a.expr, passed: a.passed, measured: typeof a.measured === 'string' || typeof a.measured === 'number' ? a.measured : null };
 }
 
 /** The master's CSVs as Locust names them, plus this pulse's per-second timeline. */

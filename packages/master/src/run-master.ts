@@ -202,6 +202,8 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
 
   const scale = options.scaleWatch ? new ScaleSession(options.scaleWatch, runner, log, options.csvPrefix ?? null) : null;
   scale?.start();
+  // figures and --assert-scale windows count from the first pulse edge when there is one
+  if (scale) runner.onEdgePlanned((startAt) => scale.recorder.setFirstEdgeTime(startAt));
   const csv = options.csvPrefix ? new StatsCsvFileWriter(runner, options.csvPrefix, options.csvFullHistory ?? false) : null;
   const onSignal = (signal: NodeJS.Signals): void => {
     log.info(`Got ${signal} signal`, 'locust.main');

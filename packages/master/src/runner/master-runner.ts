@@ -156,6 +156,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   private readonly edgeSync: EdgeSync;
   /** the edge the next spawns belong to (set when a target change is an edge) */
   private nextEdge: SpawnEdge | null = null;
+  private readonly edgeListeners = new Set<(startAt: number) => void>();
   /** the arrival-rate (open model) test, when one runs instead of a user count */
   private readonly arrival: ArrivalRateController;
   private readonly unknownSenders = new UnknownSenders();
@@ -674,7 +675,14 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     for (const counts of this.lastSent.values()) current += sum(counts);
     const change = Math.abs(this.targetUserCount - current);
     if (change === 0 || this.spawnRate < change) return null;
-    return this.edgeSync.begin(this.targetUserCount, active);
+    const edge = this.edgeSync.begin(this.targetUserCount, active);
+    if (edge) for (const listener of this.edgeListeners) listener(edge.start_at);
+    return edge;
+  }
+
+  /** Called with each synchronized edge's planned instant (epoch s, master clock): the scale watch counts from the first. */
+  onEdgePlanned(listener: (startAt: number) => void): void {
+    this.edgeListeners.add(listener);
   }
 
   /** A new test: clear stats and exceptions (Locust's `test_start`). */
