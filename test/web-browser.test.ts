@@ -40,7 +40,7 @@ async function workerUserCounts(page: Page): Promise<number[]> {
 }
 
 describe('web UI in Chromium against the real master and 4 workers', () => {
-  const swarm = useUiSwarm({ workers: WORKERS, startTimeoutMs: STEP_TIMEOUT_MS });
+  const swarm = useUiSwarm({ workers: WORKERS });
 
   it('starts 10 users on 4 workers (3,3,2,2), shows /hello growing, and stops', async () => {
     const page = await swarm.browser.context.newPage();

@@ -38,7 +38,7 @@ function hasInOrder(values: number[], pattern: number[]): boolean {
 }
 
 describe('a square pulse from the web UI in Chromium', () => {
-  const swarm = useUiSwarm({ masterArgs: ['--processes', '2'], startTimeoutMs: STEP_TIMEOUT_MS });
+  const swarm = useUiSwarm({ masterArgs: ['--processes', '2'] });
 
   it('the form builds the spec, the users chart rises and falls with the intended line, the shape ends the test', async () => {
     const page = await swarm.browser.context.newPage();

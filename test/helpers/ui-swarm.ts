@@ -15,7 +15,9 @@ export const BIN = join(REPO_ROOT, 'packages/cli/bin/locust-ts.mjs');
 const TARGET_MAIN = join(REPO_ROOT, 'packages/target-server/src/main.ts');
 export const EXAMPLE_LOCUSTFILE = join(REPO_ROOT, 'examples/locustfile.ts');
 /** A UI build (only when `pnpm install` did not make one) plus start-up of every process. */
-const BUILD_AND_START_TIMEOUT_MS = 120_000;
+const BUILD_AND_START_TIMEOUT_MS = 180_000;
+/** How long a process may take to say it is up (a loaded 2-core machine takes tens of seconds). */
+const START_TIMEOUT_MS = 60_000;
 
 export interface UiSwarm {
   uiUrl: string;
@@ -28,11 +30,9 @@ export interface UiSwarmOptions {
   masterArgs?: string[];
   /** separate `locust-ts --worker` processes */
   workers?: number;
-  /** how long a process may take to say it is up */
-  startTimeoutMs: number;
 }
 
-export function useUiSwarm(options: UiSwarmOptions): UiSwarm {
+export function useUiSwarm(options: UiSwarmOptions = {}): UiSwarm {
   const children: ChildHandle[] = [];
   const swarm = {} as UiSwarm;
   beforeAll(async () => {
@@ -48,14 +48,14 @@ export function useUiSwarm(options: UiSwarmOptions): UiSwarm {
       '--web-host', '127.0.0.1', '--web-port', String(webPort),
     ]);
     children.push(master);
-    await master.waitForLine(new RegExp(`http://127\\.0\\.0\\.1:${webPort}`), options.startTimeoutMs);
+    await master.waitForLine(new RegExp(`http://127\\.0\\.0\\.1:${webPort}`), START_TIMEOUT_MS);
     swarm.uiUrl = `http://127.0.0.1:${webPort}`;
     for (let i = 0; i < (options.workers ?? 0); i++) {
       children.push(
         spawnChild(process.execPath, [BIN, '--worker', '-f', EXAMPLE_LOCUSTFILE, '--master-host', '127.0.0.1', '--master-port', String(masterPort)]),
       );
     }
-    await target.waitForLine(new RegExp(String(targetPort)), options.startTimeoutMs);
+    await target.waitForLine(new RegExp(String(targetPort)), START_TIMEOUT_MS);
     swarm.browser = await launchChromium();
   }, BUILD_AND_START_TIMEOUT_MS);
 
