@@ -4,7 +4,7 @@
  * UI) and by the master on start-up when dist/ is missing (e.g. installed with --ignore-scripts).
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -13,8 +13,8 @@ import { spawn } from 'node:child_process';
 const here = dirname(fileURLToPath(import.meta.url));
 export const distDir = join(here, 'dist');
 const stampFile = join(distDir, '.build-stamp');
-/** Our own inputs to a build; the installed locust-ui is the other one. */
-const inputs = ['package.json', 'index.html', 'src/main.jsx', 'vite.config.js'];
+/** Our own inputs to a build (every file in src/: extra tabs live beside main.jsx); the installed locust-ui is the other one. */
+const inputs = ['package.json', 'index.html', 'vite.config.js', ...readdirSync(join(here, 'src')).sort().map((f) => `src/${f}`)];
 
 /** locust-ui's directory, or undefined in a production install (all build tools are devDependencies). */
 function locustUiDir() {
