@@ -558,7 +558,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     for (const counts of this.lastSent.values()) current += sum(counts);
     const change = Math.abs(this.targetUserCount - current);
     if (change === 0 || this.spawnRate < change) return null;
-    return this.edgeSync.begin(this.targetUserCount, active);
+    return this.edgeSync.begin(this.targetUserCount, active, change);
   }
 
   /** A new test: clear stats and exceptions (Locust's `test_start`). */
