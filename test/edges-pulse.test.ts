@@ -90,7 +90,8 @@ function edgeRows(csvPrefix: string): string[][] {
 function checkPulse(run: PulseRun, label: string): void {
   const pulse = readPulse(run.accessLog);
   const rows = edgeRows(run.csvPrefix);
-  console.log(`${label}: at the target ${describePulse(pulse)}\n${label}: PREFIX_edges.csv\n${rows.map((r) => r.join(',')).join('\n')}`);
+  const workerLines = run.workers.flatMap((w, i) => w.output.split('\n').filter((l) => /Edge \d+:/.test(l)).map((l) => `w${i + 1} ${l.replace(/^.*locust.runners: /, '')}`));
+  console.log(`${label}: at the target ${describePulse(pulse)}\n${label}: PREFIX_edges.csv\n${rows.map((r) => r.join(',')).join('\n')}\n${workerLines.join('\n')}`);
 
   // the master's report: 4 edges (2 up, 2 down) over the 4 locust-ts workers; on the rising
   // edges the workers' acknowledged starts (their own clocks, mapped to the master's) agree

@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 const here = dirname(fileURLToPath(import.meta.url));
 export const distDir = join(here, 'dist');
 const stampFile = join(distDir, '.build-stamp');
-/** Our own inputs to a build; the installed locust-ui is the other one. */
+/** Our own inputs to a build (every file in src/: extra tabs live beside main.jsx); the installed locust-ui is the other one. */
 const inputs = ['package.json', 'index.html', 'vite.config.js', ...readdirSync(join(here, 'src')).sort().map((f) => `src/${f}`)];
 
 /** locust-ui's directory, or undefined in a production install (all build tools are devDependencies). */

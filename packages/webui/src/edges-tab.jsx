@@ -16,7 +16,7 @@ const STRUCTURE = [
 
 function rowsOf(edges) {
   return edges.map((e) => ({
-    time: new Date(e.startAt * 1000).toLocaleTimeString(undefined, { hour12: false, fractionalSecondDigits: 3 }),
+    time: new Date(e.startAt * 1000).toLocaleTimeString(undefined, { hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 }),
     targetUsers: e.targetUsers,
     workers: e.workers.length,
     spread: e.spreadMs === null ? 'no acknowledgement' : e.spreadMs.toFixed(1),

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MasterLogger } from '../log/master-logger.js';
 import { WorkerNode } from '../runner/worker-registry.js';
 import { EDGES_CSV_HEADER, edgeCsvRow } from './edge-report.js';
-import { EdgeSync, MIN_EDGE_LEAD_SECONDS, PYTHON_WORKERS_NOTICE } from './edge-sync.js';
+import { EdgeSync, MIN_EDGE_LEAD_SECONDS, PREPARE_SECONDS_PER_USER, PYTHON_WORKERS_NOTICE } from './edge-sync.js';
 
 const quiet = { write: () => true };
 const ts = (i: number) => new WorkerNode(`ts${i}`, i, LOCUST_TS_WORKER_VERSION);
@@ -34,6 +34,17 @@ describe('EdgeSync', () => {
     for (let i = 0; i < 30; i++) sync.heartbeatReply(node, { state: 'running', current_cpu_usage: 0, locust_ts_clock: 1, locust_ts_rtt: 0.001 });
     expect(sync.leadSeconds([node])).toBe(MIN_EDGE_LEAD_SECONDS);
     expect(sync.begin(100, [node])!.start_at - 1000).toBeCloseTo(0.35, 6); // still 0.3 s within this test
+    sync.close();
+  });
+
+  it('adds time for each worker to construct its share of the users', () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const sync = new EdgeSync(new MasterLogger('INFO', quiet), null);
+    sync.beginTest(1000);
+    // 1,000 users over 2 workers: 500 × PREPARE_SECONDS_PER_USER = 0.25 s on top of the 0.1 s floor, up to the grid
+    const edge = sync.begin(1000, [ts(0), ts(1)], 1000)!;
+    expect(PREPARE_SECONDS_PER_USER).toBe(0.0005);
+    expect(edge.start_at - 1000).toBeCloseTo(0.45, 6);
     sync.close();
   });
 

@@ -675,7 +675,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     for (const counts of this.lastSent.values()) current += sum(counts);
     const change = Math.abs(this.targetUserCount - current);
     if (change === 0 || this.spawnRate < change) return null;
-    const edge = this.edgeSync.begin(this.targetUserCount, active);
+    const edge = this.edgeSync.begin(this.targetUserCount, active, change);
     if (edge) for (const listener of this.edgeListeners) listener(edge.start_at);
     return edge;
   }

@@ -56,16 +56,10 @@ export class UserPool {
     return this.classes.get(name);
   }
 
-  /** Bring each class to its target count; surplus users stop within `stopTimeout` seconds. */
-  apply(target: UserClassesCount, stopTimeout = 0): SpawnResult {
-    const prepared = this.prepare(target);
-    prepared.commit(stopTimeout);
-    return prepared;
-  }
-
   /**
-   * Construct the users a target needs without starting them, so that {@link PreparedSpawn.commit}
-   * only starts and stops (a synchronized edge prepares ahead of its instant). The counts change at
+   * Bring each class to its target count in two steps: construct the users a target needs without
+   * starting them, so that {@link PreparedSpawn.commit} (surplus users stop within its
+   * `stopTimeout` seconds) only starts and stops (a synchronized edge prepares ahead of its instant). The counts change at
    * the commit; a prepared spawn that is never committed leaves nothing behind.
    */
   prepare(target: UserClassesCount): PreparedSpawn {
