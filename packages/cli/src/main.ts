@@ -10,12 +10,14 @@ import { UsageError, parseOptions } from './options.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   try {
-    // master and worker before the locustfile: importing it makes 'locust-ts' and
-    // '@locust-ts/worker' resolve to the locustfile API only
-    const { run } = await import('./run.js');
-    // the locustfile first: its initCommandLineParser listeners add options
+    // the locustfile first: its initCommandLineParser listeners add options. Master and worker
+    // are loaded just before it (importing it makes '@locust-ts/worker' resolve to the API only),
+    // and not at all for usage errors without a locustfile
+    let runModule: typeof import('./run.js') | null = null;
     const { prepare } = await import('./prepare.js');
-    const prepared = await prepare(argv, { version });
+    const prepared = await prepare(argv, { version }, async () => {
+      runModule = await import('./run.js');
+    });
     const result = parseOptions(argv, { version, extraSpecs: prepared.customSpecs });
     if (result.kind !== 'run') {
       process.stdout.write(`${result.text}\n`);
@@ -24,6 +26,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const { customOptionProblem } = await import('./custom-arguments.js');
     const problem = customOptionProblem(prepared.customSpecs, result.parsedOptions);
     if (problem) throw new UsageError(problem);
+    const { run } = runModule ?? (await import('./run.js'));
     return await run(result.options, result.parsedOptions, prepared);
   } catch (err) {
     if (err instanceof UsageError) {

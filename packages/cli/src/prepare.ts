@@ -17,7 +17,11 @@ export interface Prepared {
 
 const NO_HELP = new Set(['-h', '--help', '-V', '--version']);
 
-export async function prepare(argv: readonly string[], context: ParseContext): Promise<Prepared> {
+/**
+ * `beforeImport` runs before the locustfile is imported: modules that import '@locust-ts/worker'
+ * must be loaded by then (afterwards that name resolves to the locustfile API only).
+ */
+export async function prepare(argv: readonly string[], context: ParseContext, beforeImport: () => Promise<void>): Promise<Prepared> {
   let locustfile: string;
   try {
     const first = parseOptions(
@@ -31,6 +35,7 @@ export async function prepare(argv: readonly string[], context: ParseContext): P
     return { file: null, customSpecs: [] };
   }
   if (locustfileKind(locustfile) !== 'typescript') return { file: null, customSpecs: [] };
+  await beforeImport();
   const { LocustfileError, loadLocustfile } = await import('@locust-ts/worker');
   let file: Locustfile;
   try {
