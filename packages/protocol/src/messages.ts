@@ -226,7 +226,8 @@ export function toNumberKeyMap(type: string, v: unknown, key: string): Map<numbe
     out.set(kn, (out.get(kn) ?? 0) + c);
   };
   if (v instanceof Map) for (const [k, c] of v) add(k, c);
-  else if (isObj(v)) for (const [k, c] of Object.entries(v)) add(k, c);
+  // (for…in, not Object.entries: no array of pairs per map; decoded objects have no inherited keys)
+  else if (isObj(v)) for (const k in v) add(k, v[k]);
   else if (v !== null && v !== undefined) fail(type, `'${key}' must be a map`);
   return out;
 }
