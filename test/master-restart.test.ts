@@ -27,7 +27,7 @@ const OUTAGE_MS = 3_000;
 /** The seconds from the master's first log line to its "All users spawned: … (6 total users)". */
 function recoverySeconds(master: Started): number {
   const out = master.output();
-  return loggedAt(out, /All users spawned: .*\(6 total users\)/) - loggedAt(out, /Starting Locust/);
+  return loggedAt(out, /All users spawned: .*\(6 total users\)/) - loggedAt(out, /Starting locust-ts/);
 }
 
 interface WorkerRow {

@@ -96,9 +96,12 @@ describe('--watch-scale against a Kubernetes API (list + watch)', () => {
     expect(view.events.find((e) => e.reason === 'SuccessfulRescale')!.message).toMatch(/^New size: 3; reason: cpu resource utilization/);
     expect(view.warnings).toEqual([]);
 
-    // figures as scheduled, counted from the test start
+    // figures as scheduled, counted from the first pulse edge: -u 3 -r 3 starts all users at one
+    // instant, which the master planned and reports in /edges
     const figures = view.figures as Extract<ScaleView['figures'], { anchor: unknown }>;
-    expect(figures.anchorKind).toBe('test start');
+    expect(figures.anchorKind).toBe('edge');
+    const edges = (await (await fetch(`${url}/edges`)).json()) as { edges: { startAt: number }[] };
+    expect(figures.anchor).toBeCloseTo(edges.edges[0]!.startAt, 3);
     expect(figures.baselineReplicas).toBe(1);
     expect(figures.peakReplicas).toBe(3);
     expect(figures.peakReadyReplicas).toBe(3);
@@ -118,7 +121,12 @@ describe('--watch-scale against a Kubernetes API (list + watch)', () => {
       if (!metric) throw new Error(`no ${name}${JSON.stringify(labels)} in /metrics`);
       return Number(metric.value);
     };
-    const first = await scrape();
+    // the first worker report with requests (every 3 s) may not be in yet: wait for it, then read
+    let first = await scrape();
+    for (let i = 0; i < 100 && !first.some((f) => f.name === 'locust_requests_total' && f.metrics.length > 0); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      first = await scrape();
+    }
     expect(first.find((f) => f.name === 'locust_requests_total')?.type).toBe('COUNTER');
     expect(value(first, 'locust_users')).toBe(3);
     expect(value(first, 'locust_workers', { state: 'running' })).toBe(1);

@@ -7,13 +7,16 @@ import { pulseTabs } from './pulse-charts.jsx';
 import { ReplicasHeader, scalingTab } from './scaling-tab.jsx';
 import { ShapePicker } from './shape-picker.jsx';
 
-// Tables of extension tabs (e.g. the arrival rate's) come from the template args too: locust-ui
-// reads tabs from them but tables only as a prop, which it would otherwise reset to none.
-const extendedTables = window.templateArgs?.extended_tables;
+// locust-ui takes either a whole `tabs` list or extra tabs, never both: a `tabs` prop replaces its
+// base tabs, the `extendedTabs` prop and the template args' extended tabs alike. So the list is
+// whole here: base tabs (Charts with the intended line), ours, then the template args' tabs
+// (e.g. the arrival rate's), whose tables locust-ui takes only as a prop.
+const templateArgs = window.templateArgs ?? {};
+const tabs = [...pulseTabs, edgesTab, scalingTab, ...(templateArgs.extended_tabs ?? [])];
 
 createRoot(document.getElementById('root')).render(
   <>
-    <LocustUi tabs={pulseTabs} extendedTabs={[edgesTab, scalingTab]} extendedTables={extendedTables} />
+    <LocustUi tabs={tabs} extendedTables={templateArgs.extended_tables} />
     <ShapePicker />
     <ReplicasHeader />
   </>,

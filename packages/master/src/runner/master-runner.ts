@@ -157,6 +157,8 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   /** the edge the next spawns belong to (set when a target change is an edge) */
   private nextEdge: SpawnEdge | null = null;
   private readonly edgeListeners = new Set<(startAt: number) => void>();
+  /** the instant (epoch s) of the edge the current ramp's spawns carried, until the ramp completes */
+  private pendingEdgeStart: number | null = null;
   /** the arrival-rate (open model) test, when one runs instead of a user count */
   private readonly arrival: ArrivalRateController;
   private readonly unknownSenders = new UnknownSenders();
@@ -742,6 +744,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     const parsedOptions = this.locust.environment.parsedOptions;
     const edge = this.nextEdge;
     this.nextEdge = null;
+    if (edge) this.pendingEdgeStart = edge.start_at;
     for (const [id, counts] of users) {
       const userClassesCount = sortedCounts(counts);
       this.lastSent.set(id, { ...userClassesCount });
@@ -766,7 +769,10 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     for (const counts of last.values()) for (const [name, n] of Object.entries(counts)) totals[name] = (totals[name] ?? 0) + n;
     this.targetUserClassesCount = totals;
     const target = sum(totals);
-    const wait = this.options.reportWaitAfterRamp ?? DEFAULT_REPORT_WAIT_AFTER_RAMP;
+    // an edge's users start at its instant, not when the spawns leave: the report wait counts from there
+    const untilEdge = this.pendingEdgeStart === null ? 0 : Math.max(0, this.pendingEdgeStart - Date.now() / 1000);
+    this.pendingEdgeStart = null;
+    const wait = (this.options.reportWaitAfterRamp ?? DEFAULT_REPORT_WAIT_AFTER_RAMP) + untilEdge;
     const reported = await this.sleeper.waitFor(() => this.userCount === target, wait, 0.01);
     if (this.superseded(generation)) return;
     this.setState('running');

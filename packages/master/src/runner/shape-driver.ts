@@ -62,6 +62,8 @@ export class ShapeDriver {
   private active = false;
   /** performance.now() at the start: tick k is due at startedAt + k × period */
   private startedAt = 0;
+  /** the grid slot of the next regular tick (slot n is due n × SHAPE_TICK_INTERVAL_SECONDS after the start) */
+  private slot = 0;
   /** the last applied answer (Locust's `shape_last_tick`): an equal answer changes nothing */
   private lastTick: string | null = null;
   /** the last answer announced in the log (a retried one is not announced every tick) */
@@ -113,6 +115,7 @@ export class ShapeDriver {
     this.lastTick = null;
     this.lastValue = null;
     this.startedAt = performance.now();
+    this.slot = 0;
     this.tick();
     return true;
   }
@@ -185,10 +188,13 @@ export class ShapeDriver {
   private scheduleNext(): void {
     const period = SHAPE_TICK_INTERVAL_SECONDS * 1000;
     const elapsed = performance.now() - this.startedAt;
-    let due = (Math.floor(elapsed / period) + 1) * period;
+    // count the grid's slots rather than derive them from the time alone: a timer may fire a
+    // fraction of a ms early, and `floor(elapsed / period)` would then give the same slot twice
+    this.slot = Math.max(this.slot + 1, Math.floor(elapsed / period) + 1);
+    let due = this.slot * period;
     const change = isBuiltinShape(this.shape) ? this.shape.nextChangeAfter(elapsed / 1000) : null;
     if (change !== null) due = Math.min(due, change * 1000);
-    this.timer = setTimeout(() => this.tick(), this.startedAt + due - performance.now());
+    this.timer = setTimeout(() => this.tick(), Math.max(0, this.startedAt + due - performance.now()));
   }
 
   private fail(line: string): void {

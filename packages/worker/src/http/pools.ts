@@ -4,6 +4,7 @@
  * the environment, as requests honours them) get their own dispatchers, made on first use.
  */
 import { type Dispatcher, EnvHttpProxyAgent, Pool, ProxyAgent } from 'undici';
+import { cachedLookup } from './dns-cache.js';
 
 /** How long an idle keep-alive connection is kept, ms (undici's default is 4 s). */
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
@@ -31,7 +32,7 @@ export class HttpPools {
   get(origin: string): Pool {
     let pool = this.pools.get(origin);
     if (!pool) {
-      pool = new Pool(origin, { connections: null, pipelining: 1, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS });
+      pool = new Pool(origin, { connections: null, pipelining: 1, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, connect: { lookup: cachedLookup } });
       this.pools.set(origin, pool);
     }
     return pool;
