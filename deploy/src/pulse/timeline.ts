@@ -40,7 +40,9 @@ export class ClusterScaleReader {
     const lines: string[] = [];
     for (const event of await this.cluster.listEvents()) {
       const key = `${event.metadata?.uid ?? event.metadata?.name}/${event.count ?? 1}`;
-      if (this.seen.has(key) || eventTime(event) < this.since) continue;
+      // event times have whole seconds (as the API server writes them): an event of the pulse's first
+      // second is stamped before its start
+      if (this.seen.has(key) || eventTime(event) < Math.floor(this.since)) continue;
       this.seen.add(key);
       lines.push(eventLine(event.involvedObject?.kind ?? '', event.involvedObject?.name ?? '', event.reason ?? '', event.message ?? ''));
     }
