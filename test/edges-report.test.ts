@@ -31,6 +31,8 @@ class Square implements LoadShape {
 }
 
 /** A delay far above the 50 ms limit and any scheduling noise. */
+/** how far a worker's clock offset estimate may be off here (same host: well under a ms, plus rounding) */
+const CLOCK_ESTIMATE_SLACK_MS = 5;
 const FAULT_DELAY_MS = 400;
 
 describe('the edge report', () => {
@@ -73,8 +75,9 @@ describe('the edge report', () => {
     for (const edge of view.edges) {
       expect(edge.workers.map((w) => w.workerId).sort()).toEqual([lateId, onTimeId].sort());
       const lateStart = edge.workers.find((w) => w.workerId === lateId)!;
-      // the late worker's own acknowledged start is at least the fault delay after the instant
-      expect(lateStart.lateMs!).toBeGreaterThanOrEqual(FAULT_DELAY_MS);
+      // the late worker's own acknowledged start is the fault delay after the instant, read on the
+      // master's clock through the worker's offset estimate (good to a few ms on one machine)
+      expect(lateStart.lateMs!).toBeGreaterThanOrEqual(FAULT_DELAY_MS - CLOCK_ESTIMATE_SLACK_MS);
       expect(edge.lateWorkers.some((l) => l.startsWith(lateId))).toBe(true);
       expect(edge.spreadMs!).toBeGreaterThan(0);
     }

@@ -39,6 +39,7 @@ describe('the real master through the CLI (web mode, --web-auth)', () => {
     master = startBin(['-f', 'examples/locustfile.ts', '--master', '-H', runs.targetUrl, '--web-host', '127.0.0.1', '--web-port', String(webPort),
       '--web-auth', AUTH, '--master-bind-host', '127.0.0.1', '--master-bind-port', String(masterPort)]);
     startBin(['-f', 'examples/locustfile.ts', '--worker', '--master-host', '127.0.0.1', '--master-port', String(masterPort)]);
+    await master.waitFor(/Starting web interface at/, 45_000);
     await master.waitFor(/1 workers connected/, 45_000);
   });
   afterAll(() => master?.kill());

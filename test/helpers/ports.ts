@@ -1,7 +1,9 @@
 import { createServer } from 'node:net';
 
-/** A TCP port that was free a moment ago on 127.0.0.1 (tests run in parallel: never hard-code ports). */
-export function freePort(): Promise<number> {
+/** Ports this test process handed out: two calls in a row may otherwise get the same free port. */
+const handedOut = new Set<number>();
+
+function probePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -12,6 +14,20 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A TCP port that was free a moment ago on 127.0.0.1 (tests run in parallel: never hard-code
+ * ports), and never one this process was given before — a master's web and ZeroMQ ports asked
+ * for one after the other must differ.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await probePort();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
 
 /** Kubernetes' default NodePort range (`--service-node-port-range`). */
