@@ -16,7 +16,7 @@ import { loggedAt } from './helpers/log-time.js';
 import { PodNetwork } from './helpers/netns.js';
 import { REPO_ROOT } from './helpers/paths.js';
 import { type ChildHandle, killAllChildren, spawnChild } from './helpers/process.js';
-import { sleep } from './helpers/wait.js';
+import { pollUntil, sleep } from './helpers/wait.js';
 
 const PARTITION_SECONDS = Number(process.env.LT13_PARTITION_SECONDS ?? 12);
 const USERS = 4;
@@ -61,16 +61,8 @@ describe('fault matrix: a partitioned worker', () => {
       const script = `fetch('http://127.0.0.1:${WEB_PORT}/stats/requests').then((r) => r.text()).then((t) => process.stdout.write(t))`;
       return (JSON.parse(await net!.exec('master', process.execPath, ['-e', script])) as { workers: WorkerRow[] }).workers;
     };
-    const pollRows = async (cond: (r: WorkerRow[]) => boolean, what: string): Promise<WorkerRow[]> => {
-      let last: WorkerRow[] = [];
-      const deadline = Date.now() + WAIT_MS;
-      for (;;) {
-        last = await rows();
-        if (cond(last)) return last;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
-        await sleep(250);
-      }
-    };
+    const pollRows = (cond: (r: WorkerRow[]) => boolean, what: string): Promise<WorkerRow[]> =>
+      pollUntil(rows, cond, what, { timeoutMs: WAIT_MS, pollMs: 250, show: (r) => JSON.stringify(r) });
     await master.waitForLine(/All users spawned: .*\(4 total users\)/, WAIT_MS);
     const before = await pollRows((r) => r.length === 2 && r.every((w) => w.user_count === 2), '2 + 2 users');
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { cleanEnv, killAll } from '../../packages/cli/src/testing/processes.js';
 import { startTestCluster, type TestCluster } from '../k8s-api/harness.js';
 import type { KubeApiOptions } from '../k8s-api/server.js';
-import { sleep } from './wait.js';
+import { pollUntil } from './wait.js';
 
 /** The bin's environment: the stand-in's kubeconfig, HOME in its temp dir (never the real ~/.kube). */
 export function clusterEnv(cluster: TestCluster, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -18,15 +18,8 @@ export async function getScale(baseUrl: string): Promise<ScaleView> {
 }
 
 /** Polls `/scale` until `check` holds (a hang guard, not a timing assertion). */
-export async function waitForScale(baseUrl: string, check: (v: ScaleView) => boolean, what: string, timeoutMs = 30_000): Promise<ScaleView> {
-  const deadline = Date.now() + timeoutMs;
-  let last: ScaleView | null = null;
-  while (Date.now() < deadline) {
-    last = await getScale(baseUrl);
-    if (check(last)) return last;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}; last /scale: ${JSON.stringify(last).slice(-1500)}`);
+export function waitForScale(baseUrl: string, check: (v: ScaleView) => boolean, what: string, timeoutMs = 30_000): Promise<ScaleView> {
+  return pollUntil(() => getScale(baseUrl), check, what, { timeoutMs, pollMs: 100, show: (v) => `/scale ${JSON.stringify(v).slice(-1500)}` });
 }
 
 /** The built-in controller never ticks: a ScaleScenario alone moves the target. */
