@@ -1,11 +1,18 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The repository root (tests may run from any cwd). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The workspace's tsx CLI, to run TypeScript entry points as child processes. */
 export const TSX = `${REPO_ROOT}node_modules/.bin/tsx`;
+
+/**
+ * Node flags that run a TypeScript entry point in one process (`node --import tsx main.ts`). Use
+ * these, not the tsx CLI, whenever a test signals the child: the CLI relays a signal and, when the
+ * child has not confirmed it within 30 ms (a busy machine), sends SIGKILL and exits 130.
+ */
+export const TS_NODE_ARGS = ['--import', pathToFileURL(`${REPO_ROOT}node_modules/tsx/dist/loader.mjs`).href];
 
 /**
  * Golden wire captures and the spec (read-only, shared by all engineers): `shared/` beside the

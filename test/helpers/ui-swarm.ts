@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { ensureWebUiBuilt } from '../../packages/webui/index.js';
 import { type Browser, launchChromium } from './chromium.js';
-import { REPO_ROOT, TSX } from './paths.js';
+import { REPO_ROOT, TS_NODE_ARGS } from './paths.js';
 import { freePort } from './ports.js';
 import { type ChildHandle, killAllChildren, spawnChild } from './process.js';
 
@@ -40,7 +40,7 @@ export function useUiSwarm(options: UiSwarmOptions = {}): UiSwarm {
     await ensureWebUiBuilt(() => {});
     const [targetPort, webPort, masterPort] = await Promise.all([freePort(), freePort(), freePort()]);
     swarm.targetUrl = `http://127.0.0.1:${targetPort}`;
-    const target = spawnChild(TSX, [TARGET_MAIN, '--host', '127.0.0.1', '--port', String(targetPort)]);
+    const target = spawnChild(process.execPath, [...TS_NODE_ARGS, TARGET_MAIN, '--host', '127.0.0.1', '--port', String(targetPort)]);
     children.push(target);
     const master = spawnChild(process.execPath, [
       BIN, '--master', '-f', EXAMPLE_LOCUSTFILE, ...(options.masterArgs ?? []),

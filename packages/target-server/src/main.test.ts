@@ -1,8 +1,8 @@
-/** The real entry point as a process (through the tsx CLI, as `pnpm start` runs it). */
+/** The real entry point as a process (`node --import tsx`, as `pnpm start` runs it). */
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/helpers/ports.js';
-import { TSX } from '../../../test/helpers/paths.js';
+import { TS_NODE_ARGS } from '../../../test/helpers/paths.js';
 import { killAllChildren, spawnAndWaitForLine, spawnChild } from '../../../test/helpers/process.js';
 
 const MAIN = new URL('./main.ts', import.meta.url).pathname;
@@ -13,7 +13,7 @@ afterAll(killAllChildren);
 
 async function startTarget(env: NodeJS.ProcessEnv = {}) {
   const port = await freePort();
-  const { handle, line } = await spawnAndWaitForLine(TSX, [MAIN, '--host', '127.0.0.1', '--port', String(port)], /listening on/, {
+  const { handle, line } = await spawnAndWaitForLine(process.execPath, [...TS_NODE_ARGS, MAIN, '--host', '127.0.0.1', '--port', String(port)], /listening on/, {
     env: { ...process.env, ...env },
   });
   return { handle, line, base: `http://127.0.0.1:${port}` };
@@ -30,7 +30,7 @@ describe('target server process', () => {
     expect((await fetch(`${base}/hello`)).status).toBe(500);
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
 
-    // To the tsx CLI only, as `kill PID` would: it relays the signal to the server process.
+    // To the server process only, as `kill PID` would.
     handle.signal('SIGTERM', { group: false });
     expect(await handle.waitForExit(EXIT_WITHIN_MS)).toEqual({ code: 0, signal: null });
     expect(handle.output.match(/SIGTERM received, server closed, exiting/g)).toHaveLength(1);
@@ -44,7 +44,7 @@ describe('target server process', () => {
   });
 
   it('a bad flag is one clear error line and exit code 2', async () => {
-    const handle = spawnChild(TSX, [MAIN, '--port', 'eighty']);
+    const handle = spawnChild(process.execPath, [...TS_NODE_ARGS, MAIN, '--port', 'eighty']);
     expect((await handle.waitForExit(EXIT_WITHIN_MS)).code).toBe(2);
     expect(handle.output.trim()).toBe("[target-server] error: --port must be a port number from 0 to 65535, got 'eighty' (see --help)");
   });
@@ -54,7 +54,7 @@ describe('target server process', () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
-      const handle = spawnChild(TSX, [MAIN, '--host', '127.0.0.1', '--port', String(port)]);
+      const handle = spawnChild(process.execPath, [...TS_NODE_ARGS, MAIN, '--host', '127.0.0.1', '--port', String(port)]);
       expect((await handle.waitForExit(EXIT_WITHIN_MS)).code).toBe(1);
       expect(handle.output.trim()).toMatch(new RegExp(`^\\[target-server\\] error: cannot listen on 127.0.0.1:${port}: .*EADDRINUSE`));
     } finally {

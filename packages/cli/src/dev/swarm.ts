@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { envWithoutLocustOptions } from '../option-specs.js';
 import { LOCUST_TS_BIN } from '../worker-processes.js';
@@ -25,7 +26,11 @@ const PROBE_TIMEOUT_MS = 2_000;
 
 export const WORKSPACE_ROOT = resolve(LOCUST_TS_BIN, '../../../..');
 const TARGET_SERVER_MAIN = join(WORKSPACE_ROOT, 'packages/target-server/src/main.ts');
-const TSX_CLI = join(WORKSPACE_ROOT, 'node_modules/tsx/dist/cli.mjs');
+/**
+ * tsx as a loader, in the target's own process: the tsx CLI would sit between us and the server
+ * and, on a busy machine, answer our stop signal with SIGKILL after 30 ms.
+ */
+const TSX_LOADER = pathToFileURL(join(WORKSPACE_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
 /**
  * The Python twin of examples/locustfile.ts. Debian's python3-locust reports an empty version;
@@ -183,7 +188,7 @@ export class DevSwarm {
     this.start({
       name: 'target',
       command: node,
-      args: [TSX_CLI, TARGET_SERVER_MAIN, '--host', LOOPBACK, '--port', String(targetPort)],
+      args: ['--import', TSX_LOADER, TARGET_SERVER_MAIN, '--host', LOOPBACK, '--port', String(targetPort)],
       env,
       cwd: WORKSPACE_ROOT,
       echo: true,
