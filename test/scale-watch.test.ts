@@ -39,7 +39,7 @@ function stepTime(scenario: ScaleScenario, name: string): number {
 describe('--watch-scale against a Kubernetes API (list + watch)', () => {
   it('the timeline follows every change within one sample, through a cut and an expired watch; figures, CSV, /metrics, assertions', async () => {
     const { cluster } = k8s;
-    const scenario = new ScaleScenario(cluster.api, { deployment: 'fastapi' }).install();
+    const scenario = new ScaleScenario(cluster.api, { deployment: 'fastapi', otherMetrics: true }).install();
     const csv = join(runs.scratch, 'pulse');
     const run = startBin(
       [
@@ -68,7 +68,23 @@ describe('--watch-scale against a Kubernetes API (list + watch)', () => {
     await waitForScale(url, (v) => v.samples.at(-1)?.cpuUtilization === 50, 'CPU 50% after the expired watch');
     await waitFor(() => cluster.api.feed.openWatches >= WATCHES, WATCH_TIMEOUT_MS, 'the watches to be back');
     scenario.setCpu(30);
-    const view = await waitForScale(url, (v) => v.samples.at(-1)?.cpuUtilization === 30, 'CPU 30% on the new watch');
+    await waitForScale(url, (v) => v.samples.at(-1)?.cpuUtilization === 30, 'CPU 30% on the new watch');
+    // the HPA's other metrics: the External one is read for the first time
+    const external = (s: ScaleSample | undefined) => s?.hpaMetrics.find((m) => m.type === 'External')?.current;
+    scenario.setMetric('queue_messages_ready', '45');
+    const view = await waitForScale(url, (v) => external(v.samples.at(-1)) === 45, 'the External metric at 45');
+    const externalRead = view.samples.find((s) => s.time >= stepTime(scenario, 'metric queue_messages_ready 45') - 0.001 && external(s) === 45)!;
+    expect(externalRead.time - stepTime(scenario, 'metric queue_messages_ready 45')).toBeLessThan(SCALE_SAMPLE_INTERVAL_SECONDS);
+    expect(view.samples.at(-1)!.hpaMetrics).toEqual([
+      { type: 'Resource', name: 'cpu', object: null, targetType: 'Utilization', current: 30, target: 70 },
+      { type: 'Resource', name: 'memory', object: null, targetType: 'AverageValue', current: 200 * 1024 ** 2, target: 400 * 1024 ** 2 },
+      { type: 'Pods', name: 'packets-per-second', object: null, targetType: 'AverageValue', current: 300, target: 1000 },
+      { type: 'Object', name: 'requests-per-second', object: 'Ingress/main-route', targetType: 'Value', current: 2000, target: 10_000 },
+      { type: 'External', name: 'queue_messages_ready', object: null, targetType: 'AverageValue', current: 45, target: 30 },
+      { type: 'ContainerResource', name: 'application/cpu', object: null, targetType: 'Utilization', current: 25, target: 60 },
+    ]);
+    // before its first reading the External metric was there, unread
+    expect(view.samples.some((s) => s.hpaMetrics.some((m) => m.type === 'External' && m.current === null))).toBe(true);
     const duringGaps = ['pods running', 'cpu 50'];
 
     const samples = view.samples;

@@ -7,3 +7,4 @@ export { WindowStats } from './window-stats.js';
 export type { ScaleSample, RunReading } from './sample.js';
 export { SCALE_CSV_COLUMNS, scaleCsvRow, writeScaleCsv, figureLines, assertionLines } from './summary.js';
 export { ScaleSession, EXIT_SCALE_ASSERTION_FAILED, type ScaleWatchOptions } from './session.js';
+export { scaleReportPayload, type ScaleReportPayload } from './report-payload.js';

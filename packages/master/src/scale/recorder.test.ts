@@ -7,6 +7,7 @@
 import { Events, RequestStats, createEnvironment } from '@locust-ts/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ScaleRecorder, type RunSource } from './recorder.js';
+import { scaleReportPayload } from './report-payload.js';
 import type { ClusterSnapshot, ScaleListener, ScaleSource } from './source.js';
 
 const T0 = 1_800_000_000_000; // ms
@@ -139,6 +140,11 @@ describe('scale figures over the windows of a pulse', () => {
     expect(f.before).toEqual({ p95: p95Of(before), failRatio: 2 / before.length, requests: before.length });
     expect(f.during).toEqual({ p95: p95Of(during), failRatio: 12 / during.length, requests: during.length });
     expect(f.after).toEqual({ p95: p95Of(after), failRatio: 0, requests: after.length });
+    // the report's payload carries the same figures and the console's lines
+    const payload = scaleReportPayload(h.recorder);
+    expect(payload.figures).toEqual(f);
+    expect(payload.summary[1]).toMatch(/^ {2}from test start: HPA scale-up decision 5\.5s, new pods Ready 9\.8s; replicas 1 -> peak 3 \(3 ready\)$/);
+    expect(payload.summary[2]).toBe(`  p95 before / during / after scale-up: ${p95Of(before)} ms / ${p95Of(during)} ms / ${p95Of(after)} ms; failure ratio 2.0% / 15.0% / 0.0%`);
     await h.recorder.stop();
   });
 
