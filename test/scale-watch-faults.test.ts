@@ -66,6 +66,7 @@ describe('--watch-scale: one warning per blind spot, the run goes on', () => {
     const once = (result: { output: string }, line: string) => expect(countOf(result.output, line), result.output.slice(-2000)).toBe(1);
 
     expectRunWentOn(missing);
+    expect(missing.output).toMatch(/Started 1 worker process[\s\S]*reported as ready\. 1 workers connected/);
     once(missing, 'scale watch: deployment "nosuch" not found in namespace "default": watching for it, replica columns stay N/A');
 
     expectRunWentOn(nohpa);
