@@ -54,6 +54,10 @@ describe('--watch-scale against a Kubernetes API (list + watch)', () => {
 
     scenario.scaleTo(3, 95);
     await waitForScale(url, (v) => v.samples.at(-1)?.pendingPods === 2, 'two pending pods');
+    // warnings on the new pods, as the scheduler and the kubelet word them
+    const unschedulable = '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.';
+    scenario.warnOnPod('FailedScheduling', unschedulable);
+    scenario.warnOnPod('Failed', 'Error: ErrImagePull');
     // a network cut; the pods start meanwhile: the resumed watch (from its resourceVersion) must bring that
     cluster.api.feed.dropWatches('cut');
     scenario.podsRunning();
@@ -110,6 +114,10 @@ describe('--watch-scale against a Kubernetes API (list + watch)', () => {
     expect(samples.length).toBeGreaterThanOrEqual(Math.floor(spread / SCALE_SAMPLE_INTERVAL_SECONDS));
     expect(view.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['SuccessfulRescale', 'ScalingReplicaSet', 'Scheduled']));
     expect(view.events.find((e) => e.reason === 'SuccessfulRescale')!.message).toMatch(/^New size: 3; reason: cpu resource utilization/);
+    expect(view.events.filter((e) => e.type === 'Warning').map(({ reason, object, message }) => ({ reason, object: object.split('/')[0], message }))).toEqual([
+      { reason: 'FailedScheduling', object: 'Pod', message: unschedulable },
+      { reason: 'Failed', object: 'Pod', message: 'Error: ErrImagePull' },
+    ]);
     expect(view.warnings).toEqual([]);
 
     // figures as scheduled, counted from the first pulse edge: -u 3 -r 3 starts all users at one

@@ -129,7 +129,9 @@ describe('scale figures over the windows of a pulse', () => {
     h.run.state = 'stopping';
     h.events.testStopping.fire({ environment });
     h.log(times(30, 900, 90), 30); // reported after the stop: not the "after" window's
-    h.advance(2);
+    h.advance(2.5);
+    h.source.listener.state(cluster(1, 1)); // scaled back down
+    h.advance(1);
 
     const f = h.recorder.figures();
     expect(f.anchorKind).toBe('test start');
@@ -137,6 +139,8 @@ describe('scale figures over the windows of a pulse', () => {
     expect(f.loadStopped).toBe(stopped);
     expect(f.scaleUpDecisionSeconds).toBeCloseTo(decision - start, 9);
     expect(f.newPodsReadySeconds).toBeCloseTo(ready - start, 9);
+    expect(f.scaleDownSeconds).toBeCloseTo(2.5, 9);
+    expect(f.peakReplicas).toBe(3);
     expect(f.before).toEqual({ p95: p95Of(before), failRatio: 2 / before.length, requests: before.length });
     expect(f.during).toEqual({ p95: p95Of(during), failRatio: 12 / during.length, requests: during.length });
     expect(f.after).toEqual({ p95: p95Of(after), failRatio: 0, requests: after.length });
