@@ -132,6 +132,11 @@ describe('--watch-scale against a Kubernetes API (list + watch)', () => {
     const anchor = figures.anchor!;
     expect(Math.abs(figures.scaleUpDecisionSeconds! - (stepTime(scenario, 'scale to 3') - anchor))).toBeLessThan(SCALE_SAMPLE_INTERVAL_SECONDS);
     expect(Math.abs(figures.newPodsReadySeconds! - (stepTime(scenario, 'pods ready') - anchor))).toBeLessThan(SCALE_SAMPLE_INTERVAL_SECONDS);
+    // what users felt: each window counts its own requests, together never more than the run's
+    const total = ((await (await fetch(`${url}/stats/requests`)).json()) as { stats: { name: string; num_requests: number }[] }).stats.find((s) => s.name === 'Aggregated')!;
+    const windows = [figures.before, figures.during, figures.after];
+    expect(windows.reduce((n, w) => n + w.requests, 0)).toBeLessThanOrEqual(total.num_requests);
+    for (const w of windows) if (w.requests > 0) expect(w.p95).toBeGreaterThan(0);
     expect(view.assertions).toEqual([
       { expr: 'replicas>=3 within 60s', passed: true, measured: expect.stringMatching(/^3 at \+\d+\.\ds$/) },
       { expr: 'ready>=3 within 60s', passed: true, measured: expect.stringMatching(/^3 at \+\d+\.\ds$/) },

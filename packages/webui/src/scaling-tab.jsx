@@ -28,6 +28,9 @@ function useScale() {
   return scale;
 }
 
+// the charts share one look and a time axis (the RPS chart's)
+const chartBase = (text) => ({ title: { text }, tooltip: { trigger: 'axis' }, legend: { top: 28 }, grid: { top: 70, left: 50, right: 60 }, xAxis: { type: 'time' } });
+
 const point = (field) => (s) => [s.time * 1000, s[field]];
 
 function Chart({ id, option }) {
@@ -49,11 +52,7 @@ function Chart({ id, option }) {
 function replicasOption(samples) {
   const line = (name, field, axis = 0, step = 'end') => ({ name, type: 'line', step, showSymbol: false, yAxisIndex: axis, data: samples.map(point(field)) });
   return {
-    title: { text: 'Replicas and requests/s' },
-    tooltip: { trigger: 'axis' },
-    legend: { top: 28 },
-    grid: { top: 70, left: 50, right: 60 },
-    xAxis: { type: 'time' },
+    ...chartBase('Replicas and requests/s'),
     yAxis: [{ type: 'value', name: 'replicas', minInterval: 1 }, { type: 'value', name: 'RPS' }],
     series: [
       line('Desired', 'desiredReplicas'),
@@ -67,11 +66,7 @@ function replicasOption(samples) {
 
 function cpuOption(samples) {
   return {
-    title: { text: 'CPU utilisation (% of requests)' },
-    tooltip: { trigger: 'axis' },
-    legend: { top: 28 },
-    grid: { top: 70, left: 50, right: 60 },
-    xAxis: { type: 'time' },
+    ...chartBase('CPU utilisation (% of requests)'),
     yAxis: { type: 'value', name: '%' },
     series: [
       { name: 'CPU', type: 'line', showSymbol: false, data: samples.map(point('cpuUtilization')) },
@@ -91,11 +86,7 @@ function metricsOption(samples) {
     return m && m.current !== null && m.target ? Math.round((m.current / m.target) * 1000) / 10 : null;
   };
   return {
-    title: { text: 'HPA metrics, % of their target' },
-    tooltip: { trigger: 'axis' },
-    legend: { top: 28 },
-    grid: { top: 70, left: 50, right: 60 },
-    xAxis: { type: 'time' },
+    ...chartBase('HPA metrics, % of their target'),
     yAxis: { type: 'value', name: '% of target' },
     series: labels.map((label, i) => ({
       name: label,
