@@ -161,6 +161,9 @@ describe('--watch-scale against a Kubernetes API (list + watch)', () => {
     expect(value(first, 'locust_workers', { state: 'running' })).toBe(1);
     expect(value(first, 'locust_target_replicas', { kind: 'ready' })).toBe(3);
     expect(value(first, 'locust_hpa_cpu_utilization')).toBe(30);
+    expect(value(first, 'locust_hpa_metric_current', { type: 'External', metric: 'queue_messages_ready', target_type: 'AverageValue' })).toBe(45);
+    expect(value(first, 'locust_hpa_metric_target', { type: 'Object', metric: 'requests-per-second on Ingress/main-route', target_type: 'Value' })).toBe(10_000);
+    expect(value(first, 'locust_hpa_metric_current', { type: 'Resource', metric: 'memory', target_type: 'AverageValue' })).toBe(200 * 1024 ** 2);
     expect(value(first, 'locust_response_time_percentile_ms', { method: 'GET', name: '/hello', percentile: '0.95' })).toBeGreaterThanOrEqual(0);
     const before = value(first, 'locust_requests_total', { method: 'GET', name: '/hello' });
     await waitForScale(url, () => true, 'one more poll'); // requests keep coming while we poll
