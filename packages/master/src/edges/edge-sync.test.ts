@@ -41,10 +41,10 @@ describe('EdgeSync', () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const sync = new EdgeSync(new MasterLogger('INFO', quiet), null);
     sync.beginTest(1000);
-    // 1,000 users over 2 workers: 500 × PREPARE_SECONDS_PER_USER = 0.25 s on top of the 0.1 s floor, up to the grid
+    // 1,000 users over 2 workers: 500 × PREPARE_SECONDS_PER_USER = 0.5 s on top of the 0.1 s floor, on the grid (half a step off)
     const edge = sync.begin(1000, [ts(0), ts(1)], 1000)!;
-    expect(PREPARE_SECONDS_PER_USER).toBe(0.0005);
-    expect(edge.start_at - 1000).toBeCloseTo(0.45, 6);
+    expect(PREPARE_SECONDS_PER_USER).toBe(0.001);
+    expect(edge.start_at - 1000).toBeCloseTo(0.65, 6);
     sync.close();
   });
 
