@@ -13,7 +13,7 @@ import type { ScaleRecorder } from './scale/recorder.js';
 import { ScaleSession, type ScaleWatchOptions } from './scale/session.js';
 import { type UserClassSources, resolveUserClasses } from './user-classes/index.js';
 import type { WebUiHandle, WebUiOptions } from './web/options.js';
-import type { MasterRunnerView } from './web/runner-view.js';
+import type { MasterRunnerView } from './runner/runner-view.js';
 import type { MasterEnvironmentOptions } from './runner/master-environment.js';
 
 /**

@@ -10,7 +10,7 @@
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { PERCENTILES_TO_REPORT, type RequestStats, type StatsEntry } from '@locust-ts/protocol';
-import type { ExceptionView } from '../web/runner-view.js';
+import type { ExceptionView } from '../runner/runner-view.js';
 import { currentResponseTimePercentile, responseTimePercentile } from './percentiles.js';
 import { formatUtcTimestamp, pyFixed, pyFloat, pyNumber, readablePercentile } from './py-format.js';
 import { parseError, sortedErrors } from './stats-errors.js';

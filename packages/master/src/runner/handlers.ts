@@ -7,6 +7,9 @@ import {
   CPU_WARNING_THRESHOLD,
   HEARTBEAT_LIVENESS,
   type HeartbeatReplyData,
+  type LocustfileReplyData,
+  type MasterMessageMap,
+  nowSeconds,
   type WorkerMessageMap,
   type WorkerMessageType,
 } from '@locust-ts/protocol';
@@ -21,7 +24,7 @@ export interface HandlerContext {
   readonly version: string;
   /** reply `heartbeat` to worker heartbeats (newest protocol; 2.12.1 workers log it as unknown) */
   readonly heartbeatReplies: boolean;
-  send(clientId: string, type: 'ack' | 'heartbeat' | 'quit' | 'locustfile', data: unknown): void;
+  send<K extends 'ack' | 'heartbeat' | 'quit' | 'locustfile'>(clientId: string, type: K, data: MasterMessageMap[K]): void;
   /** the data of the heartbeat reply to a worker: a clock sample for locust-ts workers, else null (edge-sync.ts) */
   heartbeatReply(node: WorkerNode, data: WorkerMessageMap['heartbeat']): HeartbeatReplyData | null;
   /** a worker registered (or re-registered): give it users if a test runs */
@@ -38,10 +41,8 @@ export interface HandlerContext {
   logException(nodeId: string, msg: string, traceback: string): void;
   storeLogs(workerId: string, lines: string[]): void;
   /** reply to a `-f -` worker asking for the locustfile (newest Locust, spec §3.14) */
-  locustfileReply(): WorkerMessageMapReply;
+  locustfileReply(): LocustfileReplyData;
 }
-
-export type WorkerMessageMapReply = { locustfiles: Array<{ filename: string; contents: string }> } | { error: string };
 
 type Handler<K extends WorkerMessageType> = (ctx: HandlerContext, data: WorkerMessageMap[K], nodeId: string, identity: string) => void;
 export type HandlerTable = { [K in WorkerMessageType]: Handler<K> };
@@ -84,7 +85,7 @@ function heartbeat(ctx: HandlerContext, data: WorkerMessageMap['heartbeat'], nod
     return;
   }
   node.heartbeat = HEARTBEAT_LIVENESS;
-  node.lastHeartbeatAt = Date.now() / 1000;
+  node.lastHeartbeatAt = nowSeconds();
   const wasMissing = node.state === WORKER_STATE.missing;
   node.state = data.state;
   if (wasMissing) {

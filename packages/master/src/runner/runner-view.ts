@@ -1,11 +1,11 @@
 /**
- * The contract between the master runner (packages/master/src) and the web server
+ * The contract between the master runner (packages/master/src/runner) and the web server
  * (packages/master/src/web): everything the UI and REST API read or do. The master runner
  * implements it; the web layer depends only on this interface.
  */
 import type { LoadShape, RequestStats, UserClassDescription } from '@locust-ts/protocol';
 import type { EdgesView } from '../edges/edge-report.js';
-import type { ArrivalRateView } from '../runner/arrival-rate.js';
+import type { ArrivalRateView } from './arrival-rate.js';
 
 /** Master runner state (spec §7.3). */
 export type MasterState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped';
