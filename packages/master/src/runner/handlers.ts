@@ -66,7 +66,7 @@ function clientReady(ctx: HandlerContext, version: WorkerMessageMap['client_read
   } else if (version !== -1 && version !== ctx.version) {
     const v = String(version);
     if (v.slice(0, VERSION_PREFIX_LENGTH) === ctx.version.slice(0, VERSION_PREFIX_LENGTH)) {
-      ctx.log.debug(`A worker (${identity}) running a different patch version (${v}) connected, master version is ${ctx.version}`);
+      ctx.log.debug(() => `A worker (${identity}) running a different patch version (${v}) connected, master version is ${ctx.version}`);
     } else {
       ctx.log.warning(`A worker (${identity}) running a different version (${v}) connected, master version is ${ctx.version}`);
     }
@@ -80,7 +80,7 @@ function clientReady(ctx: HandlerContext, version: WorkerMessageMap['client_read
 function heartbeat(ctx: HandlerContext, data: WorkerMessageMap['heartbeat'], nodeId: string): void {
   const node = ctx.registry.get(nodeId);
   if (!node) {
-    ctx.log.debug(`Got heartbeat message from unknown worker ${nodeId}`);
+    ctx.log.debug(() => `Got heartbeat message from unknown worker ${nodeId}`);
     ctx.unknownSender(nodeId, 'heartbeat');
     return;
   }
@@ -107,7 +107,7 @@ function stats(ctx: HandlerContext, data: WorkerMessageMap['stats'], nodeId: str
   if (!node && !ctx.registry.wasRegistered(nodeId)) {
     // Locust merges any sender's statistics; one that never registered here reports another
     // run's (a restarted master's old workers): counting them would mix two tests
-    ctx.log.debug(`Discarded report from unrecognized worker ${nodeId}`);
+    ctx.log.debug(() => `Discarded report from unrecognized worker ${nodeId}`);
     ctx.unknownSender(nodeId, 'stats');
     return;
   }
@@ -156,7 +156,7 @@ function clientStopped(ctx: HandlerContext, _data: null, nodeId: string): void {
 function quit(ctx: HandlerContext, _data: null, nodeId: string): void {
   const node = ctx.registry.get(nodeId);
   if (!node) {
-    ctx.log.debug(`Received quit message from an unknown worker: ${nodeId}.`);
+    ctx.log.debug(() => `Received quit message from an unknown worker: ${nodeId}.`);
     ctx.stoppedWorkerQuit(nodeId);
     return;
   }
@@ -174,7 +174,7 @@ function logs(ctx: HandlerContext, data: WorkerMessageMap['logs'], nodeId: strin
 }
 
 function locustfile(ctx: HandlerContext, data: WorkerMessageMap['locustfile'], _nodeId: string, identity: string): void {
-  ctx.log.debug(`Worker requested locust file (version ${data?.version ?? 'unknown'})`);
+  ctx.log.debug(() => `Worker requested locust file (version ${data?.version ?? 'unknown'})`);
   ctx.send(identity, 'locustfile', ctx.locustfileReply());
 }
 

@@ -378,7 +378,7 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
   }
 
   private setState(state: MasterState): void {
-    if (state !== this.currentState) this.log.debug(`Updating state to '${state}', old state was '${this.currentState}'`);
+    if (state !== this.currentState) this.log.debug(() => `Updating state to '${state}', old state was '${this.currentState}'`);
     this.currentState = state;
   }
 
@@ -438,7 +438,7 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     }
     const waiting = new Set(this.registry.all().filter((n) => n.state !== WORKER_STATE.missing).map((n) => n.id));
     for (const node of this.registry.all()) {
-      if (this.log.isEnabledFor('DEBUG')) this.log.debug(`Sending quit message to worker ${node.id} (index ${node.index})`);
+      this.log.debug(() => `Sending quit message to worker ${node.id} (index ${node.index})`);
       this.outbox.post(node.id, 'quit', null);
     }
     // better than Locust: a worker still waiting out its stop timeout after `stop` has no record,

@@ -214,9 +214,9 @@ export class Ramp {
       );
     }
     const log = this.deps.log;
-    if (log.isEnabledFor('DEBUG')) {
-      log.debug(`Sending spawn messages for ${[...users.values()].reduce((n, c) => n + sumCounts(c), 0)} total users to ${users.size} worker(s)`);
-    }
+    log.debug(
+      () => `Sending spawn messages for ${[...users.values()].reduce((n, c) => n + sumCounts(c), 0)} total users to ${users.size} worker(s)`,
+    );
     await Promise.all(sends);
   }
 

@@ -48,7 +48,7 @@ export class MessageRouter {
       log.warning(`Unknown message type received from worker ${message.nodeId} (index ${node?.index ?? '?'}): ${message.type}`);
       return;
     }
-    if (log.isEnabledFor('DEBUG')) log.debug(`Received ${message.type} message from worker ${message.nodeId}`);
+    log.debug(() => `Received ${message.type} message from worker ${message.nodeId}`);
     try {
       handler({ type: message.type, data: message.data, nodeId: message.nodeId });
     } catch (err) {

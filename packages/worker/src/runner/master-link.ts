@@ -99,7 +99,7 @@ export class MasterLink {
   connect(): void {
     this.socket.connect({
       onMessage: (m) => this.hooks.message(m),
-      onBadFrame: (bad) => this.logger.warn(`Ignoring a bad message from master: ${bad.error.message}`),
+      onBadFrame: (bad) => this.logger.warning(`Ignoring a bad message from master: ${bad.error.message}`),
       onConnection: (event) => this.onConnection(event),
     });
     this.logger.info(`Connecting to master at ${this.address} as ${this.options.clientId}; waiting for it to acknowledge`);
@@ -126,7 +126,7 @@ export class MasterLink {
       this.logger.info(`Connected to the master at ${this.address} as worker ${workerIndex}`);
       this.startLoops();
     } else {
-      this.logger.debug(`Master acknowledged client_ready (index ${workerIndex})`);
+      this.logger.debug(() => `Master acknowledged client_ready (index ${workerIndex})`);
     }
   }
 
@@ -148,7 +148,7 @@ export class MasterLink {
 
   send<K extends keyof WorkerMessageMap>(type: K, data: WorkerMessageMap[K]): Promise<void> {
     return this.socket.send(type, data).catch((err: Error) => {
-      this.logger.warn(`Could not send ${type} to master: ${err.message}`);
+      this.logger.warning(`Could not send ${type} to master: ${err.message}`);
     });
   }
 
@@ -193,7 +193,7 @@ export class MasterLink {
     }
     const limit = Number.isFinite(this.connectRetries) ? `/${this.connectRetries}` : '';
     const seconds = this.connectAttempts * this.options.timing.connectTimeout;
-    this.logger.warn(
+    this.logger.warning(
       `Still waiting for the master at ${this.address} (${seconds}s, attempt ${this.connectAttempts + 1}${limit}); ${this.linkUp ? 'it does not answer' : 'it is not reachable'}, re-sending client_ready`,
     );
     void this.send('client_ready', this.options.version);
@@ -206,7 +206,7 @@ export class MasterLink {
       this.linkUp = false;
       if (this.resetting) return;
       if (!this.linkLost && this.everRegistered) {
-        this.logger.warn(`Lost the connection to the master at ${this.address}; waiting for it to come back`);
+        this.logger.warning(`Lost the connection to the master at ${this.address}; waiting for it to come back`);
         this.hooks.lost();
       }
       this.linkLost = true;

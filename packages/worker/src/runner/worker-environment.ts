@@ -195,7 +195,7 @@ export class WorkerEnvironment {
   /** A task raised StopTest: Locust logs it and stops the runner. */
   stopTestRaised(err: StopTest): void {
     this.logger.error(err.message || 'StopTest');
-    this.logger.warn('Stopping Locust...');
+    this.logger.warning('Stopping Locust...');
     if (this.options.onStopTest) this.options.onStopTest(err);
     else void this.stopTest();
   }

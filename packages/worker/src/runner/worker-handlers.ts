@@ -32,7 +32,7 @@ function updateUserClass(ctx: WorkerHandlerContext, data: UpdateUserClassData): 
   const name = data.user_class_name;
   const info = ctx.pool.classInfo(name);
   if (!info) {
-    ctx.logger.warn(`Ignoring update_user_class for unknown user class '${name}' (this worker has ${ctx.pool.classNames.join(', ')})`);
+    ctx.logger.warning(`Ignoring update_user_class for unknown user class '${name}' (this worker has ${ctx.pool.classNames.join(', ')})`);
     return;
   }
   let result;
@@ -40,10 +40,10 @@ function updateUserClass(ctx: WorkerHandlerContext, data: UpdateUserClassData): 
     result = applyUserClassUpdate(info, data);
   } catch (err) {
     if (!(err instanceof UserClassUpdateError)) throw err;
-    ctx.logger.warn(`Ignoring update_user_class for ${name}: ${err.message}`);
+    ctx.logger.warning(`Ignoring update_user_class for ${name}: ${err.message}`);
     return;
   }
-  for (const warning of result.warnings) ctx.logger.warn(`update_user_class for ${name}: ${warning}`);
+  for (const warning of result.warnings) ctx.logger.warning(`update_user_class for ${name}: ${warning}`);
   ctx.logger.info(`Updated user class ${name}: ${result.changes.join('; ') || 'nothing to change'}`);
 }
 
@@ -68,7 +68,7 @@ export const WORKER_HANDLERS: WorkerHandlerTable = {
     ctx.quitByMaster();
   },
   reconnect: (ctx) => {
-    ctx.logger.warn('Received reconnect message from master. Resetting RPC connection.');
+    ctx.logger.warning('Received reconnect message from master. Resetting RPC connection.');
     ctx.link.reset();
   },
   update_user_class: updateUserClass,

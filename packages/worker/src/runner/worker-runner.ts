@@ -154,7 +154,7 @@ export class WorkerRunner {
     this.monitor = new ProcessMonitor({
       intervalSeconds: timing.cpuMonitorInterval,
       onHighCpu: (percent) =>
-        logger.warn(
+        logger.warning(
           `CPU usage above ${CPU_WARNING_THRESHOLD}% (${percent.toFixed(0)}%)! This may constrain your throughput and may even give inconsistent response time measurements!`,
         ),
       onSample: (percent) => this.locust.usageSample(percent, this.monitor.memoryBytes()),
@@ -248,7 +248,7 @@ export class WorkerRunner {
     if (this.finished) return;
     this.state = 'ready';
     this.link.report();
-    this.logger.warn(`Stopped ${users} users: no master accounts for them`);
+    this.logger.warning(`Stopped ${users} users: no master accounts for them`);
   }
 
   private async rejoin(): Promise<void> {
@@ -297,11 +297,11 @@ export class WorkerRunner {
 
   private unknownType(type: string): void {
     if (this.warnedTypes.has(type)) {
-      this.logger.debug(`Unknown message type received: ${type}`);
+      this.logger.debug(() => `Unknown message type received: ${type}`);
       return;
     }
     this.warnedTypes.add(type);
-    this.logger.warn(`Unknown message type received: ${type} (ignored)`);
+    this.logger.warning(`Unknown message type received: ${type} (ignored)`);
   }
 
   private onSpawn(data: SpawnData): void {
@@ -335,7 +335,7 @@ export class WorkerRunner {
       this.logger.error(`Master asked for user classes this worker does not have: ${unknownClasses.join(', ')} (known: ${this.pool.classNames.join(', ')})`);
     }
     const counts = this.pool.counts();
-    this.logger.debug(`Spawned users: ${JSON.stringify(counts)}`);
+    this.logger.debug(() => `Spawned users: ${JSON.stringify(counts)}`);
     void this.link.send('spawning_complete', { user_classes_count: counts, user_count: this.pool.userCount });
     this.state = 'running';
   }
