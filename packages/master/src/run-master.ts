@@ -3,7 +3,7 @@
  * flags onto. Binds the ROUTER, learns the user classes, then either runs headless (Locust's
  * `--headless` flags) or serves the web UI, and resolves `done` with the process exit code.
  */
-import { DEFAULT_MASTER_PORT, DEFAULT_WEB_PORT, LOCUST_PROTOCOL_VERSION, LOCUST_TS_RELEASE, type LoadShape, MasterSocket } from '@locust-ts/protocol';
+import { DEFAULT_MASTER_PORT, DEFAULT_WEB_PORT, LOCUST_PROTOCOL_VERSION, LOCUST_TS_RELEASE, type LoadShape, MasterSocket, MasterStartError } from '@locust-ts/protocol';
 import { ShutdownTrigger, StatsPrinter, exitCodeOf, printFinalSummary, runHeadless } from './headless/headless-run.js';
 import { type LogLevel, MasterLogger, type TextSink } from './log/master-logger.js';
 import { StatsCsvFileWriter } from './report/csv-files.js';
@@ -113,9 +113,7 @@ export interface MasterHandle {
 }
 
 /** A master that cannot start (port busy, no user classes): one clear line for the CLI to print. */
-export class MasterStartError extends Error {
-  override readonly name = 'MasterStartError';
-}
+export { MasterStartError };
 
 /** Start the web UI (loaded only when needed: a headless master never imports the web layer). */
 async function startWeb(runner: MasterRunnerView, options: WebUiOptions): Promise<WebUiHandle> {

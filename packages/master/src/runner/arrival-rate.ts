@@ -12,7 +12,7 @@
  * Changing the rate is cheap (a shape with `unit=rps` does it every tick): the pool split is
  * cached while the workers and `maxUsers` stay, and only workers whose share changed get a message.
  */
-import { type ArrivalRateData, LOCUST_TS_RATE, type UserClassDescription } from '@locust-ts/protocol';
+import { type ArrivalRateData, LOCUST_TS_RATE, type UserClassDescription, ArrivalRateError } from '@locust-ts/protocol';
 import type { UsersOnWorkers } from '../dispatch/index.js';
 import type { MasterLogger } from '../log/master-logger.js';
 import { type ArrivalShare, PoolSplitter, shareRate } from './arrival-split.js';
@@ -25,9 +25,7 @@ export const DEFAULT_USERS_PER_RATE = 10;
 const MAX_USERS_GROWTH = 1.25;
 
 /** A start or rate change that cannot be applied: one line for the log or the CLI. */
-export class ArrivalRateError extends Error {
-  override readonly name = 'ArrivalRateError';
-}
+export { ArrivalRateError };
 
 /** What the web layer and the reports show of an arrival-rate test. */
 export interface ArrivalRateView {
