@@ -12,6 +12,7 @@
  * redistribution from zero.
  */
 import {
+  Closers,
   EDGE_ACK_MESSAGE,
   HEARTBEAT_INTERVAL,
   LOCUST_TS_VERSION,
@@ -21,17 +22,17 @@ import {
   isCustom,
   nowSeconds,
 } from '@locust-ts/protocol';
-import type { EdgesView } from '../edges/edge-report.js';
 import { EdgeSync } from '../edges/edge-sync.js';
-import { ArrivalRateController, type ArrivalRateView } from './arrival-rate.js';
+import { ArrivalRateController } from './arrival-rate.js';
 import { HISTORY_INTERVAL_SECONDS } from './history.js';
 import { Liveness } from './liveness.js';
 import type { MasterRunnerOptions } from './master-options.js';
 import { MasterEnvironment } from './master-environment.js';
 import { Outbox } from './outbox.js';
-import { DEFAULT_REPORT_WAIT_AFTER_RAMP, Ramp, type UnknownUserClass } from './ramp.js';
+import { quitWorkers } from './quit-workers.js';
+import { DEFAULT_REPORT_WAIT_AFTER_RAMP, Ramp } from './ramp.js';
 import { type CustomMessageHandler, MessageRouter } from './router.js';
-import type { IntendedLoad, MasterRunnerView, MasterState, SwarmRequest, UserClassUpdate } from './runner-view.js';
+import type { MasterRunnerView, MasterState, SwarmRequest, UserClassUpdate } from './runner-view.js';
 import { ShapeControl } from './shape-control.js';
 import { Sleeper } from './sleeper.js';
 import { applyUserClassUpdate } from './user-class-update.js';
@@ -47,30 +48,27 @@ export { HISTORY_INTERVAL_SECONDS } from './history.js';
 
 /** Locust gives workers `stop_timeout` + this many seconds to stop their users (spec §3.9). */
 export const STOP_WAIT_EXTRA_SECONDS = 60;
-/**
- * After `quit`, wait for every worker's final stats and `quit` at most `stop_timeout` + this.
- * Locust sleeps a fixed 0.5 s; waiting for the replies loses no final report.
- */
-export const QUIT_REPLY_WAIT_SECONDS = 3;
+export { QUIT_REPLY_WAIT_SECONDS } from './quit-workers.js';
 
 export class MasterRunner extends MasterView implements MasterRunnerView {
   /** the locustfile API: `environment`, `environment.runner`, events */
   readonly locust: MasterEnvironment;
 
   private selectedClasses: UserClassDescription[] | undefined;
-  private readonly shape: ShapeControl;
-  private readonly edgeSync: EdgeSync;
+  protected readonly shape: ShapeControl;
+  protected readonly edgeSync: EdgeSync;
   /** the arrival-rate (open model) test, when one runs instead of a user count */
-  private readonly arrival: ArrivalRateController;
+  protected readonly arrival: ArrivalRateController;
   private readonly outbox: Outbox;
-  private readonly ramp: Ramp;
+  protected readonly ramp: Ramp;
   private readonly events: WorkerEvents;
   private readonly router: MessageRouter;
   private readonly liveness: Liveness;
   private runTimeTimer: NodeJS.Timeout | null = null;
 
   private readonly sleeper = new Sleeper();
-  private readonly timers: NodeJS.Timeout[] = [];
+  /** what {@link quit} closes, newest first (registered where each is opened) */
+  private readonly closers: Closers;
   private quitting: Promise<void> | null = null;
   private listening: Promise<void> | null = null;
   private resolveQuitted!: () => void;
@@ -85,8 +83,18 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     const log = this.log;
     const registry = this.registry;
     const stopTimeout = options.stopTimeout ?? 0;
+    const closers = (this.closers = new Closers((name, err) => log.error(`Closing ${name} failed: ${(err as Error).message}`)));
+    closers.add('socket', async () => {
+      await socket.close();
+      await this.listening?.catch(() => undefined);
+    });
     this.outbox = new Outbox(socket, log);
+    // let queued sends (the quits) leave before the socket closes
+    closers.add('sends', () => this.outbox.settle());
     this.edgeSync = new EdgeSync(log, options.edgesCsvPath ?? null);
+    closers.add('edges', () => this.edgeSync.close());
+    closers.add('waits', () => this.sleeper.cancelAll());
+    closers.add('run time', () => this.runTimeTimer && clearTimeout(this.runTimeTimer));
     this.arrival = new ArrivalRateController({
       registry,
       log,
@@ -155,25 +163,18 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
 
   /** Start receiving and the 1 s liveness and history ticks. */
   listen(): Promise<void> {
+    if (this.quitting) return this.listening ?? Promise.resolve();
     this.listening ??= this.socket.listen({
       onMessage: (message, identity) => this.router.route(message, identity),
       onBadFrame: (bad) => this.router.badFrame(bad),
     });
-    this.timers.push(setInterval(() => this.livenessTick(), HEARTBEAT_INTERVAL * 1000));
-    this.timers.push(setInterval(() => this.sampleHistory(), HISTORY_INTERVAL_SECONDS * 1000));
+    const liveness = setInterval(() => this.livenessTick(), HEARTBEAT_INTERVAL * 1000);
+    const history = setInterval(() => this.sampleHistory(), HISTORY_INTERVAL_SECONDS * 1000);
+    this.closers.add('ticks', () => {
+      clearInterval(liveness);
+      clearInterval(history);
+    });
     return this.listening;
-  }
-
-  // ---------------------------------------------------------------- MasterRunnerView (the rest: view.ts)
-
-  /** Classes the master dispatched to a worker that does not have them (reported once each). */
-  unknownUserClasses(): UnknownUserClass[] {
-    return this.ramp.unknownUserClasses();
-  }
-
-  /** The synchronized edges so far (`GET /edges`). */
-  edges(): EdgesView {
-    return this.edgeSync.view();
   }
 
   /** Called with each synchronized edge's planned instant (epoch s, master clock): the scale watch counts from the first. */
@@ -239,11 +240,6 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     if (options.runTime !== undefined && options.runTime > 0) this.scheduleRunTime(options.runTime);
   }
 
-  /** The arrival-rate test's figures, or null when the test runs by user count. */
-  arrivalRate(): ArrivalRateView | null {
-    return this.arrival.view();
-  }
-
   /**
    * `POST /user` (newest Locust, spec §3.12): broadcast `update_user_class` to every known worker
    * (missing ones included, as Locust's `send_message`), and apply `weight`, `fixed_count` and
@@ -286,16 +282,6 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
 
   // ---------------------------------------------------------------- load shape
 
-  /** The load shape's class name, or null when the test is driven by user count and spawn rate. */
-  get shapeName(): string | null {
-    return this.shape.name;
-  }
-
-  /** The shape keeps its users / spawn rate / run time in the web form (Locust's `use_common_options`). */
-  get shapeUsesCommonOptions(): boolean {
-    return this.shape.usesCommonOptions;
-  }
-
   /**
    * Run the test from the load shape (Locust's `start_shape`): ticked every 100 ms until it
    * answers null. `shape` replaces the configured one (a built-in shape from the web form);
@@ -304,11 +290,6 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
    */
   startShape(request: { host?: string; shape?: LoadShape; runTime?: number } = {}): boolean {
     return this.shape.start(request);
-  }
-
-  /** What the running shape intends now (the chart's intended line), or null without a shape test. */
-  intendedLoad(): IntendedLoad | null {
-    return this.shape.intended();
   }
 
   // ---------------------------------------------------------------- dispatch and state (spec §7.3)
@@ -436,28 +417,11 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
       this.locust.testStopping();
       this.endTest();
     }
-    const waiting = new Set(this.registry.all().filter((n) => n.state !== WORKER_STATE.missing).map((n) => n.id));
-    for (const node of this.registry.all()) {
-      this.log.debug(() => `Sending quit message to worker ${node.id} (index ${node.index})`);
-      this.outbox.post(node.id, 'quit', null);
-    }
-    // better than Locust: a worker still waiting out its stop timeout after `stop` has no record,
-    // but is told to quit too (and its final stats waited for), instead of being left behind
-    const stoppedIds = this.events.stoppedIds;
-    for (const id of stoppedIds) this.outbox.post(id, 'quit', null);
-    // a worker's `quit` comes after its final stats: wait for those instead of a fixed pause
-    const timeout = (this.options.stopTimeout ?? 0) + QUIT_REPLY_WAIT_SECONDS;
-    await this.sleeper.waitFor(() => [...waiting].every((id) => !this.registry.has(id)) && stoppedIds.size === 0, timeout);
+    const parts = { registry: this.registry, outbox: this.outbox, log: this.log, sleeper: this.sleeper };
+    await quitWorkers(parts, this.events.stoppedIds, this.options.stopTimeout ?? 0);
     this.setState('stopped');
     this.locust.testStop();
-    for (const timer of this.timers) clearInterval(timer);
-    if (this.runTimeTimer) clearTimeout(this.runTimeTimer);
-    this.sleeper.cancelAll();
-    this.edgeSync.close();
-    // let queued sends (the quits) leave before the socket closes
-    await this.outbox.settle();
-    await this.socket.close();
-    await this.listening?.catch(() => undefined);
+    await this.closers.close();
     this.resolveQuitted();
   }
 }

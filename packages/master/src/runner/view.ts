@@ -4,10 +4,15 @@
  * and is the only writer.
  */
 import { RequestStats, type UserClassDescription } from '@locust-ts/protocol';
+import type { EdgesView } from '../edges/edge-report.js';
+import type { EdgeSync } from '../edges/edge-sync.js';
 import { MasterLogger } from '../log/master-logger.js';
+import type { ArrivalRateController, ArrivalRateView } from './arrival-rate.js';
 import { ExceptionTable } from './exceptions.js';
 import { History } from './history.js';
-import type { ExceptionView, HistoryPoint, MasterState, WorkerView } from './runner-view.js';
+import type { Ramp, UnknownUserClass } from './ramp.js';
+import type { ExceptionView, HistoryPoint, IntendedLoad, MasterState, WorkerView } from './runner-view.js';
+import type { ShapeControl } from './shape-control.js';
 import { WorkerRegistry } from './worker-registry.js';
 
 export interface MasterViewOptions {
@@ -17,7 +22,7 @@ export interface MasterViewOptions {
   logger?: MasterLogger;
 }
 
-export class MasterView {
+export abstract class MasterView {
   readonly registry = new WorkerRegistry();
   readonly stats = new RequestStats(true);
   readonly locustfile: string;
@@ -32,6 +37,11 @@ export class MasterView {
   protected readonly exceptionTable = new ExceptionTable();
   protected readonly workerLogs = new Map<string, string[]>();
   protected readonly historyPoints = new History();
+  /** the runner's parts the view reads (the runner makes them) */
+  protected abstract readonly ramp: Ramp;
+  protected abstract readonly edgeSync: EdgeSync;
+  protected abstract readonly arrival: ArrivalRateController;
+  protected abstract readonly shape: ShapeControl;
 
   constructor(options: MasterViewOptions) {
     if (options.userClasses.length === 0) throw new Error('the master needs at least one user class');
@@ -97,5 +107,35 @@ export class MasterView {
       for (const [name, n] of Object.entries(node.userClassesCount)) out[name] = (out[name] ?? 0) + n;
     }
     return out;
+  }
+
+  /** Classes the master dispatched to a worker that does not have them (reported once each). */
+  unknownUserClasses(): UnknownUserClass[] {
+    return this.ramp.unknownUserClasses();
+  }
+
+  /** The synchronized edges so far (`GET /edges`). */
+  edges(): EdgesView {
+    return this.edgeSync.view();
+  }
+
+  /** The arrival-rate test's figures, or null when the test runs by user count. */
+  arrivalRate(): ArrivalRateView | null {
+    return this.arrival.view();
+  }
+
+  /** The load shape's class name, or null when the test is driven by user count and spawn rate. */
+  get shapeName(): string | null {
+    return this.shape.name;
+  }
+
+  /** The shape keeps its users / spawn rate / run time in the web form (Locust's `use_common_options`). */
+  get shapeUsesCommonOptions(): boolean {
+    return this.shape.usesCommonOptions;
+  }
+
+  /** What the running shape intends now (the chart's intended line), or null without a shape test. */
+  intendedLoad(): IntendedLoad | null {
+    return this.shape.intended();
   }
 }

@@ -8,6 +8,7 @@
  * fresh `client_ready` (master-link.ts).
  */
 import {
+  Closers,
   CPU_WARNING_THRESHOLD,
   type CustomMessage,
   EDGE_ACK_MESSAGE,
@@ -101,12 +102,16 @@ export class WorkerRunner {
   private finished = false;
   private readonly monitor: ProcessMonitor;
   private readonly edges: EdgeSpawner;
+  /** what {@link quit} closes once the users stopped, newest first (registered where each is made) */
+  private readonly closers: Closers;
 
   constructor(options: WorkerOptions) {
     if (options.userClasses.length === 0) throw new Error('a worker needs at least one user class');
     this.clientId = options.clientId ?? makeClientId();
     const logger = (this.logger = options.logger ?? consoleLogger());
     const timing = { ...DEFAULT_TIMING, ...options.timing };
+    const closers = (this.closers = new Closers((name, err) => logger.warning(`Closing ${name} failed: ${(err as Error).message}`)));
+    closers.add('HTTP pools', () => this.pools.close());
     this.hostOverride = options.host;
     this.version = options.version ?? LOCUST_TS_WORKER_VERSION;
     this.link = new MasterLink(
@@ -128,6 +133,13 @@ export class WorkerRunner {
         fail: (reason, message) => void this.quit(reason, message),
       },
     );
+    closers.add('master link', () => this.link.close());
+    // the master counts the last requests and lets this worker go (spec §3.10)
+    closers.add('goodbye', async () => {
+      if (!this.link.everRegistered) return;
+      await this.link.send('stats', this.takeReport()).catch(() => undefined);
+      await this.link.send('quit', null).catch(() => undefined);
+    });
     const http = { pools: this.pools, stats: this.stats };
     this.locust = new WorkerEnvironment(this, options, { http, logger, stats: this.stats, host: options.host });
     this.environment = this.locust.environment;
@@ -159,6 +171,8 @@ export class WorkerRunner {
         ),
       onSample: (percent) => this.locust.usageSample(percent, this.monitor.memoryBytes()),
     });
+    closers.add('process monitor', () => this.monitor.stop());
+    closers.add('heartbeats and reports', () => this.link.stopLoops());
     // the handlers' view of this runner (worker-handlers.ts); nothing else reaches these
     const runner = this;
     this.handlerContext = {
@@ -222,14 +236,7 @@ export class WorkerRunner {
     await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
     this.locust.stopped();
     this.state = 'stopped';
-    this.link.stopLoops();
-    this.monitor.stop();
-    if (this.link.everRegistered) {
-      await this.link.send('stats', this.takeReport()).catch(() => undefined);
-      await this.link.send('quit', null).catch(() => undefined);
-    }
-    this.link.close();
-    await this.pools.close();
+    await this.closers.close();
     this.resolveDone({ reason, exitCode: reason === 'connect-failed' || reason === 'master-heartbeat-timeout' ? 1 : 0, message });
   }
 
