@@ -3,7 +3,7 @@
  * (packages/master/src/web): everything the UI and REST API read or do. The master runner
  * implements it; the web layer depends only on this interface.
  */
-import type { LoadShape, RequestStats, UserClassDescription } from '@locust-ts/protocol';
+import type { LoadShape, RequestStats, UpdateUserClassData, UserClassDescription } from '@locust-ts/protocol';
 import type { EdgesView } from '../edges/edge-report.js';
 import type { ArrivalRateView } from './arrival-rate.js';
 
@@ -62,11 +62,8 @@ export interface SwarmRequest {
   userClasses?: string[];
 }
 
-/** Body of `POST /user` (newest Locust, spec §3.12): a user class name plus the attributes to change. */
-export interface UserClassUpdate {
-  user_class_name: string;
-  [attribute: string]: unknown;
-}
+/** Body of `POST /user` (newest Locust, spec §3.12): the `update_user_class` message's data, sent on to the workers. */
+export type UserClassUpdate = UpdateUserClassData;
 
 export interface MasterRunnerView {
   readonly state: MasterState;
