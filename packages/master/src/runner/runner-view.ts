@@ -5,7 +5,17 @@
  */
 import type { LoadShape, RequestStats, UpdateUserClassData, UserClassDescription } from '@locust-ts/protocol';
 import type { EdgesView } from '../edges/edge-report.js';
-import type { ArrivalRateView } from './arrival-rate.js';
+
+/** What the web layer and the reports show of an arrival-rate test (arrival-rate.ts). */
+export interface ArrivalRateView {
+  /** iterations per second over the swarm */
+  rate: number;
+  maxUsers: number;
+  /** iterations the workers could not start (no idle user, pool full) since the stats were reset */
+  droppedIterations: number;
+  /** locust-ts workers sharing the rate (at the last split) */
+  workers: number;
+}
 
 /** Master runner state (spec §7.3). */
 export type MasterState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped';
