@@ -30,6 +30,7 @@ import type { MasterRunnerOptions } from './master-options.js';
 import { MasterEnvironment } from './master-environment.js';
 import { Outbox } from './outbox.js';
 import { quitWorkers } from './quit-workers.js';
+import { RunTimeLimit } from './run-time-limit.js';
 import { DEFAULT_REPORT_WAIT_AFTER_RAMP, Ramp } from './ramp.js';
 import { type CustomMessageHandler, MessageRouter } from './router.js';
 import type { MasterRunnerView, MasterState, SwarmRequest, UserClassUpdate } from './runner-view.js';
@@ -64,7 +65,7 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
   private readonly events: WorkerEvents;
   private readonly router: MessageRouter;
   private readonly liveness: Liveness;
-  private runTimeTimer: NodeJS.Timeout | null = null;
+  private readonly runTime = new RunTimeLimit(() => this.runTimeReached());
 
   private readonly sleeper = new Sleeper();
   /** what {@link quit} closes, newest first (registered where each is opened) */
@@ -94,7 +95,7 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     this.edgeSync = new EdgeSync(log, options.edgesCsvPath ?? null);
     closers.add('edges', () => this.edgeSync.close());
     closers.add('waits', () => this.sleeper.cancelAll());
-    closers.add('run time', () => this.runTimeTimer && clearTimeout(this.runTimeTimer));
+    closers.add('run time', () => this.runTime.cancel());
     this.arrival = new ArrivalRateController({
       registry,
       log,
@@ -110,7 +111,7 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
       setHost: (host) => (this.currentHost = host),
       start: (request) => this.start(request),
       startArrivalRate: (rate, rateOptions) => this.startArrivalRate(rate, rateOptions),
-      scheduleRunTime: (seconds) => this.scheduleRunTime(seconds),
+      scheduleRunTime: (seconds) => this.runTime.set(seconds),
       end: () => {
         if (options.onShapeEnd) options.onShapeEnd();
         else if (options.headless) void this.quit();
@@ -195,7 +196,7 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     }
     this.arrival.halt();
     this.ramp.setTarget(request.userCount, request.spawnRate);
-    if (request.runTime !== undefined && request.runTime > 0) this.scheduleRunTime(request.runTime);
+    if (request.runTime !== undefined && request.runTime > 0) this.runTime.set(request.runTime);
     await this.dispatchToTarget();
   }
 
@@ -237,7 +238,7 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     for (const node of this.registry.active()) if (!node.dialect.locustTs && node.userCount > 0) this.outbox.post(node.id, 'stop', null);
     this.ramp.abandon();
     this.setState('running');
-    if (options.runTime !== undefined && options.runTime > 0) this.scheduleRunTime(options.runTime);
+    if (options.runTime !== undefined && options.runTime > 0) this.runTime.set(options.runTime);
   }
 
   /**
@@ -381,23 +382,18 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     this.setState('stopping');
     this.arrival.stop();
     this.ramp.abandon();
-    if (this.runTimeTimer) clearTimeout(this.runTimeTimer);
-    this.runTimeTimer = null;
+    this.runTime.cancel();
   }
 
-  private scheduleRunTime(seconds: number): void {
-    if (this.runTimeTimer) clearTimeout(this.runTimeTimer);
-    this.runTimeTimer = setTimeout(() => {
-      this.runTimeTimer = null;
-      if (this.options.onRunTimeLimit) this.options.onRunTimeLimit();
-      else if (this.options.headless) {
-        this.log.info('--run-time limit reached, shutting down');
-        void this.quit();
-      } else {
-        this.log.info('--run-time limit reached, stopping test');
-        void this.stop();
-      }
-    }, seconds * 1000);
+  private runTimeReached(): void {
+    if (this.options.onRunTimeLimit) this.options.onRunTimeLimit();
+    else if (this.options.headless) {
+      this.log.info('--run-time limit reached, shutting down');
+      void this.quit();
+    } else {
+      this.log.info('--run-time limit reached, stopping test');
+      void this.stop();
+    }
   }
 
   /** Every heartbeat interval (spec §4); skipped while quitting. */
