@@ -11,7 +11,7 @@ import type {
   SwarmRequest,
   UserClassUpdate,
   WorkerView,
-} from '../packages/master/src/web/runner-view.js';
+} from '../packages/master/src/runner/runner-view.js';
 
 export class FakeRunner implements MasterRunnerView {
   state: MasterState = 'ready';

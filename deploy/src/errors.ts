@@ -3,11 +3,10 @@
  * client-node (HTTP status, network, TLS) are translated here, in one place.
  */
 import { ApiException } from '@kubernetes/client-node';
+import { DeployError, errnoCode } from '@locust-ts/protocol';
 
 /** A failure the tool explains itself; `message` is the whole one-line report. */
-export class DeployError extends Error {
-  override readonly name = 'DeployError';
-}
+export { DeployError } from '@locust-ts/protocol';
 
 interface StatusBody {
   readonly message?: string;
@@ -53,7 +52,7 @@ export function describeError(error: unknown, server: string, what?: string): st
         return `the API server answered ${status.code}${reasonText(status.reason)} for${about || ' a request'}: ${status.message}`;
     }
   }
-  const code = errorCode(error);
+  const code = errnoCode(error);
   if (code && NETWORK_CODES.has(code)) {
     return `cannot reach the Kubernetes API server at ${server} (${code}): is the cluster running? (minikube status)`;
   }
@@ -63,15 +62,6 @@ export function describeError(error: unknown, server: string, what?: string): st
   return oneLine(error instanceof Error ? error.message : String(error));
 }
 
-/** The errno-style code of an error or of its cause chain (node-fetch wraps the socket error). */
-function errorCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
 
 function parseStatus(body: unknown): StatusBody | undefined {
   if (typeof body === 'object' && body !== null) return body as StatusBody;

@@ -2,8 +2,8 @@
  * The set-up of the worker tests: a real locust-ts worker (in-process) connected over real ZeroMQ
  * to a {@link ScriptedMaster}, with Locust's intervals shortened and cleanups after each test.
  */
-import type { SpawnData, UserClassesCount } from '@locust-ts/protocol';
-import { type Logger, type WorkerHandle, type WorkerOptions, type WorkerTiming, runWorker } from '@locust-ts/worker';
+import { type LogLevel, Logger, type SpawnData, type UserClassesCount } from '@locust-ts/protocol';
+import { type WorkerHandle, type WorkerOptions, type WorkerTiming, runWorker } from '@locust-ts/worker';
 import { ScriptedMaster } from './scripted-master.js';
 import { waitFor } from './wait.js';
 
@@ -23,10 +23,20 @@ export function until(check: () => boolean, what: string, timeoutMs = UNTIL_MS, 
 }
 
 /** A logger that keeps every line as `LEVEL message` (Locust's level names). */
-export function collectingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const add = (level: string) => (m: string) => void lines.push(`${level} ${m}`);
-  return { lines, debug: add('DEBUG'), info: add('INFO'), warn: add('WARNING'), error: add('ERROR') };
+export class CollectingLogger extends Logger {
+  readonly lines: string[] = [];
+
+  constructor() {
+    super({ level: 'DEBUG' });
+  }
+
+  protected override emit(level: LogLevel, _name: string, message: string): void {
+    this.lines.push(`${level} ${message}`);
+  }
+}
+
+export function collectingLogger(): CollectingLogger {
+  return new CollectingLogger();
 }
 
 /** A master's `spawn` data (no host and no stop timeout unless given). */

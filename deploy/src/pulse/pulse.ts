@@ -14,7 +14,8 @@ import { MasterApi, type MasterStats, type ScaleReport } from './master-api.js';
 import { masterEndpoint } from './master-url.js';
 import { fallbackSwarm } from './fallback.js';
 import { evaluate, parseAssertion, type AssertionResult } from './assertions.js';
-import { ClusterScaleReader, SAMPLE_FIELDS, eventLine, figures, fromScaleReport, liveLine, masterFields, timelineCsv, type PulseSample } from './timeline.js';
+import { ClusterScaleReader, eventLine, figures, fromScaleReport, liveLine, masterFields, timelineCsv, type PulseSample } from './timeline.js';
+import { nowSeconds } from '@locust-ts/protocol';
 
 export interface PulseOptions extends TargetOptions {
   readonly shape: string;
@@ -52,7 +53,7 @@ export async function pulse(options: PulseOptions, print: Print): Promise<number
     print(`master ${endpoint.url}`);
     const before = await master.stats();
     if (RUNNING_STATES.has(before.state)) throw new DeployError(`the master is already ${before.state}: stop that run first (GET ${endpoint.url}/stop)`);
-    const startedAt = Date.now() / 1000;
+    const startedAt = nowSeconds();
     const mode = await master.startSwarm(options.shape, {
       user_count: String(fallback.userCount),
       spawn_rate: String(fallback.spawnRate),
@@ -73,7 +74,7 @@ export async function pulse(options: PulseOptions, print: Print): Promise<number
     for (;;) {
       const stats = await master.stats();
       scale = await master.scale();
-      const now = Date.now() / 1000;
+      const now = nowSeconds();
       const sample: PulseSample = { time: now, ...masterFields(stats), ...(scale ? emptyScale() : await reader.read()), ...(scale ? fromScaleReport(scale) : {}) };
       samples.push(sample);
       print(liveLine(sample, startedAt, TARGET_DEPLOYMENT));
@@ -95,7 +96,7 @@ export async function pulse(options: PulseOptions, print: Print): Promise<number
       await new Promise((resolve) => setTimeout(resolve, SAMPLE_INTERVAL_MS));
     }
     const final = await settled(master);
-    samples.push({ ...samples[samples.length - 1], time: Date.now() / 1000, ...masterFields(final) });
+    samples.push({ ...samples[samples.length - 1], time: nowSeconds(), ...masterFields(final) });
     for (const line of figures(samples, startedAt)) print(line);
     await writeCsvs(master, options.csv, samples, print);
     const results: AssertionResult[] = scale && options.assertScale.length === 0 ? scale.assertions.map(fromMaster) : assertions.map((a) => evaluate(a, samples, startedAt, stoppedAt));

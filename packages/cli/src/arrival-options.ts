@@ -3,7 +3,7 @@
  * combination is one `locust-ts: error:` line and exit code 2, as argparse's own errors.
  */
 import type { OptionValue } from './option-specs.js';
-import { UsageError } from './options.js';
+import { UsageError } from '@locust-ts/protocol';
 
 export function checkArrivalOptions(v: Record<string, OptionValue>): void {
   const rate = v.arrival_rate;

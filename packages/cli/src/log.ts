@@ -1,35 +1,12 @@
 /**
- * The CLI's own log lines, in Locust's format on stderr
- * (`[2026-11-25 16:48:49,123] host/INFO/locust.main: Starting Locust 2.12.1`).
+ * The CLI's own log lines: the project's one logger (protocol's logger.ts) as Locust's
+ * `locust.main` (`[2026-11-25 16:48:49,123] host/INFO/locust.main: Starting Locust 2.12.1`).
  */
-import { LOG_LEVEL_NUMBERS, formatLogLine } from '@locust-ts/protocol';
-import type { CliOptions } from './options.js';
+import { type LogLevel, Logger } from '@locust-ts/protocol';
 
-type Level = CliOptions['loglevel'];
-const LEVEL_ORDER: Record<Level, number> = LOG_LEVEL_NUMBERS;
-
-export class CliLogger {
-  private readonly threshold: number;
-
-  constructor(level: Level = 'INFO') {
-    this.threshold = LEVEL_ORDER[level];
-  }
-
-  log(level: Level, message: string): void {
-    if (LEVEL_ORDER[level] < this.threshold) return;
-    process.stderr.write(`${formatLogLine(level, 'locust.main', message)}\n`);
-  }
-  debug(message: string): void {
-    this.log('DEBUG', message);
-  }
-  info(message: string): void {
-    this.log('INFO', message);
-  }
-  warning(message: string): void {
-    this.log('WARNING', message);
-  }
-  error(message: string): void {
-    this.log('ERROR', message);
+export class CliLogger extends Logger {
+  constructor(level: LogLevel = 'INFO') {
+    super({ level, name: 'locust.main' });
   }
 }
 

@@ -19,26 +19,18 @@ import {
   type OptionSpec,
   type OptionValue,
 } from './option-specs.js';
-import { TIMESPAN_FORMATS, parseTimespan } from '@locust-ts/protocol';
+import { EXIT_USAGE, TIMESPAN_FORMATS, parseTimespan, UsageError } from '@locust-ts/protocol';
 import { parseShapeOption } from './shape-option.js';
 import { checkArrivalOptions } from './arrival-options.js';
 import { ScaleOptionError, scaleWatchOptions as checkScaleWatch, type ScaleWatchCliOptions } from './scale-watch.js';
 import { pyprojectEntries } from './pyproject-config.js';
 
 /** argparse exits 2 on usage errors; Locust's own checks after parsing exit 1. */
-export const EXIT_USAGE = 2;
+export { EXIT_USAGE };
 export const EXIT_INVALID = 1;
 
 /** A bad flag, value or combination: printed as one `locust-ts: error: ...` line. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-  constructor(
-    message: string,
-    readonly exitCode: number = EXIT_USAGE,
-  ) {
-    super(message);
-  }
-}
+export { UsageError };
 
 /** Locust's `vars(options)`: snake_case names, the map a master sends as `parsed_options`. */
 export type ParsedOptions = Record<string, OptionValue>;

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { UserClassDescription } from '@locust-ts/protocol';
+import { Closers, type UserClassDescription } from '@locust-ts/protocol';
 import { type BuiltinShape, MasterStartError, resolveUserClasses, runMaster, type MasterHandle } from '@locust-ts/master';
 import {
   LocustfileError,
@@ -261,10 +261,10 @@ async function runMasterAndWorkers(
   }
   fireInit(environment);
 
-  let worker: WorkerHandle | null = null;
-  let children: WorkerProcesses | null = null;
+  // the local workers: once the master quit them, give them a moment, then make sure they are gone
+  const closers = new Closers((name, err) => log.error(`Closing ${name} failed: ${(err as Error).message}`));
   if (inProcessWorker) {
-    worker = runWorker({
+    const worker: WorkerHandle = runWorker({
       userClasses: file!.userClasses,
       masterHost: LOOPBACK,
       masterPort: master.port,
@@ -276,8 +276,9 @@ async function runMasterAndWorkers(
       standardOptionKeys: STANDARD_OPTION_KEYS,
       onStopTest: () => void (options.headless ? master.quit() : master.runner.stop()),
     });
+    closers.add('local worker', () => Promise.race([worker.done, sleep(LOCAL_WORKER_CLOSE_MS)]).then(() => worker.quit()));
   } else if (processCount > 0) {
-    children = new WorkerProcesses({
+    const children = new WorkerProcesses({
       count: processCount,
       locustfile: file?.path ?? locustfile,
       masterHost: LOOPBACK,
@@ -287,6 +288,7 @@ async function runMasterAndWorkers(
       log: (line) => log.info(line),
     });
     children.start();
+    closers.add('worker processes', () => Promise.race([children.exited, sleep(LOCAL_WORKER_CLOSE_MS).then(() => children.stop())]));
   }
 
   if (options.autostart && !options.headless) {
@@ -295,9 +297,7 @@ async function runMasterAndWorkers(
 
   const ended = await Promise.race([master.done, signal.then(() => null)]);
   const code = ended ?? (await master.quit());
-  // the master's `quit` reached the workers; give them a moment, then make sure they are gone
-  if (worker) await Promise.race([worker.done, sleep(LOCAL_WORKER_CLOSE_MS)]).then(() => worker!.quit());
-  if (children) await Promise.race([children.exited, sleep(LOCAL_WORKER_CLOSE_MS).then(() => children!.stop())]);
+  await closers.close();
   if (options.htmlFile) await writeHtmlReport(master, options.htmlFile, log);
   writeStatsJson(master.runner.stats, options);
   return code;

@@ -4,6 +4,7 @@
  * master's scale watch with a Kubernetes source. client-node is imported only when a run asks.
  */
 import { ScaleAssertionSyntaxError, parseScaleAssertion, type ScaleAssertion, type ScaleWatchOptions } from '@locust-ts/master';
+import { ScaleOptionError } from '@locust-ts/protocol';
 
 export interface ScaleWatchCliOptions {
   watchScale: string | null;
@@ -13,7 +14,7 @@ export interface ScaleWatchCliOptions {
 }
 
 /** Thrown as the CLI's usage error by the caller (one `locust-ts: error:` line, exit 2). */
-export class ScaleOptionError extends Error {}
+export { ScaleOptionError };
 
 export function scaleWatchOptions(v: Record<string, unknown>): ScaleWatchCliOptions {
   const expressions = (v.assert_scale as string[] | null) ?? [];

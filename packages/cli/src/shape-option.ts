@@ -3,9 +3,8 @@
  * `locust-ts: error: --shape …` line and exit 2, like any bad flag value (checked while parsing
  * the options, so the error comes before the master and worker are even loaded).
  */
-import type { LoadShape } from '@locust-ts/protocol';
+import { EXIT_USAGE, type LoadShape, UsageError } from '@locust-ts/protocol';
 import { type BuiltinShape, ShapeSpecError, parseShapeSpec } from '@locust-ts/master/shapes';
-import { EXIT_USAGE, UsageError } from './options.js';
 
 export function parseShapeOption(spec: string): BuiltinShape {
   try {

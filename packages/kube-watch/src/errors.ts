@@ -1,5 +1,6 @@
 /** Errors from client-node's lists and watches (HTTP status, network, TLS) as one line each. */
 import { ApiException } from '@kubernetes/client-node';
+import { errnoCode } from '@locust-ts/protocol';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
 
@@ -24,15 +25,6 @@ function statusMessage(body: unknown): string {
   }
   const message = (value as { message?: unknown } | null)?.message;
   return typeof message === 'string' ? oneLine(message) : '';
-}
-
-function errnoCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /** `what` names the collection, e.g. `horizontalpodautoscalers in namespace "default"`. */

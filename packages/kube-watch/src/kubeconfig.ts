@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfigError } from '@locust-ts/protocol';
 
 /** Where Kubernetes mounts a pod's service-account credentials. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -29,9 +30,7 @@ export interface ResolvedCluster {
   source: string;
 }
 
-export class KubeConfigError extends Error {
-  override readonly name = 'KubeConfigError';
-}
+export { KubeConfigError };
 
 interface Named {
   name: string;

@@ -31,6 +31,7 @@ import {
   targetsDeployment,
 } from './objects.js';
 import type { ClusterSnapshot, ScaleListener, ScaleSource } from './types.js';
+import { nowSeconds } from '@locust-ts/protocol';
 
 /** A failed list/watch is tried again after this long (the API server may come back). */
 export const WATCH_RETRY_MS = 2_000;
@@ -204,7 +205,7 @@ export class KubeScaleWatch implements ScaleSource {
       if (this.preexisting.get(uid) === (event.count ?? 1)) return;
       this.preexisting.delete(uid);
       if (concernsDeployment(event, this.deployment, this.hpaObject()?.metadata?.name ?? null)) {
-        this.listener?.event(clusterEvent(event, Date.now() / 1000));
+        this.listener?.event(clusterEvent(event, nowSeconds()));
       }
       return;
     }

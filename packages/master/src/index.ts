@@ -15,7 +15,6 @@ export { ShapeDriver, SHAPE_TICK_INTERVAL_SECONDS, shapeName } from './runner/sh
 export * from './shapes/index.js';
 export { UserClassUpdateError } from './runner/user-class-update.js';
 export type { LoadShape, LoadShapeTick } from '@locust-ts/protocol';
-export { MASTER_HANDLERS, type HandlerContext } from './runner/handlers.js';
 export * from './dispatch/index.js';
 export * from './user-classes/index.js';
 export { MasterLogger, type LogLevel, type TextSink } from './log/master-logger.js';
@@ -41,7 +40,7 @@ export type {
   IntendedLoad,
   SwarmRequest,
   UserClassUpdate,
-} from './web/runner-view.js';
+} from './runner/runner-view.js';
 // the web layer's report renderer (no server needed): the CLI writes `--html` files with it
 export { renderHtmlReport, type HtmlReportOptions } from './web/html-report.js';
 export { renderScaleSection } from './web/html-scale.js';

@@ -3,7 +3,7 @@
  * flags onto. Binds the ROUTER, learns the user classes, then either runs headless (Locust's
  * `--headless` flags) or serves the web UI, and resolves `done` with the process exit code.
  */
-import { DEFAULT_MASTER_PORT, DEFAULT_WEB_PORT, LOCUST_PROTOCOL_VERSION, LOCUST_TS_RELEASE, type LoadShape, MasterSocket } from '@locust-ts/protocol';
+import { Closers, DEFAULT_MASTER_PORT, DEFAULT_WEB_PORT, LOCUST_PROTOCOL_VERSION, LOCUST_TS_RELEASE, type LoadShape, MasterSocket, MasterStartError } from '@locust-ts/protocol';
 import { ShutdownTrigger, StatsPrinter, exitCodeOf, printFinalSummary, runHeadless } from './headless/headless-run.js';
 import { type LogLevel, MasterLogger, type TextSink } from './log/master-logger.js';
 import { StatsCsvFileWriter } from './report/csv-files.js';
@@ -13,7 +13,7 @@ import type { ScaleRecorder } from './scale/recorder.js';
 import { ScaleSession, type ScaleWatchOptions } from './scale/session.js';
 import { type UserClassSources, resolveUserClasses } from './user-classes/index.js';
 import type { WebUiHandle, WebUiOptions } from './web/options.js';
-import type { MasterRunnerView } from './web/runner-view.js';
+import type { MasterRunnerView } from './runner/runner-view.js';
 import type { MasterEnvironmentOptions } from './runner/master-environment.js';
 
 /**
@@ -113,9 +113,7 @@ export interface MasterHandle {
 }
 
 /** A master that cannot start (port busy, no user classes): one clear line for the CLI to print. */
-export class MasterStartError extends Error {
-  override readonly name = 'MasterStartError';
-}
+export { MasterStartError };
 
 /** Start the web UI (loaded only when needed: a headless master never imports the web layer). */
 async function startWeb(runner: MasterRunnerView, options: WebUiOptions): Promise<WebUiHandle> {
@@ -269,9 +267,14 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
     }
     webUrl = web.url;
     log.info(`Starting web interface at ${web.url}`, 'locust.main');
+    // closed after the final summary, newest first: the CSV writer, then the web UI
+    const closers = new Closers((name, err) => log.error(`Closing ${name} failed: ${(err as Error).message}`, 'locust.main'));
+    const server = web;
+    closers.add('web UI', () => server.close());
     const printer = options.printStats && !options.onlySummary ? new StatsPrinter(runner, log) : null;
     printer?.start();
     csv?.start();
+    if (csv) closers.add('CSV files', () => csv.close());
     done = (async () => {
       const reason = await trigger.fired;
       await scale?.beforeQuit(reason);
@@ -281,8 +284,7 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
       const code = exitCodeOf(runner, options.exitCodeOnError ?? 1);
       log.info(`Shutting down (exit code ${code})`, 'locust.main');
       printFinalSummary(runner, log);
-      csv?.close();
-      await web?.close();
+      await closers.close();
       return code;
     })();
   }

@@ -7,6 +7,8 @@ export * from './ids.js';
 export * from './stats/index.js';
 export * from './user-class.js';
 export * from './log-format.js';
+export * from './logger.js';
+export * from './closers.js';
 export * from './timespan.js';
 export * from './versions.js';
 export * from './edges.js';

@@ -2,6 +2,8 @@
  * What the master needs to know about a user class to dispatch it (spec §6): shared by the
  * locustfile loader (worker side) and the dispatcher (master side), so neither imports the other.
  */
+import { UserClassUpdateError } from './errors.js';
+
 export interface UserClassDescription {
   name: string;
   /** Relative weight; ignored when `fixedCount` > 0. */
@@ -28,13 +30,6 @@ export interface LoadShape {
   readonly useCommonOptions?: boolean;
 }
 
-/**
- * An `update_user_class` map (spec §3.12) with a value that cannot work: one line for the log
- * and the HTTP answer. Master (`POST /user`) and worker refuse the same values with the same text.
- */
-export class UserClassUpdateError extends Error {
-  override readonly name = 'UserClassUpdateError';
-}
 
 /** A number of an `update_user_class` map (`weight`, `fixed_count`, `wait_time` seconds): >= 0, whole if `integer`. */
 export function userClassUpdateNumber(key: string, value: unknown, integer: boolean): number {

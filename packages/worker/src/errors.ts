@@ -1,15 +1,8 @@
 /** Errors a locustfile author or the worker can see, one class per kind. */
 import { passesThroughEvents } from '@locust-ts/protocol';
 
-/** A locustfile that cannot be used. Its message is one line, printed as is by the CLI (exit 1). */
-export class LocustfileError extends Error {
-  override readonly name = 'LocustfileError';
-}
-
-/** A wait time built with bad arguments, e.g. `between(2, 1)`. */
-export class WaitTimeError extends Error {
-  override readonly name = 'WaitTimeError';
-}
+/** A locustfile that cannot be used, and a wait time built with bad arguments (one line each). */
+export { LocustfileError, WaitTimeError } from '@locust-ts/protocol';
 
 /** Thrown from a task (or `onStart`) to stop this user, like Locust's `StopUser`. */
 export class StopUser extends Error {

@@ -25,7 +25,7 @@ describe('consoleLogger', () => {
     const log = consoleLogger('INFO');
     log.debug('hidden');
     log.info('Connected to the master');
-    log.warn('careful');
+    log.warning('careful');
     expect(lines).toHaveLength(2);
     const m = LOCUST_LINE.exec(lines[0]!);
     expect(m).not.toBeNull();

@@ -4,6 +4,7 @@
  * every task.
  */
 import { WaitTimeError } from './errors.js';
+import { nowSeconds } from '@locust-ts/protocol';
 
 /** Seconds to wait after a task; `owner` is the user or task set that ran it. */
 export type WaitTime = (owner: object) => number;
@@ -42,7 +43,7 @@ export function constantPacing(seconds: number): WaitTime {
   checkSeconds('constantPacing(seconds)', seconds);
   const states = new WeakMap<object, PacingState>();
   return (owner) => {
-    const now = Date.now() / 1000;
+    const now = nowSeconds();
     let state = states.get(owner);
     if (!state) {
       // Like Locust: the first call sees "a very long run" and does not wait.

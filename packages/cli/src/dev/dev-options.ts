@@ -1,6 +1,6 @@
 /** `pnpm dev` flags: how big the swarm is and which ports it uses. */
 import { parseArgs } from 'node:util';
-import { DEFAULT_MASTER_PORT, DEFAULT_WEB_PORT } from '@locust-ts/protocol';
+import { DEFAULT_MASTER_PORT, DEFAULT_WEB_PORT, DevUsageError } from '@locust-ts/protocol';
 
 export const DEFAULT_TARGET_PORT = 8000;
 export const DEFAULT_TS_WORKERS = 4;
@@ -18,7 +18,7 @@ export interface DevOptions {
   verbose: boolean;
 }
 
-export class DevUsageError extends Error {}
+export { DevUsageError };
 
 export const DEV_HELP = `Usage: pnpm dev [options]
 

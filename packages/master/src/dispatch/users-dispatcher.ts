@@ -12,12 +12,12 @@
  * - `inProgress` is cleared when a dispatch ends early after a rebalance (Locust leaves it set, so
  *   later joins/leaves are not re-dispatched — the "stuck in_progress" quirk of spec §6.4).
  */
-import type { UserClassDescription } from '@locust-ts/protocol';
+import type { UserClassDescription, UserClassesCount } from '@locust-ts/protocol';
 import { klSequence } from './kl-sequence.js';
 import { sortWorkers } from './worker-order.js';
 
-/** class name → users, keys in class-name order (what a `spawn` carries). */
-export type UserClassesCount = Record<string, number>;
+/** class name → users, keys in class-name order (what a `spawn` carries): the protocol's type. */
+export type { UserClassesCount } from '@locust-ts/protocol';
 /** worker id → its complete per-class target. */
 export type UsersOnWorkers = Map<string, UserClassesCount>;
 
@@ -58,7 +58,6 @@ export class UsersDispatcher {
   private classes: DispatchUserClass[];
 
   private targetUserCount = 0;
-  private spawnRate = 1;
   private usersPerIteration = 1;
   private waitBetweenDispatch = 1;
 
@@ -132,7 +131,6 @@ export class UsersDispatcher {
       }
     }
     this.targetUserCount = targetUserCount;
-    this.spawnRate = spawnRate;
     this.usersPerIteration = Math.max(1, Math.floor(spawnRate));
     this.waitBetweenDispatch = this.usersPerIteration / spawnRate;
     this.initialUsersOnWorkers = this.usersOnWorkers;

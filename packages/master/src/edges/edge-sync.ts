@@ -14,6 +14,7 @@ import {
   type HeartbeatReplyData,
   type SpawnEdge,
   decodeEdgeAck,
+  nowSeconds,
 } from '@locust-ts/protocol';
 import type { MasterLogger } from '../log/master-logger.js';
 import type { WorkerNode } from '../runner/worker-registry.js';
@@ -49,10 +50,6 @@ interface PendingEdge {
   record: Omit<EdgeRecord, 'spreadMs' | 'lateWorkers'>;
   acks: Map<string, EdgeAckData>;
   timer: NodeJS.Timeout;
-}
-
-function nowSeconds(): number {
-  return Date.now() / 1000;
 }
 
 function p99(values: number[]): number {

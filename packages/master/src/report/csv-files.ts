@@ -9,8 +9,8 @@
  * `StatsCSVFileWriter` writes them, rows as Python's `csv.writer` does (CRLF, minimal quoting).
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { PERCENTILES_TO_REPORT, type RequestStats, type StatsEntry } from '@locust-ts/protocol';
-import type { ExceptionView } from '../web/runner-view.js';
+import { PERCENTILES_TO_REPORT, type RequestStats, type StatsEntry, nowSeconds } from '@locust-ts/protocol';
+import type { ExceptionView } from '../runner/runner-view.js';
 import { currentResponseTimePercentile, responseTimePercentile } from './percentiles.js';
 import { formatUtcTimestamp, pyFixed, pyFloat, pyNumber, readablePercentile } from './py-format.js';
 import { parseError, sortedErrors } from './stats-errors.js';
@@ -181,7 +181,7 @@ export class StatsCsvFileWriter {
     this.timer = setInterval(() => this.write(), CSV_STATS_INTERVAL_SECONDS * 1000);
   }
 
-  write(now = Date.now() / 1000): void {
+  write(now = nowSeconds()): void {
     const { stats } = this.source;
     const files = this.files;
     writeFileSync(files.stats, requestsCsv(stats));

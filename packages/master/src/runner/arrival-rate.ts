@@ -12,10 +12,11 @@
  * Changing the rate is cheap (a shape with `unit=rps` does it every tick): the pool split is
  * cached while the workers and `maxUsers` stay, and only workers whose share changed get a message.
  */
-import { type ArrivalRateData, LOCUST_TS_RATE, type UserClassDescription } from '@locust-ts/protocol';
+import { type ArrivalRateData, LOCUST_TS_RATE, type UserClassDescription, ArrivalRateError } from '@locust-ts/protocol';
 import type { UsersOnWorkers } from '../dispatch/index.js';
 import type { MasterLogger } from '../log/master-logger.js';
 import { type ArrivalShare, PoolSplitter, shareRate } from './arrival-split.js';
+import type { ArrivalRateView } from './runner-view.js';
 import type { WorkerNode, WorkerRegistry } from './worker-registry.js';
 
 /** Without `--max-users`: this many users per iteration/s (a 10 s iteration still keeps the rate). */
@@ -25,20 +26,10 @@ export const DEFAULT_USERS_PER_RATE = 10;
 const MAX_USERS_GROWTH = 1.25;
 
 /** A start or rate change that cannot be applied: one line for the log or the CLI. */
-export class ArrivalRateError extends Error {
-  override readonly name = 'ArrivalRateError';
-}
+export { ArrivalRateError };
 
-/** What the web layer and the reports show of an arrival-rate test. */
-export interface ArrivalRateView {
-  /** iterations per second over the swarm */
-  rate: number;
-  maxUsers: number;
-  /** iterations the workers could not start (no idle user, pool full) since the stats were reset */
-  droppedIterations: number;
-  /** locust-ts workers sharing the rate (at the last split) */
-  workers: number;
-}
+/** What the web layer and the reports show of an arrival-rate test (runner-view.ts). */
+export type { ArrivalRateView };
 
 /** The default pool: 10 users per iteration/s, at least one per worker. */
 export function defaultMaxUsers(rate: number, workers: number): number {

@@ -1,5 +1,5 @@
 /** Exceptions from worker users, one row per traceback text (spec §3.8). */
-import type { ExceptionView } from '../web/runner-view.js';
+import type { ExceptionView } from './runner-view.js';
 
 export class ExceptionTable {
   private rows = new Map<string, { count: number; msg: string; traceback: string; nodes: Set<string> }>();

@@ -7,6 +7,9 @@ import {
   CPU_WARNING_THRESHOLD,
   HEARTBEAT_LIVENESS,
   type HeartbeatReplyData,
+  type LocustfileReplyData,
+  type MasterMessageMap,
+  nowSeconds,
   type WorkerMessageMap,
   type WorkerMessageType,
 } from '@locust-ts/protocol';
@@ -21,7 +24,7 @@ export interface HandlerContext {
   readonly version: string;
   /** reply `heartbeat` to worker heartbeats (newest protocol; 2.12.1 workers log it as unknown) */
   readonly heartbeatReplies: boolean;
-  send(clientId: string, type: 'ack' | 'heartbeat' | 'quit' | 'locustfile', data: unknown): void;
+  send<K extends 'ack' | 'heartbeat' | 'quit' | 'locustfile'>(clientId: string, type: K, data: MasterMessageMap[K]): void;
   /** the data of the heartbeat reply to a worker: a clock sample for locust-ts workers, else null (edge-sync.ts) */
   heartbeatReply(node: WorkerNode, data: WorkerMessageMap['heartbeat']): HeartbeatReplyData | null;
   /** a worker registered (or re-registered): give it users if a test runs */
@@ -38,10 +41,8 @@ export interface HandlerContext {
   logException(nodeId: string, msg: string, traceback: string): void;
   storeLogs(workerId: string, lines: string[]): void;
   /** reply to a `-f -` worker asking for the locustfile (newest Locust, spec §3.14) */
-  locustfileReply(): WorkerMessageMapReply;
+  locustfileReply(): LocustfileReplyData;
 }
-
-export type WorkerMessageMapReply = { locustfiles: Array<{ filename: string; contents: string }> } | { error: string };
 
 type Handler<K extends WorkerMessageType> = (ctx: HandlerContext, data: WorkerMessageMap[K], nodeId: string, identity: string) => void;
 export type HandlerTable = { [K in WorkerMessageType]: Handler<K> };
@@ -65,7 +66,7 @@ function clientReady(ctx: HandlerContext, version: WorkerMessageMap['client_read
   } else if (version !== -1 && version !== ctx.version) {
     const v = String(version);
     if (v.slice(0, VERSION_PREFIX_LENGTH) === ctx.version.slice(0, VERSION_PREFIX_LENGTH)) {
-      ctx.log.debug(`A worker (${identity}) running a different patch version (${v}) connected, master version is ${ctx.version}`);
+      ctx.log.debug(() => `A worker (${identity}) running a different patch version (${v}) connected, master version is ${ctx.version}`);
     } else {
       ctx.log.warning(`A worker (${identity}) running a different version (${v}) connected, master version is ${ctx.version}`);
     }
@@ -79,12 +80,12 @@ function clientReady(ctx: HandlerContext, version: WorkerMessageMap['client_read
 function heartbeat(ctx: HandlerContext, data: WorkerMessageMap['heartbeat'], nodeId: string): void {
   const node = ctx.registry.get(nodeId);
   if (!node) {
-    ctx.log.debug(`Got heartbeat message from unknown worker ${nodeId}`);
+    ctx.log.debug(() => `Got heartbeat message from unknown worker ${nodeId}`);
     ctx.unknownSender(nodeId, 'heartbeat');
     return;
   }
   node.heartbeat = HEARTBEAT_LIVENESS;
-  node.lastHeartbeatAt = Date.now() / 1000;
+  node.lastHeartbeatAt = nowSeconds();
   const wasMissing = node.state === WORKER_STATE.missing;
   node.state = data.state;
   if (wasMissing) {
@@ -106,7 +107,7 @@ function stats(ctx: HandlerContext, data: WorkerMessageMap['stats'], nodeId: str
   if (!node && !ctx.registry.wasRegistered(nodeId)) {
     // Locust merges any sender's statistics; one that never registered here reports another
     // run's (a restarted master's old workers): counting them would mix two tests
-    ctx.log.debug(`Discarded report from unrecognized worker ${nodeId}`);
+    ctx.log.debug(() => `Discarded report from unrecognized worker ${nodeId}`);
     ctx.unknownSender(nodeId, 'stats');
     return;
   }
@@ -155,7 +156,7 @@ function clientStopped(ctx: HandlerContext, _data: null, nodeId: string): void {
 function quit(ctx: HandlerContext, _data: null, nodeId: string): void {
   const node = ctx.registry.get(nodeId);
   if (!node) {
-    ctx.log.debug(`Received quit message from an unknown worker: ${nodeId}.`);
+    ctx.log.debug(() => `Received quit message from an unknown worker: ${nodeId}.`);
     ctx.stoppedWorkerQuit(nodeId);
     return;
   }
@@ -173,7 +174,7 @@ function logs(ctx: HandlerContext, data: WorkerMessageMap['logs'], nodeId: strin
 }
 
 function locustfile(ctx: HandlerContext, data: WorkerMessageMap['locustfile'], _nodeId: string, identity: string): void {
-  ctx.log.debug(`Worker requested locust file (version ${data?.version ?? 'unknown'})`);
+  ctx.log.debug(() => `Worker requested locust file (version ${data?.version ?? 'unknown'})`);
   ctx.send(identity, 'locustfile', ctx.locustfileReply());
 }
 

@@ -15,6 +15,7 @@ import {
   type RequestStats,
   type StatsReportData,
   createEnvironment,
+  nowSeconds,
 } from '@locust-ts/protocol';
 import type { MasterLogger } from '../log/master-logger.js';
 
@@ -149,6 +150,6 @@ export class MasterEnvironment {
   }
 
   heartbeatSent(clientId: string): void {
-    if (!this.local && this.events.heartbeatSent.hasListeners) this.events.heartbeatSent.fire({ clientId, timestamp: Date.now() / 1000 });
+    if (!this.local && this.events.heartbeatSent.hasListeners) this.events.heartbeatSent.fire({ clientId, timestamp: nowSeconds() });
   }
 }

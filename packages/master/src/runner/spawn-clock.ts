@@ -1,3 +1,4 @@
+import { nowSeconds } from '@locust-ts/protocol';
 /**
  * `spawn` timestamps: a worker discards a spawn whose timestamp is not greater than the last one
  * it accepted, for its whole life (spec §10.8). `Date.now()/1000` can repeat within a millisecond,
@@ -10,7 +11,7 @@ const MIN_STEP_SECONDS = 0.001;
 export class SpawnClock {
   private last = 0;
 
-  next(now = Date.now() / 1000): number {
+  next(now = nowSeconds()): number {
     this.last = now > this.last ? now : this.last + MIN_STEP_SECONDS;
     return this.last;
   }

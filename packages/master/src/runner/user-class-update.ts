@@ -9,7 +9,7 @@ import {
   userClassUpdateNumber,
   userClassUpdateTaskNames,
 } from '@locust-ts/protocol';
-import type { UserClassUpdate } from '../web/runner-view.js';
+import type { UserClassUpdate } from './runner-view.js';
 
 /** A `POST /user` the master refuses (the worker refuses the same values with the same text). */
 export { UserClassUpdateError };

@@ -3,7 +3,7 @@
  * worker indexes, which are handed out once and never reused or changed while the master lives.
  */
 import { HEARTBEAT_LIVENESS, type WorkerDialect, workerDialect } from '@locust-ts/protocol';
-import type { WorkerView } from '../web/runner-view.js';
+import type { WorkerView } from './runner-view.js';
 
 /** Worker record states the master uses itself; any heartbeat overwrites `state` with the worker's own. */
 export const WORKER_STATE = {

@@ -1,3 +1,4 @@
+import { ShapeSpecError } from '@locust-ts/protocol';
 /**
  * The value syntax of `--shape` specs: durations with units (`30s`, `1m30s`, `500ms`, `2.5`
  * = seconds) and levels (a whole user count, or a rate for `unit=rps`). Each parser throws
@@ -5,9 +6,7 @@
  */
 
 /** A `--shape` spec that cannot be used; the message names the bad part. */
-export class ShapeSpecError extends Error {
-  override readonly name = 'ShapeSpecError';
-}
+export { ShapeSpecError };
 
 const SECONDS_PER_UNIT: Readonly<Record<string, number>> = { h: 3600, m: 60, s: 1, ms: 0.001 };
 /** `1h`, `1m30s`, `2.5s`, `500ms`: one or more number+unit parts (`ms` before `m`). */

@@ -7,6 +7,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { UserClassDescription } from '@locust-ts/protocol';
+import { UserClassLoadError } from '@locust-ts/protocol';
 
 /** The interpreter Debian's Locust runs on; `python3` from PATH otherwise. */
 export const DEFAULT_PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
@@ -51,9 +52,7 @@ for value in list(vars(module).values()):
 done({"classes": classes})
 `;
 
-export class UserClassLoadError extends Error {
-  override readonly name = 'UserClassLoadError';
-}
+export { UserClassLoadError };
 
 /** Import a Python locustfile with `python` and describe its User classes. */
 export function loadPythonUserClasses(locustfile: string, python = DEFAULT_PYTHON): Promise<UserClassDescription[]> {

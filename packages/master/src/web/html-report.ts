@@ -9,7 +9,7 @@ import { responseTimePercentile } from '../report/percentiles.js';
 import { readablePercentile } from '../report/py-format.js';
 import { parseError, sortedErrors } from '../report/stats-errors.js';
 import { formatDuration, formatUtcTimestamp } from './format.js';
-import type { HistoryPoint, MasterRunnerView } from './runner-view.js';
+import type { HistoryPoint, MasterRunnerView } from '../runner/runner-view.js';
 import { tasksJson } from './stats-json.js';
 
 export interface HtmlReportOptions {

@@ -6,4 +6,4 @@ export { renderScaleSection } from './html-scale.js';
 export { requestsCsv, failuresCsv, exceptionsCsv } from '../report/csv-files.js';
 export { parseWebAuth, WebAuthFormatError } from './auth.js';
 export type { WebUiOptions, WebUiHandle } from './options.js';
-export type * from './runner-view.js';
+export type * from '../runner/runner-view.js';

@@ -15,7 +15,7 @@ import { scalePlugin } from './plugins/scale.js';
 import { statsPlugin } from './plugins/stats.js';
 import { swarmControlPlugin } from './plugins/swarm-control.js';
 import { uiAssetsPlugin } from './plugins/ui-assets.js';
-import type { MasterRunnerView } from './runner-view.js';
+import type { MasterRunnerView } from '../runner/runner-view.js';
 
 /** Hosts meaning "every interface" (Locust's default `--web-host` is ""). */
 const ALL_INTERFACES = new Set(['', '*', '0.0.0.0', '::']);

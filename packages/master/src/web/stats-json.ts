@@ -6,7 +6,7 @@ import { properRound, type StatsEntry, type StatsError } from '@locust-ts/protoc
 import { currentResponseTimePercentile, responseTimePercentile } from '../report/percentiles.js';
 import { parseError } from '../report/stats-errors.js';
 import { arrivalRateStatsJson } from './arrival-rate-ui.js';
-import type { ExceptionView, IntendedLoad, MasterRunnerView } from './runner-view.js';
+import type { ExceptionView, IntendedLoad, MasterRunnerView } from '../runner/runner-view.js';
 
 /** Percentiles in each stats row (Locust's `PERCENTILES_TO_STATISTICS`). */
 export const PERCENTILES_TO_STATISTICS = [0.95, 0.99] as const;

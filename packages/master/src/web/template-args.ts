@@ -7,7 +7,7 @@ import { properRound } from '@locust-ts/protocol';
 import { arrivalRateTemplateArgs } from './arrival-rate-ui.js';
 import { formatUtcTimestamp } from './format.js';
 import type { WebUiOptions } from './options.js';
-import type { HistoryPoint, MasterRunnerView } from './runner-view.js';
+import type { HistoryPoint, MasterRunnerView } from '../runner/runner-view.js';
 import { PERCENTILES_TO_CHART, PERCENTILES_TO_STATISTICS, intendedKey, percentileKey } from './stats-json.js';
 
 /** The version shown in the UI when the caller gives none. */

@@ -58,7 +58,7 @@ export class ArrivalRateLink {
       data = parseArrivalRateData(raw);
     } catch (err) {
       if (!(err instanceof MessageValidationError)) throw err;
-      this.logger.warn(`Ignoring a bad arrival rate from the master: ${err.message}`);
+      this.logger.warning(`Ignoring a bad arrival rate from the master: ${err.message}`);
       return;
     }
     if (data.timestamp <= this.lastTimestamp) {
@@ -77,7 +77,7 @@ export class ArrivalRateLink {
       ...(data.user_classes_count ? { userClassesCount: data.user_classes_count } : {}),
     });
     if (unknown.length > 0) this.logger.error(`Master asked for user classes this worker does not have: ${unknown.join(', ')}`);
-    this.logger.debug(`Arrival rate ${data.rate.toFixed(2)}/s, at most ${data.max_users} users`);
+    this.logger.debug(() => `Arrival rate ${data.rate.toFixed(2)}/s, at most ${data.max_users} users`);
   }
 
   /** Stop the iterations and retire the users (the test stops, or this worker quits). */

@@ -15,6 +15,7 @@ import {
   type StatsReportData,
   createEnvironment,
   pyRepr,
+  nowSeconds,
 } from '@locust-ts/protocol';
 import type { StopTest } from '../errors.js';
 import type { HttpContext } from '../http/session.js';
@@ -170,7 +171,7 @@ export class WorkerEnvironment {
 
   heartbeatReceived(): void {
     this.masterSpeaksNewest = true;
-    if (this.runnerEvents) this.environment.events.heartbeatReceived.fire({ clientId: this.runner.clientId, timestamp: Date.now() / 1000 });
+    if (this.runnerEvents) this.environment.events.heartbeatReceived.fire({ clientId: this.runner.clientId, timestamp: nowSeconds() });
   }
 
   /** The `stats` message about to leave: `reportToMaster` listeners add their keys to it. */
@@ -195,7 +196,7 @@ export class WorkerEnvironment {
   /** A task raised StopTest: Locust logs it and stops the runner. */
   stopTestRaised(err: StopTest): void {
     this.logger.error(err.message || 'StopTest');
-    this.logger.warn('Stopping Locust...');
+    this.logger.warning('Stopping Locust...');
     if (this.options.onStopTest) this.options.onStopTest(err);
     else void this.stopTest();
   }

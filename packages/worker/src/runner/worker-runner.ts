@@ -1,32 +1,22 @@
 /**
- * The worker side of Locust's distributed mode (spec §3, §4, §7.1). Messages flow one way:
- * socket → typed message → one handler per type (the table below) → runner state → users.
+ * The worker side of Locust's distributed mode (spec §3, §4, §7.1): spawns and stops the users.
+ * Messages flow one way: socket → master-link.ts → typed message → one handler per type
+ * (worker-handlers.ts) → this runner → users.
  *
- * Life: send `client_ready` until the master answers `ack` (re-sent every CONNECT_TIMEOUT,
- * with progress in the log), then heartbeat every second and report stats every 3 s.
- * `spawn` is applied at once; `stop` → `client_stopped` + `client_ready`; `quit` → final
- * stats + `quit`. If the link drops and comes back (a restarted master), the worker rejoins
- * with a fresh `client_ready`.
+ * `spawn` is applied at once; `stop` → `client_stopped` + `client_ready`; `quit` → final stats +
+ * `quit`. If the link drops and comes back (a restarted master), the worker rejoins with a
+ * fresh `client_ready` (master-link.ts).
  */
 import {
-  CONNECT_RETRY_COUNT,
-  CONNECT_TIMEOUT,
-  CPU_MONITOR_INTERVAL,
+  Closers,
   CPU_WARNING_THRESHOLD,
   type CustomMessage,
   EDGE_ACK_MESSAGE,
-  DEFAULT_MASTER_PORT,
-  HEARTBEAT_INTERVAL,
   LOCUST_TS_RATE,
   LOCUST_TS_WORKER_VERSION,
-  MASTER_HEARTBEAT_TIMEOUT,
   type MasterMessage,
-  type MasterMessageMap,
   type SpawnData,
-  type UpdateUserClassData,
-  WORKER_REPORT_INTERVAL,
   type WorkerMessageMap,
-  WorkerSocket,
   isCustom,
   makeClientId,
 } from '@locust-ts/protocol';
@@ -36,13 +26,16 @@ import type { UserClassInfo } from '../runtime/user-class-info.js';
 import { StatsRecorder } from '../runtime/stats-recorder.js';
 import { exceptionData } from '../runtime/traceback.js';
 import { userClassInfo } from '../runtime/user-class-info.js';
-import { UserClassUpdateError, applyUserClassUpdate } from '../runtime/user-class-update.js';
 import { type PreparedSpawn, UserPool } from '../runtime/user-pool.js';
 import { ArrivalRateLink } from './arrival-link.js';
 import { EdgeSpawner } from './edge-spawn.js';
+import { DEFAULT_TIMING, MasterLink, type WorkerTiming } from './master-link.js';
 import { ProcessMonitor } from './process-monitor.js';
 import type { UserClass, UserEnvironment } from '../user.js';
+import { WORKER_HANDLERS, type WorkerHandlerContext } from './worker-handlers.js';
 import { WorkerEnvironment, type WorkerEnvironmentOptions } from './worker-environment.js';
+
+export type { WorkerTiming } from './master-link.js';
 
 /** The state a worker reports in its heartbeats (spec §7.1). */
 export type WorkerRunnerState = 'ready' | 'spawning' | 'running' | 'stopped';
@@ -67,23 +60,6 @@ export interface WorkerOptions extends WorkerEnvironmentOptions {
   timing?: Partial<WorkerTiming>;
 }
 
-export interface WorkerTiming {
-  connectTimeout: number;
-  heartbeatInterval: number;
-  reportInterval: number;
-  masterHeartbeatTimeout: number;
-  /** seconds between CPU samples (spec §4) */
-  cpuMonitorInterval: number;
-}
-
-const DEFAULT_TIMING: WorkerTiming = {
-  connectTimeout: CONNECT_TIMEOUT,
-  heartbeatInterval: HEARTBEAT_INTERVAL,
-  reportInterval: WORKER_REPORT_INTERVAL,
-  masterHeartbeatTimeout: MASTER_HEARTBEAT_TIMEOUT,
-  cpuMonitorInterval: CPU_MONITOR_INTERVAL,
-};
-
 /** Extra wait between `client_stopped` and `client_ready`, like Locust's env variable. */
 const ADDITIONAL_WAIT_ENV = 'LOCUST_WORKER_ADDITIONAL_WAIT_BEFORE_READY_AFTER_STOP';
 
@@ -94,7 +70,6 @@ export interface WorkerExit {
   message: string;
 }
 
-type Handlers = { [K in keyof MasterMessageMap]: (data: MasterMessageMap[K]) => void };
 export type CustomMessageHandler = (data: unknown, runner: WorkerRunner) => void;
 
 export class WorkerRunner {
@@ -106,54 +81,66 @@ export class WorkerRunner {
   readonly done: Promise<WorkerExit>;
 
   private readonly logger: Logger;
-  private readonly socket: WorkerSocket;
+  private readonly link: MasterLink;
   private readonly pools = new HttpPools();
   private readonly pool: UserPool;
   /** arrival-rate (open model) users, when the master sends `locust_ts_rate` */
   private readonly arrival: ArrivalRateLink;
-  private readonly timing: WorkerTiming;
   private readonly environment: UserEnvironment;
   /** the locustfile API: `environment`, `environment.runner`, events */
   readonly locust: WorkerEnvironment;
   private readonly hostOverride: string | undefined;
-  private readonly masterAddress: string;
   private readonly version: string;
-  private readonly connectRetries: number;
   private readonly customHandlers = new Map<string, CustomMessageHandler>();
   private readonly warnedTypes = new Set<string>();
+  private readonly handlerContext: WorkerHandlerContext;
   private resolveDone!: (exit: WorkerExit) => void;
 
-  /** `ack` seen for the current registration. */
-  private registered = false;
-  private everRegistered = false;
-  private connectAttempts = 0;
   private lastSpawnTimestamp = -Infinity;
   private stopTimeout = 0;
-  private lastMasterHeartbeat: number | null = null;
-  private linkUp = false;
-  private linkLost = false;
-  /** Set while `reconnect` recreates the socket: its link events are not a new master. */
-  private resetting = false;
   private finished = false;
-  private timers: NodeJS.Timeout[] = [];
-  private connectTimer: NodeJS.Timeout | null = null;
   private readonly monitor: ProcessMonitor;
   private readonly edges: EdgeSpawner;
+  /** what {@link quit} closes once the users stopped, newest first (registered where each is made) */
+  private readonly closers: Closers;
 
   constructor(options: WorkerOptions) {
     if (options.userClasses.length === 0) throw new Error('a worker needs at least one user class');
     this.clientId = options.clientId ?? makeClientId();
-    this.logger = options.logger ?? consoleLogger();
-    this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    const logger = (this.logger = options.logger ?? consoleLogger());
+    const timing = { ...DEFAULT_TIMING, ...options.timing };
+    const closers = (this.closers = new Closers((name, err) => logger.warning(`Closing ${name} failed: ${(err as Error).message}`)));
+    closers.add('HTTP pools', () => this.pools.close());
     this.hostOverride = options.host;
     this.version = options.version ?? LOCUST_TS_WORKER_VERSION;
-    this.connectRetries = options.connectRetries ?? CONNECT_RETRY_COUNT;
-    const masterHost = options.masterHost ?? '127.0.0.1';
-    const masterPort = options.masterPort ?? DEFAULT_MASTER_PORT;
-    this.masterAddress = `${masterHost}:${masterPort}`;
-    this.socket = new WorkerSocket({ masterHost, masterPort, clientId: this.clientId });
+    this.link = new MasterLink(
+      {
+        clientId: this.clientId,
+        ...(options.masterHost !== undefined ? { masterHost: options.masterHost } : {}),
+        ...(options.masterPort !== undefined ? { masterPort: options.masterPort } : {}),
+        version: this.version,
+        ...(options.connectRetries !== undefined ? { connectRetries: options.connectRetries } : {}),
+        timing,
+        logger,
+      },
+      {
+        message: (m) => this.onMessage(m),
+        lost: () => void this.masterLost(),
+        back: () => void this.rejoin(),
+        heartbeat: () => this.heartbeatData(),
+        report: () => this.takeReport(),
+        fail: (reason, message) => void this.quit(reason, message),
+      },
+    );
+    closers.add('master link', () => this.link.close());
+    // the master counts the last requests and lets this worker go (spec §3.10)
+    closers.add('goodbye', async () => {
+      if (!this.link.everRegistered) return;
+      await this.link.send('stats', this.takeReport()).catch(() => undefined);
+      await this.link.send('quit', null).catch(() => undefined);
+    });
     const http = { pools: this.pools, stats: this.stats };
-    this.locust = new WorkerEnvironment(this, options, { http, logger: this.logger, stats: this.stats, host: options.host });
+    this.locust = new WorkerEnvironment(this, options, { http, logger, stats: this.stats, host: options.host });
     this.environment = this.locust.environment;
     const classInfos = options.userClasses.map(userClassInfo);
     this.pool = new UserPool(classInfos, this.environment, {
@@ -163,11 +150,11 @@ export class WorkerRunner {
       onStopTest: (err) => this.locust.stopTestRaised(err),
     });
     this.edges = new EdgeSpawner({
-      logger: this.logger,
+      logger,
       sendAck: (ack) => void this.sendMessage(EDGE_ACK_MESSAGE, ack).catch(() => undefined),
       userCount: () => this.pool.userCount,
     });
-    this.arrival = new ArrivalRateLink(classInfos, this.environment, this.logger, {
+    this.arrival = new ArrivalRateLink(classInfos, this.environment, logger, {
       onException: (err, user) => this.onUserException(err, user),
       starting: () => this.startArrivalTest(),
     });
@@ -176,26 +163,40 @@ export class WorkerRunner {
       this.resolveDone = resolve;
     });
     this.monitor = new ProcessMonitor({
-      intervalSeconds: this.timing.cpuMonitorInterval,
+      intervalSeconds: timing.cpuMonitorInterval,
       onHighCpu: (percent) =>
-        this.logger.warn(
+        logger.warning(
           `CPU usage above ${CPU_WARNING_THRESHOLD}% (${percent.toFixed(0)}%)! This may constrain your throughput and may even give inconsistent response time measurements!`,
         ),
       onSample: (percent) => this.locust.usageSample(percent, this.monitor.memoryBytes()),
     });
+    closers.add('process monitor', () => this.monitor.stop());
+    closers.add('heartbeats and reports', () => this.link.stopLoops());
+    // the handlers' view of this runner (worker-handlers.ts); nothing else reaches these
+    const runner = this;
+    this.handlerContext = {
+      logger,
+      link: this.link,
+      edges: this.edges,
+      locust: this.locust,
+      pool: this.pool,
+      get workerIndex() {
+        return runner.workerIndex;
+      },
+      set workerIndex(index: number) {
+        runner.workerIndex = index;
+      },
+      spawn: (data) => this.onSpawn(data),
+      stop: () => this.onStop(),
+      quitByMaster: () => void this.quit('master-quit', 'quit by master'),
+    };
   }
 
   /** Connect and announce this worker; returns at once (watch {@link done}). */
   start(): void {
     // the CPU baseline is taken here, after the locustfile was loaded (spec §4)
     this.monitor.start();
-    this.socket.connect({
-      onMessage: (m) => this.onMessage(m),
-      onBadFrame: (bad) => this.logger.warn(`Ignoring a bad message from master: ${bad.error.message}`),
-      onConnection: (event) => this.onConnection(event),
-    });
-    this.logger.info(`Connecting to master at ${this.masterAddress} as ${this.clientId}; waiting for it to acknowledge`);
-    this.announce();
+    this.link.connect();
   }
 
   /** Handle a message type the master sends that Locust does not define (spec §3.15). */
@@ -205,7 +206,7 @@ export class WorkerRunner {
 
   /** Send a custom message to the master. */
   sendMessage(type: string, data: unknown): Promise<void> {
-    return this.socket.sendRaw(type, data);
+    return this.link.sendRaw(type, data);
   }
 
   /** Running users per class (arrival-rate users included). */
@@ -228,83 +229,18 @@ export class WorkerRunner {
   async quit(reason: WorkerExit['reason'] = 'quit', message = 'worker quit'): Promise<void> {
     if (this.finished) return;
     this.finished = true;
+    this.link.beginQuit();
     this.edges.cancel();
     this.locust.stopping();
     await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
     this.locust.stopped();
     this.state = 'stopped';
-    this.clearTimers();
-    this.monitor.stop();
-    if (this.everRegistered) {
-      await this.send('stats', this.takeReport()).catch(() => undefined);
-      await this.send('quit', null).catch(() => undefined);
-    }
-    this.socket.close();
-    await this.pools.close();
+    await this.closers.close();
     this.resolveDone({ reason, exitCode: reason === 'connect-failed' || reason === 'master-heartbeat-timeout' ? 1 : 0, message });
   }
 
   // ---------------------------------------------------------------------------
-  // joining the master
-
-  /** Send `client_ready` and re-send every CONNECT_TIMEOUT until `ack` (spec §3.1). */
-  private announce(): void {
-    this.registered = false;
-    this.connectAttempts = 0;
-    void this.send('client_ready', this.version);
-    this.scheduleConnectCheck();
-  }
-
-  private scheduleConnectCheck(): void {
-    if (this.connectTimer) clearTimeout(this.connectTimer);
-    this.connectTimer = setTimeout(() => this.connectCheck(), this.timing.connectTimeout * 1000);
-  }
-
-  private connectCheck(): void {
-    this.connectTimer = null;
-    if (this.registered || this.finished) return;
-    this.connectAttempts++;
-    if (this.connectAttempts >= this.connectRetries) {
-      const message = `Failed to connect to the Locust master at ${this.masterAddress}: no answer after ${this.connectAttempts} attempts`;
-      this.logger.error(message);
-      void this.quit('connect-failed', message);
-      return;
-    }
-    const limit = Number.isFinite(this.connectRetries) ? `/${this.connectRetries}` : '';
-    const seconds = this.connectAttempts * this.timing.connectTimeout;
-    this.logger.warn(
-      `Still waiting for the master at ${this.masterAddress} (${seconds}s, attempt ${this.connectAttempts + 1}${limit}); ${this.linkUp ? 'it does not answer' : 'it is not reachable'}, re-sending client_ready`,
-    );
-    void this.send('client_ready', this.version);
-    this.scheduleConnectCheck();
-  }
-
-  private onConnection(event: 'handshake' | 'disconnect'): void {
-    if (this.finished) return;
-    if (event === 'disconnect') {
-      this.linkUp = false;
-      if (this.resetting) return;
-      if (!this.linkLost && this.everRegistered) {
-        this.logger.warn(`Lost the connection to the master at ${this.masterAddress}; waiting for it to come back`);
-        void this.masterLost();
-      }
-      this.linkLost = true;
-      return;
-    }
-    this.linkUp = true;
-    if (this.resetting) {
-      this.resetting = false;
-      return;
-    }
-    if (this.linkLost && this.everRegistered) {
-      // The master may be a new process that does not know us: stop the old test's users and
-      // register again; a master running a test hands us users right away (spec §3.1 step 5).
-      this.linkLost = false;
-      this.logger.info(`The master at ${this.masterAddress} is back; rejoining with client_ready`);
-      void this.rejoin();
-    }
-    this.linkLost = false;
-  }
+  // the link's events
 
   /**
    * No master accounts for our users any more: stop them now rather than load the target for
@@ -317,8 +253,8 @@ export class WorkerRunner {
     await this.pool.stopAll();
     if (this.finished) return;
     this.state = 'ready';
-    this.report();
-    this.logger.warn(`Stopped ${users} users: no master accounts for them`);
+    this.link.report();
+    this.logger.warning(`Stopped ${users} users: no master accounts for them`);
   }
 
   private async rejoin(): Promise<void> {
@@ -326,40 +262,16 @@ export class WorkerRunner {
     await Promise.all([this.pool.stopAll(), this.arrival.stop()]);
     this.state = 'ready';
     this.lastSpawnTimestamp = -Infinity;
-    this.lastMasterHeartbeat = null;
-    this.announce();
+    this.link.announce();
   }
 
-  /** First `ack`: start heartbeats, the master-heartbeat watch and the stats reports. */
-  private startLoops(): void {
-    const every = (seconds: number, fn: () => void): void => {
-      this.timers.push(setInterval(fn, seconds * 1000));
-    };
-    every(this.timing.heartbeatInterval, () => this.heartbeat());
-    every(this.timing.reportInterval, () => this.report());
-    every(this.timing.heartbeatInterval, () => this.checkMasterHeartbeat());
-    this.heartbeat();
-    this.report();
-  }
-
-  private clearTimers(): void {
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
-    if (this.connectTimer) clearTimeout(this.connectTimer);
-    this.connectTimer = null;
-  }
-
-  private heartbeat(): void {
-    void this.send('heartbeat', {
+  private heartbeatData(): WorkerMessageMap['heartbeat'] {
+    return {
       state: this.state === 'stopped' ? 'ready' : this.state,
       current_cpu_usage: this.monitor.cpuPercent(),
       current_memory_usage: this.monitor.memoryBytes(),
       ...this.edges.heartbeatKeys(),
-    });
-  }
-
-  private report(): void {
-    void this.send('stats', this.takeReport());
+    };
   }
 
   private takeReport(): WorkerMessageMap['stats'] {
@@ -373,17 +285,6 @@ export class WorkerRunner {
     this.state = 'running';
   }
 
-  /** [HEAD masters] quit when heartbeats stop, but only once one was ever seen (spec §3.3). */
-  private checkMasterHeartbeat(): void {
-    const last = this.lastMasterHeartbeat;
-    if (last === null) return;
-    if (performance.now() - last > this.timing.masterHeartbeatTimeout * 1000) {
-      const message = `Didn't get heartbeat from master in over ${this.timing.masterHeartbeatTimeout}s, quitting`;
-      this.logger.error(message);
-      void this.quit('master-heartbeat-timeout', message);
-    }
-  }
-
   // ---------------------------------------------------------------------------
   // messages from the master
 
@@ -395,60 +296,22 @@ export class WorkerRunner {
       else this.unknownType(message.type);
       return;
     }
-    const handler = this.handlers[message.type] as (data: unknown) => void;
-    handler(message.data);
+    // the table is keyed by the message type, so the handler matches the data's type
+    const handler = WORKER_HANDLERS[message.type] as (ctx: WorkerHandlerContext, data: unknown) => void;
+    handler(this.handlerContext, message.data);
   }
 
   private unknownType(type: string): void {
     if (this.warnedTypes.has(type)) {
-      this.logger.debug(`Unknown message type received: ${type}`);
+      this.logger.debug(() => `Unknown message type received: ${type}`);
       return;
     }
     this.warnedTypes.add(type);
-    this.logger.warn(`Unknown message type received: ${type} (ignored)`);
+    this.logger.warning(`Unknown message type received: ${type} (ignored)`);
   }
 
-  private readonly handlers: Handlers = {
-    ack: (data) => {
-      if (data.index !== undefined) this.workerIndex = data.index;
-      const first = !this.everRegistered;
-      this.registered = true;
-      this.everRegistered = true;
-      if (this.connectTimer) clearTimeout(this.connectTimer);
-      this.connectTimer = null;
-      if (first) {
-        this.logger.info(`Connected to the master at ${this.masterAddress} as worker ${this.workerIndex}`);
-        this.startLoops();
-      } else {
-        this.logger.debug(`Master acknowledged client_ready (index ${this.workerIndex})`);
-      }
-    },
-    heartbeat: (data) => {
-      this.lastMasterHeartbeat = performance.now();
-      this.edges.onHeartbeatReply(data);
-      this.locust.heartbeatReceived();
-    },
-    spawn: (data) => this.onSpawn(data),
-    spawning_complete: (data) => {
-      this.logger.debug('Master finished spawning');
-      this.locust.spawningComplete(data);
-    },
-    stop: () => void this.onStop(),
-    quit: () => {
-      this.logger.info('Got quit message from master, shutting down...');
-      void this.quit('master-quit', 'quit by master');
-    },
-    reconnect: () => {
-      this.logger.warn('Received reconnect message from master. Resetting RPC connection.');
-      this.resetting = true;
-      this.socket.reset();
-    },
-    update_user_class: (data) => this.onUpdateUserClass(data),
-    locustfile: () => this.logger.debug('Ignoring a locustfile reply (this worker loads its own locustfile)'),
-  };
-
   private onSpawn(data: SpawnData): void {
-    void this.send('spawning', null);
+    void this.link.send('spawning', null);
     if (data.timestamp <= this.lastSpawnTimestamp) {
       this.logger.info('Discard spawn message with older or equal timestamp than timestamp of previous spawn message');
       return;
@@ -478,8 +341,8 @@ export class WorkerRunner {
       this.logger.error(`Master asked for user classes this worker does not have: ${unknownClasses.join(', ')} (known: ${this.pool.classNames.join(', ')})`);
     }
     const counts = this.pool.counts();
-    this.logger.debug(`Spawned users: ${JSON.stringify(counts)}`);
-    void this.send('spawning_complete', { user_classes_count: counts, user_count: this.pool.userCount });
+    this.logger.debug(() => `Spawned users: ${JSON.stringify(counts)}`);
+    void this.link.send('spawning_complete', { user_classes_count: counts, user_count: this.pool.userCount });
     this.state = 'running';
   }
 
@@ -490,43 +353,17 @@ export class WorkerRunner {
     await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
     this.locust.stopped();
     this.state = 'ready';
-    await this.send('client_stopped', null);
+    await this.link.send('client_stopped', null);
     const extra = Number(process.env[ADDITIONAL_WAIT_ENV] ?? 0) || 0;
     const wait = (this.stopTimeout + extra) * 1000;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     if (this.finished) return;
-    await this.send('client_ready', this.version);
-  }
-
-  /** The web UI edited a user class (spec §3.12): apply it to the running and future users. */
-  private onUpdateUserClass(data: UpdateUserClassData): void {
-    const name = data.user_class_name;
-    const info = this.pool.classInfo(name);
-    if (!info) {
-      this.logger.warn(`Ignoring update_user_class for unknown user class '${name}' (this worker has ${this.pool.classNames.join(', ')})`);
-      return;
-    }
-    let result;
-    try {
-      result = applyUserClassUpdate(info, data);
-    } catch (err) {
-      if (!(err instanceof UserClassUpdateError)) throw err;
-      this.logger.warn(`Ignoring update_user_class for ${name}: ${err.message}`);
-      return;
-    }
-    for (const warning of result.warnings) this.logger.warn(`update_user_class for ${name}: ${warning}`);
-    this.logger.info(`Updated user class ${name}: ${result.changes.join('; ') || 'nothing to change'}`);
+    await this.link.send('client_ready', this.version);
   }
 
   private onUserException(err: unknown, user: { readonly info: UserClassInfo }): void {
     const data = exceptionData(err);
     this.logger.error(`Unhandled error in ${user.info.name}: ${data.msg}\n${data.traceback}`);
-    void this.send('exception', data);
-  }
-
-  private send<K extends keyof WorkerMessageMap>(type: K, data: WorkerMessageMap[K]): Promise<void> {
-    return this.socket.send(type, data).catch((err: Error) => {
-      this.logger.warn(`Could not send ${type} to master: ${err.message}`);
-    });
+    void this.link.send('exception', data);
   }
 }

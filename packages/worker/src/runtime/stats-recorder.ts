@@ -3,7 +3,7 @@
  * (name, method) and the "Aggregated" total. Entries are cached per name and method so the
  * per-request path does no string building (RequestStats.get would build a key each time).
  */
-import { RequestStats, type StatsEntry, type StatsReportData, type UserClassesCount } from '@locust-ts/protocol';
+import { RequestStats, type StatsEntry, type StatsReportData, type UserClassesCount, nowSeconds } from '@locust-ts/protocol';
 
 export class StatsRecorder {
   /** Worker stats keep no response-times cache (that is for the master's current percentiles). */
@@ -26,7 +26,7 @@ export class StatsRecorder {
 
   /** One finished request; `responseTime` in ms (float), `contentLength` in bytes. */
   logRequest(method: string, name: string, responseTime: number | null, contentLength: number): void {
-    const now = Date.now() / 1000;
+    const now = nowSeconds();
     this.stats.total.log(responseTime, contentLength, now);
     this.entry(method, name).log(responseTime, contentLength, now);
   }

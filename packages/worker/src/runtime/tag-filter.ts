@@ -62,7 +62,7 @@ function filterHolder(
     if (passing) kept.push(entry);
     checked.set(key, passing);
   }
-  if (kept.length === 0) logger.warn(`${holder.name} had no tasks left after filtering, instantiating it will fail!`);
+  if (kept.length === 0) logger.warning(`${holder.name} had no tasks left after filtering, instantiating it will fail!`);
   return kept;
 }
 

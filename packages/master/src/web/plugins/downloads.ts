@@ -8,7 +8,7 @@ import { formatSafeTimestamp } from '../format.js';
 import type { ScaleRecorder } from '../../scale/recorder.js';
 import { renderHtmlReport } from '../html-report.js';
 import { renderScaleSection } from '../html-scale.js';
-import type { MasterRunnerView } from '../runner-view.js';
+import type { MasterRunnerView } from '../../runner/runner-view.js';
 
 export interface DownloadsPluginOptions {
   runner: MasterRunnerView;

@@ -7,7 +7,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { responseTimePercentile } from '../../report/percentiles.js';
 import type { ScaleRecorder } from '../../scale/recorder.js';
 import type { HpaMetric } from '../../scale/source.js';
-import type { MasterRunnerView } from '../runner-view.js';
+import type { MasterRunnerView } from '../../runner/runner-view.js';
 
 /** Response-time quantiles exported per endpoint (Locust's stats columns plus the median). */
 const QUANTILES = [0.5, 0.95, 0.99] as const;

@@ -1,6 +1,6 @@
 /** Live stats for the UI and scripts: `/stats/requests`, `/exceptions`, `/tasks`, `/worker-count`. */
 import type { FastifyPluginAsync } from 'fastify';
-import type { MasterRunnerView } from '../runner-view.js';
+import type { MasterRunnerView } from '../../runner/runner-view.js';
 import { exceptionsJson, requestStatsJson, tasksJson } from '../stats-json.js';
 
 export interface StatsPluginOptions {

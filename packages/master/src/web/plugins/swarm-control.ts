@@ -2,7 +2,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { parseArrivalRateForm } from '../arrival-rate-ui.js';
-import type { MasterRunnerView, SwarmRequest, UserClassUpdate } from '../runner-view.js';
+import type { MasterRunnerView, SwarmRequest, UserClassUpdate } from '../../runner/runner-view.js';
 import { TIMESPAN_FORMATS, parseTimespan } from '@locust-ts/protocol';
 import { ShapeSpecError, parseShapeSpec } from '../../shapes/index.js';
 

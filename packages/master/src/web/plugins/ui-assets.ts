@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type { WebUiOptions } from '../options.js';
-import type { MasterRunnerView } from '../runner-view.js';
+import type { MasterRunnerView } from '../../runner/runner-view.js';
 import { renderIndexHtml, templateArgs } from '../template-args.js';
 
 export interface UiAssetsPluginOptions {

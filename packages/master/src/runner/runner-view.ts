@@ -1,11 +1,21 @@
 /**
- * The contract between the master runner (packages/master/src) and the web server
+ * The contract between the master runner (packages/master/src/runner) and the web server
  * (packages/master/src/web): everything the UI and REST API read or do. The master runner
  * implements it; the web layer depends only on this interface.
  */
-import type { LoadShape, RequestStats, UserClassDescription } from '@locust-ts/protocol';
+import type { LoadShape, RequestStats, UpdateUserClassData, UserClassDescription } from '@locust-ts/protocol';
 import type { EdgesView } from '../edges/edge-report.js';
-import type { ArrivalRateView } from '../runner/arrival-rate.js';
+
+/** What the web layer and the reports show of an arrival-rate test (arrival-rate.ts). */
+export interface ArrivalRateView {
+  /** iterations per second over the swarm */
+  rate: number;
+  maxUsers: number;
+  /** iterations the workers could not start (no idle user, pool full) since the stats were reset */
+  droppedIterations: number;
+  /** locust-ts workers sharing the rate (at the last split) */
+  workers: number;
+}
 
 /** Master runner state (spec §7.3). */
 export type MasterState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped';
@@ -62,11 +72,8 @@ export interface SwarmRequest {
   userClasses?: string[];
 }
 
-/** Body of `POST /user` (newest Locust, spec §3.12): a user class name plus the attributes to change. */
-export interface UserClassUpdate {
-  user_class_name: string;
-  [attribute: string]: unknown;
-}
+/** Body of `POST /user` (newest Locust, spec §3.12): the `update_user_class` message's data, sent on to the workers. */
+export type UserClassUpdate = UpdateUserClassData;
 
 export interface MasterRunnerView {
   readonly state: MasterState;
