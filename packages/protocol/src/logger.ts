@@ -60,10 +60,6 @@ export class Logger {
   warning(message: LogMessage, name?: string): void {
     this.log('WARNING', message, name);
   }
-  /** @deprecated say {@link warning} (Locust's name); kept until worker/src/runner/edge-spawn.ts says so too */
-  warn(message: LogMessage): void {
-    this.log('WARNING', message);
-  }
   error(message: LogMessage, name?: string): void {
     this.log('ERROR', message, name);
   }

@@ -6,7 +6,7 @@
  * they happen. The recorder only reads the runner (never drives it), so a broken watch cannot hurt
  * the run.
  */
-import type { Events, RequestStats } from '@locust-ts/protocol';
+import { type Events, type RequestStats, nowSeconds } from '@locust-ts/protocol';
 import { currentResponseTimePercentile } from '../report/percentiles.js';
 import { judge, type AssertionResult, type ScaleAssertion } from './assertions.js';
 import { computeFigures, type ScaleFigures } from './figures.js';
@@ -95,7 +95,7 @@ export class ScaleRecorder {
 
   start(run: RunSource, events: RunEvents): void {
     this.run = run;
-    this.windows.mark(Date.now() / 1000, run.stats.total);
+    this.windows.mark(nowSeconds(), run.stats.total);
     this.unsubscribe.push(
       events.testStart.addListener(() => this.loadStarted()),
       events.testStopping.addListener(() => this.loadEnded()),
@@ -133,7 +133,7 @@ export class ScaleRecorder {
   private loadStarted(): void {
     const run = this.run;
     if (!run || this.loadRunning) return;
-    const now = Date.now() / 1000;
+    const now = nowSeconds();
     this.loadRunning = true;
     this.loadStopped = null;
     this.windows.statsCleared();
@@ -147,7 +147,7 @@ export class ScaleRecorder {
   private loadEnded(): void {
     if (!this.run || !this.loadRunning) return;
     this.loadRunning = false;
-    this.loadStopped = Date.now() / 1000;
+    this.loadStopped = nowSeconds();
     this.windows.mark(this.loadStopped, this.run.stats.total);
     this.sample();
   }
@@ -161,7 +161,7 @@ export class ScaleRecorder {
     this.firstEdge = time;
     // the "before" window opens at the edge: keep the response times as they are then
     const markEdge = (): void => this.windows.mark(time, this.run?.stats.total ?? null);
-    const wait = (time - Date.now() / 1000) * 1000;
+    const wait = (time - nowSeconds()) * 1000;
     if (wait <= 0) markEdge();
     else setTimeout(markEdge, wait).unref();
   }
@@ -180,17 +180,17 @@ export class ScaleRecorder {
     return this.loadStopped;
   }
 
-  figures(now = Date.now() / 1000): ScaleFigures {
+  figures(now = nowSeconds()): ScaleFigures {
     if (this.run && !this.stopped) this.windows.absorb(this.run.stats.total);
     return computeFigures(this.samples, this.anchor, this.loadStopped, now, this.windows);
   }
 
-  results(final = false, now = Date.now() / 1000): AssertionResult[] {
+  results(final = false, now = nowSeconds()): AssertionResult[] {
     return this.assertions.map((a) => judge(a, this.samples, a.from === 'stop' ? this.loadStopped : (this.anchor?.time ?? null), now, final));
   }
 
   /** Assertions on the scale-down still waiting for their window (the run should keep watching). */
-  undecidedAfterStop(now = Date.now() / 1000): ScaleAssertion[] {
+  undecidedAfterStop(now = nowSeconds()): ScaleAssertion[] {
     const results = this.results(false, now);
     return this.assertions.filter((a, i) => a.from === 'stop' && results[i].passed === null);
   }
@@ -243,7 +243,7 @@ export class ScaleRecorder {
 
   private sample(periodic = false): void {
     if (this.stopped && !periodic) return;
-    const now = Date.now() / 1000;
+    const now = nowSeconds();
     const s = makeSample(now, this.reading(now), this.cluster);
     this.samples.push(s);
     // a replica change may bound a before / during / after window

@@ -3,6 +3,7 @@
  * stops while an `after stop` assertion still waits for its window, and at the end prints the
  * figures and each assertion's PASS/FAIL, turning any FAIL into exit code 3.
  */
+import { nowSeconds } from '@locust-ts/protocol';
 import type { MasterLogger } from '../log/master-logger.js';
 import type { AssertionResult, ScaleAssertion } from './assertions.js';
 import { ScaleRecorder, type RunEvents, type RunSource } from './recorder.js';
@@ -58,10 +59,10 @@ export class ScaleSession {
     if (this.run.state === 'spawning' || this.run.state === 'running') await this.run.stop();
     const open = this.recorder.undecidedAfterStop();
     if (open.length === 0) return;
-    const stoppedAt = this.recorder.loadStoppedAt ?? Date.now() / 1000;
+    const stoppedAt = this.recorder.loadStoppedAt ?? nowSeconds();
     const until = stoppedAt + Math.max(...open.map((a) => a.within));
-    this.log.info(`Load stopped; watching the scale-down for up to ${Math.ceil(until - Date.now() / 1000)}s (${open.map((a) => `'${a.expr}'`).join(', ')})`, 'locust.scale');
-    while (this.recorder.undecidedAfterStop().length > 0 && Date.now() / 1000 < until) {
+    this.log.info(`Load stopped; watching the scale-down for up to ${Math.ceil(until - nowSeconds())}s (${open.map((a) => `'${a.expr}'`).join(', ')})`, 'locust.scale');
+    while (this.recorder.undecidedAfterStop().length > 0 && nowSeconds() < until) {
       await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
     }
   }
@@ -69,7 +70,7 @@ export class ScaleSession {
   /** Stop watching, print figures and assertions; returns the exit code (3 on any FAIL). */
   async finish(code: number): Promise<number> {
     await this.recorder.stop();
-    const now = Date.now() / 1000;
+    const now = nowSeconds();
     this.results = this.recorder.results(true, now);
     const lines = [...figureLines(this.recorder.figures(now), this.recorder, now), ...assertionLines(this.results)];
     this.log.plain(`${lines.join('\n')}\n`);

@@ -38,7 +38,7 @@ export class EdgeSpawner {
   private readonly faultDelayMs = Math.max(0, Number(process.env[EDGE_FAULT_DELAY_ENV] ?? 0) || 0);
 
   constructor(private readonly host: EdgeHost) {
-    if (this.faultDelayMs > 0) host.logger.warn(`${EDGE_FAULT_DELAY_ENV}=${this.faultDelayMs}: every synchronized edge starts late (fault tests only)`);
+    if (this.faultDelayMs > 0) host.logger.warning(`${EDGE_FAULT_DELAY_ENV}=${this.faultDelayMs}: every synchronized edge starts late (fault tests only)`);
   }
 
   /** The keys a locust-ts worker adds to its heartbeat. */
@@ -72,7 +72,7 @@ export class EdgeSpawner {
     this.cancel();
     const atMs = this.clock.toLocal(edge.start_at) * 1000 + this.faultDelayMs;
     const preparedMs = epochMs() - atMs;
-    if (this.clock.offset === null) this.host.logger.warn(`Edge ${edge.id}: no clock sample from the master yet; taking its clock as equal to this one`);
+    if (this.clock.offset === null) this.host.logger.warning(`Edge ${edge.id}: no clock sample from the master yet; taking its clock as equal to this one`);
     const fire = (): void => {
       this.timer = null;
       while (epochMs() < atMs) {
