@@ -26,9 +26,14 @@ describe('--arrival-rate with Python workers', () => {
       expectWorkers: 2,
       onlySummary: true,
     });
-    swarm.processes.push(startTsWorker(master.port), startPythonWorker(writePythonLocustfile(), master.port));
     const runner = master.runner;
+    // an arrival-rate test is a test: Locust's test events fire on the master as for -u
+    const fired: string[] = [];
+    const { events } = runner.locust.environment;
+    for (const name of ['testStart', 'testStopping', 'testStop'] as const) events[name].addListener(() => void fired.push(name));
+    swarm.processes.push(startTsWorker(master.port), startPythonWorker(writePythonLocustfile(), master.port));
     await waitFor(() => runner.stats.total.numRequests >= 20, 30_000, 'requests from the arrival rate');
+    expect(fired).toEqual(['testStart']);
     const nodes = runner.registry.all();
     const python = nodes.find((n) => !n.dialect.locustTs)!;
     const ts = nodes.find((n) => n.dialect.locustTs)!;
@@ -39,6 +44,7 @@ describe('--arrival-rate with Python workers', () => {
     expect(swarm.sink.text.match(PYTHON_NOTICE)).toHaveLength(1);
     expect(swarm.sink.text).toContain(`Worker ${python.id} (index ${python.index}) is a Python Locust worker`);
     expect(await master.quit()).toBe(0);
+    expect(fired).toEqual(['testStart', 'testStopping', 'testStop']);
   });
 
   it('only Python workers: the start is refused with one line and exit code 1', async () => {

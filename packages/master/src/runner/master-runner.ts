@@ -232,7 +232,12 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     if (this.quitting) return;
     if (options.host !== undefined) this.currentHost = options.host;
     this.arrival.start(rate, options.maxUsers);
-    if (!this.testStarted()) this.beginTest();
+    if (!this.testStarted()) {
+      this.beginTest();
+      // Locust fires test_start for every test, whatever starts it (its listeners run meanwhile:
+      // this call stays synchronous so that a shape may change the rate every tick)
+      this.locust.testStart().catch((err: unknown) => this.log.error(`test_start listener: ${(err as Error).message}`));
+    }
     // a running user-count test ends here: its ramp gives up, locust-ts workers swap their users,
     // and Python workers (no part in an arrival rate) stop theirs
     for (const node of this.registry.active()) if (!node.dialect.locustTs && node.userCount > 0) this.outbox.post(node.id, 'stop', null);
