@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { UserClassDescription } from '@locust-ts/protocol';
-import { type BuiltinShape, MasterStartError, resolveUserClasses, runMaster, type MasterHandle } from '@locust-ts/master';
+import { type BuiltinShape, MasterStartError, processHtmlFilename, resolveUserClasses, runMaster, type MasterHandle } from '@locust-ts/master';
 import {
   LocustfileError,
   asMasterShape,
@@ -298,7 +298,7 @@ async function runMasterAndWorkers(
   // the master's `quit` reached the workers; give them a moment, then make sure they are gone
   if (worker) await Promise.race([worker.done, sleep(LOCAL_WORKER_CLOSE_MS)]).then(() => worker!.quit());
   if (children) await Promise.race([children.exited, sleep(LOCAL_WORKER_CLOSE_MS).then(() => children!.stop())]);
-  if (options.htmlFile) await writeHtmlReport(master, options.htmlFile, log);
+  if (options.htmlFile) await writeHtmlReport(master, processHtmlFilename(options.htmlFile, options), log);
   writeStatsJson(master.runner.stats, options);
   return code;
 }
@@ -365,8 +365,7 @@ async function runTimeReached(runner: MasterHandle['runner'], log: CliLogger): P
 }
 
 async function writeHtmlReport(master: MasterHandle, path: string, log: CliLogger): Promise<void> {
-  const { renderHtmlReport, renderScaleSection } = await import('@locust-ts/master');
+  const { renderHtmlReport } = await import('@locust-ts/master');
   log.info(`writing html report to file: ${path}`);
-  const scaleSection = master.scale ? { scaleSection: renderScaleSection(master.scale) } : {};
-  writeFileSync(path, renderHtmlReport(master.runner, { showDownloadLink: false, ...scaleSection }));
+  writeFileSync(path, await renderHtmlReport(master.runner, { showDownloadLink: false, scale: master.scale }));
 }

@@ -1,0 +1,67 @@
+/**
+ * `--html` writes Locust's own report page (the locust-ui React report, as the newest Locust
+ * renders `report.html`): the file name's `{u}`, `{r}`, `{t}` become users, spawn rate and run
+ * time, and the saved file opens from disk in Chromium — title, the run's request rows and the
+ * three charts drawn from the run's history — with nothing loaded from anywhere.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBin } from '../packages/cli/src/testing/processes.js';
+import { useBinRuns } from './helpers/bin-runs.js';
+import { type Browser, launchChromium, waitForText, watchPageProblems } from './helpers/chromium.js';
+import { reportArgs } from './helpers/html-report.js';
+
+const runs = useBinRuns('api-html-report-');
+const STEP_TIMEOUT_MS = 30_000;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface ChartSeries {
+  currentRps?: Array<[string, number]>;
+  userCount?: Array<[string, number]>;
+  time?: string[];
+}
+
+describe('the HTML report', () => {
+  it("--html 'report_{u}_{r}_{t}.html' writes Locust's report page, which opens from disk with the stats and the charts", async () => {
+    const { code, output } = await runBin(
+      ['-f', 'examples/locustfile.ts', '--headless', '-u', '2', '-r', '2', '-t', '3s', '-H', runs.targetUrl, '--only-summary',
+        '--html', join(runs.scratch, 'report_{u}_{r}_{t}.html')],
+      60_000,
+    );
+    expect(code, output).toBe(0);
+    const file = join(runs.scratch, 'report_2_2_3.html');
+    expect(existsSync(file), output).toBe(true);
+    const html = readFileSync(file, 'utf8');
+    const args = reportArgs(html);
+    expect(args).toMatchObject({ is_report: true, show_download_link: false, host: runs.targetUrl, locustfile: 'locustfile.ts' });
+    const hello = args.requests_statistics.find((r) => r.name === '/hello')!;
+    expect(hello.num_requests).toBeGreaterThan(0);
+
+    const page = await browser!.context.newPage();
+    const problems = watchPageProblems(page);
+    await page.goto(`file://${file}`);
+    await waitForText(page, /Locust Test Report/, 'the report title', STEP_TIMEOUT_MS, problems);
+    const text = await waitForText(page, /Request Statistics[\s\S]*\/hello/, 'the /hello row', STEP_TIMEOUT_MS, problems);
+    expect(text.input).toMatch(new RegExp(`Target Host:\\s*${runs.targetUrl}`));
+    expect(text.input).toMatch(/Response Time Statistics[\s\S]*Failures Statistics[\s\S]*Charts[\s\S]*Final ratio[\s\S]*SimpleUser/);
+    // the three charts are drawn (echarts canvases with a size) from the run's history
+    const charts = page.locator('[data-testid="report-charts"] canvas');
+    await charts.first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    expect(await charts.count()).toBeGreaterThanOrEqual(3);
+    const sizes = await charts.evaluateAll((els) => els.map((el) => (el as HTMLCanvasElement).width * (el as HTMLCanvasElement).height));
+    expect(sizes.every((s) => s > 0)).toBe(true);
+    const series = (await page.evaluate('window.locustTsCharts()')) as ChartSeries;
+    expect(series.time?.length).toBe(args.history.length);
+    expect(series.userCount?.map(([, users]) => users)).toContain(2);
+    expect(series.currentRps?.length).toBe(args.history.length);
+    expect(problems).toEqual([]);
+  });
+});
