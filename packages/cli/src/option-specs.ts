@@ -185,7 +185,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   },
   { dest: 'json', flags: ['--json'], kind: 'flag', default: false, env: 'LOCUST_JSON', group: STATS, help: 'Prints the final stats in JSON format to stdout' },
   { dest: 'json_file', flags: ['--json-file'], kind: 'string', default: null, env: 'LOCUST_JSON_FILE', metavar: 'JSON_FILE', group: STATS, help: 'Writes the final stats in JSON format to JSON_FILE.json' },
-  { dest: 'html_file', flags: ['--html'], kind: 'string', default: null, env: 'LOCUST_HTML', metavar: 'HTML_FILE', group: STATS, help: 'Store HTML report to this file' },
+  { dest: 'html_file', flags: ['--html'], kind: 'string', default: null, env: 'LOCUST_HTML', metavar: 'HTML_FILE', group: STATS, help: 'Store HTML report to this file; {u}, {r}, {t} become the number of users, spawn rate and run time' },
 
   {
     dest: 'loglevel', flags: ['--loglevel', '-L'], kind: 'string', default: 'INFO', env: 'LOCUST_LOGLEVEL', group: LOGGING,

@@ -96,6 +96,39 @@ export class RequestEventHook extends EventHook<RequestEventArgs> {
   fireListeners(args: RequestEventArgs): void {
     super.fire(args);
   }
+
+  /**
+   * The newest Locust's `events.request.measure(request_type, name)` context manager: runs `work`,
+   * then fires the event with the time it took; if `work` throws, the error is the request's
+   * `exception` and is not thrown further (as Locust's `with` block swallows it). `work` may change
+   * the fields of `meta` (e.g. `responseLength`, `name`) before the event fires.
+   */
+  async measure(
+    requestType: string,
+    name: string,
+    work: (meta: RequestEventArgs) => unknown,
+    options: { responseLength?: number; context?: Record<string, unknown> } = {},
+  ): Promise<RequestEventArgs> {
+    const meta: RequestEventArgs = {
+      requestType,
+      name,
+      responseLength: options.responseLength ?? 0,
+      context: options.context ?? {},
+      exception: null,
+      startTime: Date.now() / 1000,
+      responseTime: 0,
+    };
+    const started = performance.now();
+    try {
+      await work(meta);
+    } catch (err) {
+      meta.exception = err;
+    } finally {
+      meta.responseTime = performance.now() - started;
+      this.fire(meta);
+    }
+    return meta;
+  }
 }
 
 /** What `initCommandLineParser` listeners get: `parser.addArgument('--my-arg', {...})`. */
