@@ -250,6 +250,7 @@ async function runMasterAndWorkers(
       handleSignals: false,
       shape: masterShape,
       scaleWatch,
+      beforeListen: () => fireInit(environment),
     });
   } catch (err) {
     if (err instanceof MasterStartError) throw new UsageError(err.message, EXIT_INVALID);
@@ -259,7 +260,6 @@ async function runMasterAndWorkers(
     shape.runner = master.runner;
     shape.environment = environment;
   }
-  fireInit(environment);
 
   let worker: WorkerHandle | null = null;
   let children: WorkerProcesses | null = null;

@@ -14,7 +14,10 @@ import {
   type MessageHandler,
   type RequestStats,
   type StatsReportData,
+  CPU_WARNING_THRESHOLD,
+  ProcessMonitor,
   createEnvironment,
+  fireUsageEvents,
 } from '@locust-ts/protocol';
 import type { MasterLogger } from '../log/master-logger.js';
 
@@ -37,6 +40,8 @@ export interface MasterEnvironmentOptions {
   local?: boolean;
   /** Locust's `vars(options)` when no environment is given. */
   parsedOptions?: Record<string, unknown>;
+  /** Seconds between CPU samples (default CPU_MONITOR_INTERVAL). */
+  cpuMonitorInterval?: number;
 }
 
 export class MasterEnvironment {
@@ -44,6 +49,8 @@ export class MasterEnvironment {
   private readonly local: boolean;
   private readonly localHandlers = new Map<string, MessageHandler>();
   private testRunning = false;
+  /** Locust's `monitor_cpu_and_memory` of this master (a local run's worker samples the process) */
+  private readonly monitor: ProcessMonitor | null;
 
   constructor(
     private readonly runner: MasterRunnerLike,
@@ -55,6 +62,14 @@ export class MasterEnvironment {
     this.environment.stats = runner.stats;
     this.environment.host ??= runner.host ?? undefined;
     this.environment.runner = this.locustRunner();
+    this.monitor = this.local
+      ? null
+      : new ProcessMonitor({
+          intervalSeconds: options.cpuMonitorInterval,
+          onHighCpu: (percent) => this.log.warning(`CPU usage above ${CPU_WARNING_THRESHOLD}% (${percent.toFixed(0)}%)! This may constrain your throughput and may even give inconsistent response time measurements!`),
+          onSample: (percent) => fireUsageEvents(this.environment, percent, this.monitor!.memoryBytes()),
+        });
+    this.monitor?.start();
   }
 
   private get events() {
@@ -145,6 +160,7 @@ export class MasterEnvironment {
   async quitting(): Promise<void> {
     if (this.quittingFired) return;
     this.quittingFired = true;
+    this.monitor?.stop();
     await this.events.quitting.fireAndWait({ environment: this.environment }, { reverse: true });
   }
 

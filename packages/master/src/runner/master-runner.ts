@@ -331,10 +331,10 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
   }
 
   resetStats(): void {
+    this.locust.resetStats(); // before the reset, as Locust's web route: listeners may read the stats
     this.stats.resetAll();
     this.exceptionTable.clear();
     this.arrival.resetDropped();
-    this.locust.resetStats();
   }
 
   /**

@@ -9,6 +9,7 @@
  * Which process fires what is Locust's: runner events on the node whose runner it is (master,
  * worker, or the local run's one runner), `request` where the request was made.
  */
+import { CPU_WARNING_THRESHOLD } from '../constants.js';
 import type { RequestStats } from '../stats/request-stats.js';
 import { EventHook } from './event-hook.js';
 
@@ -189,6 +190,15 @@ export class Events {
   readonly heartbeatReceived = new EventHook<{ clientId: string; timestamp: number }>();
   readonly cpuWarning = new EventHook<EnvironmentArgs & { cpuUsage: number }>();
   readonly usageMonitor = new EventHook<EnvironmentArgs & { cpuUsage: number; memoryUsage: number }>();
+}
+
+/**
+ * One sample of Locust's `monitor_cpu_and_memory` (every CPU_MONITOR_INTERVAL on every runner):
+ * `cpuWarning` on each sample above the threshold, then `usageMonitor` on every sample.
+ */
+export function fireUsageEvents(environment: Environment, cpuUsage: number, memoryUsage: number): void {
+  if (cpuUsage > CPU_WARNING_THRESHOLD) environment.events.cpuWarning.fire({ environment, cpuUsage });
+  environment.events.usageMonitor.fire({ environment, cpuUsage, memoryUsage });
 }
 
 /** The process's events: what `import { events } from 'locust-ts'` gives. */
