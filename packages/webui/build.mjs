@@ -14,7 +14,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const distDir = join(here, 'dist');
 const stampFile = join(distDir, '.build-stamp');
 /** Our own inputs to a build (every file in src/: extra tabs live beside main.jsx); the installed locust-ui is the other one. */
-const inputs = ['package.json', 'index.html', 'report.html', 'vite.config.js', ...readdirSync(join(here, 'src')).sort().map((f) => `src/${f}`)];
+const inputs = ['package.json', 'index.html', 'auth.html', 'report.html', 'vite.config.js', ...readdirSync(join(here, 'src')).sort().map((f) => `src/${f}`)];
 
 /** locust-ui's directory, or undefined in a production install (all build tools are devDependencies). */
 function locustUiDir() {
@@ -98,7 +98,9 @@ async function buildNow() {
   // Build beside dist/ and swap it in, so a master starting meanwhile never reads half a build.
   const tmpDir = join(here, `dist.tmp-${process.pid}`);
   try {
-    await build({ root: here, mode: 'production', configFile: join(here, 'vite.config.js'), build: { outDir: tmpDir } });
+    // the UI and the `--web-login` page (auth.html) share the locust-ui chunk
+    const pages = { index: join(here, 'index.html'), auth: join(here, 'auth.html') };
+    await build({ root: here, mode: 'production', configFile: join(here, 'vite.config.js'), build: { outDir: tmpDir, rollupOptions: { input: pages } } });
     await buildReport(tmpDir);
     // The UI loads its images (favicons, empty-state graphics) from ./assets/.
     const uiDir = locustUiDir();

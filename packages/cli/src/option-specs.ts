@@ -105,6 +105,10 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     dest: 'web_auth', flags: ['--web-auth'], kind: 'string', default: null, env: 'LOCUST_WEB_AUTH', group: WEB,
     help: 'Turn on Basic Auth for the web interface, as username:password',
   },
+  {
+    dest: 'web_login', flags: ['--web-login'], kind: 'flag', default: false, env: 'LOCUST_WEB_LOGIN', group: WEB,
+    help: "Protect the web interface with a login page (the locustfile's init listener sets webUi.authenticate)",
+  },
   { dest: 'tls_cert', flags: ['--tls-cert'], kind: 'string', default: '', env: 'LOCUST_TLS_CERT', group: WEB, help: 'Optional path to TLS certificate to use to serve over HTTPS' },
   { dest: 'tls_key', flags: ['--tls-key'], kind: 'string', default: '', env: 'LOCUST_TLS_KEY', group: WEB, help: 'Optional path to TLS private key to use to serve over HTTPS' },
   {

@@ -194,6 +194,7 @@ async function runMasterAndWorkers(
   // local: one in-process worker, or N worker processes; --master: only --processes N adds workers
   const processCount = options.processes ?? 0;
   const inProcessWorker = local && processCount === 0;
+  if (!options.headless) environment.webUi = { authArgs: {}, authenticate: null }; // Locust's `web_ui` in init
   const localWorkers = inProcessWorker ? 1 : processCount;
 
   if (file?.shapeClass && options.arrivalRate !== null) {
@@ -243,6 +244,7 @@ async function runMasterAndWorkers(
         classPicker: options.classPicker,
         extraOptions: webUiExtraOptions(customSpecs, parsedOptions),
         ...(options.tlsCert ? { tlsCert: options.tlsCert, tlsKey: options.tlsKey } : {}),
+        ...(options.webLogin && environment.webUi ? { webLogin: environment.webUi } : {}),
       },
       parsedOptions,
       environment,

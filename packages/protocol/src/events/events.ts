@@ -55,6 +55,8 @@ export interface Environment {
   stats: RequestStats | null;
   /** Set it (e.g. in a `quitting` listener) to decide the process exit code, like Locust. */
   processExitCode: number | null;
+  /** the web UI (login page settings), null in headless runs and on workers */
+  webUi?: WebUi | null;
 }
 
 export interface EnvironmentArgs {
@@ -159,9 +161,37 @@ export interface ArgumentParser {
   addArgumentGroup(title: string): ArgumentParser;
 }
 
+/** The login page's content (the newest Locust's `web_ui.auth_args`, camelCase). */
+export interface AuthArgs {
+  /** where the username/password form posts (default `/login_submit`, under `--web-base-path`) */
+  usernamePasswordCallback?: string;
+  /** the page's title */
+  title?: string;
+  info?: string;
+  error?: string;
+  authProviders?: Array<{ label: string; iconUrl: string; callbackUrl: string }>;
+}
+
+export interface LoginAttempt {
+  username: string;
+  password: string;
+  /** every field the form posted */
+  form: Record<string, string>;
+}
+
+/**
+ * `environment.webUi` / the `webUi` of `init` (Locust's `web_ui`), null in headless runs. With
+ * `--web-login`, `authArgs` shapes the login page and `authenticate` decides a login (what a
+ * Locust locustfile does with flask-login's `login_user` in its callback route).
+ */
+export interface WebUi {
+  authArgs: AuthArgs;
+  authenticate: ((attempt: LoginAttempt) => boolean | Promise<boolean>) | null;
+}
+
 export interface InitArgs extends EnvironmentArgs {
   runner: LocustRunner | null;
-  webUi: unknown;
+  webUi: WebUi | null;
 }
 
 export interface ClientDataArgs {
