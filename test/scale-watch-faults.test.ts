@@ -54,8 +54,10 @@ describe('--watch-scale: one warning per blind spot, the run goes on', () => {
     const downPort = await freePort();
     const down = open.writeKubeconfig('down', [{ name: 'gone', server: `https://127.0.0.1:${downPort}` }], 'gone');
 
+    // the missing Deployment's run is a distributed one: a --master with a worker process
+    const masterMode = ['--master', '--master-bind-port', String(await freePort()), '--processes', '1', '--expect-workers', '1'];
     const [missing, nohpa, nometrics, forbidden, unreachable] = await Promise.all([
-      runBin(headless('nosuch'), RUN_TIMEOUT_MS, { env: clusterEnv(open) }),
+      runBin(headless('nosuch', masterMode), RUN_TIMEOUT_MS, { env: clusterEnv(open) }),
       runBin(headless('nohpa'), RUN_TIMEOUT_MS, { env: clusterEnv(open) }),
       runBin(headless('nometrics'), RUN_TIMEOUT_MS, { env: clusterEnv(open) }),
       runBin(headless('fastapi'), RUN_TIMEOUT_MS, { env: clusterEnv(rbac) }),
@@ -64,6 +66,7 @@ describe('--watch-scale: one warning per blind spot, the run goes on', () => {
     const once = (result: { output: string }, line: string) => expect(countOf(result.output, line), result.output.slice(-2000)).toBe(1);
 
     expectRunWentOn(missing);
+    expect(missing.output).toMatch(/Started 1 worker process[\s\S]*reported as ready\. 1 workers connected/);
     once(missing, 'scale watch: deployment "nosuch" not found in namespace "default": watching for it, replica columns stay N/A');
 
     expectRunWentOn(nohpa);

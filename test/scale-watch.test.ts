@@ -14,7 +14,7 @@ import { ScaleScenario } from './k8s-api/scale-scenario.js';
 import { useBinRuns } from './helpers/bin-runs.js';
 import { reportArgs } from './helpers/html-report.js';
 import { clusterEnv, useScaleCluster, waitForScale } from './helpers/scale-watch.js';
-import { waitFor } from './helpers/wait.js';
+import { pollUntil, waitFor } from './helpers/wait.js';
 
 const LOCUSTFILE = 'examples/locustfile.ts';
 /** Hang guards only: a loaded 2-core machine can take long to start a bin. */
@@ -40,7 +40,7 @@ function stepTime(scenario: ScaleScenario, name: string): number {
 describe('--watch-scale against a Kubernetes API (list + watch)', () => {
   it('the timeline follows every change within one sample, through a cut and an expired watch; figures, CSV, /metrics, assertions', async () => {
     const { cluster } = k8s;
-    const scenario = new ScaleScenario(cluster.api, { deployment: 'fastapi' }).install();
+    const scenario = new ScaleScenario(cluster.api, { deployment: 'fastapi', otherMetrics: true }).install();
     const csv = join(runs.scratch, 'pulse');
     const run = startBin(
       [
@@ -53,8 +53,16 @@ describe('--watch-scale against a Kubernetes API (list + watch)', () => {
     // the watch has listed everything and the test runs
     await waitForScale(url, (v) => v.samples.some((s) => s.readyPods === 1 && s.hpaDesiredReplicas === 1 && s.userCount > 0), 'the first full sample with users');
 
+    // a worker report (every 3 s) in, so the "before" window has requests
+    const totalRequests = async () =>
+      ((await (await fetch(`${url}/stats/requests`)).json()) as { stats: { name: string; num_requests: number }[] }).stats.find((s) => s.name === 'Aggregated')!.num_requests;
+    await pollUntil(totalRequests, (n) => n > 0, 'the first requests reported', { timeoutMs: WATCH_TIMEOUT_MS, pollMs: 100, show: (n) => `${n} requests` });
     scenario.scaleTo(3, 95);
     await waitForScale(url, (v) => v.samples.at(-1)?.pendingPods === 2, 'two pending pods');
+    // warnings on the new pods, as the scheduler and the kubelet word them
+    const unschedulable = '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.';
+    scenario.warnOnPod('FailedScheduling', unschedulable);
+    scenario.warnOnPod('Failed', 'Error: ErrImagePull');
     // a network cut; the pods start meanwhile: the resumed watch (from its resourceVersion) must bring that
     cluster.api.feed.dropWatches('cut');
     scenario.podsRunning();
@@ -69,7 +77,23 @@ describe('--watch-scale against a Kubernetes API (list + watch)', () => {
     await waitForScale(url, (v) => v.samples.at(-1)?.cpuUtilization === 50, 'CPU 50% after the expired watch');
     await waitFor(() => cluster.api.feed.openWatches >= WATCHES, WATCH_TIMEOUT_MS, 'the watches to be back');
     scenario.setCpu(30);
-    const view = await waitForScale(url, (v) => v.samples.at(-1)?.cpuUtilization === 30, 'CPU 30% on the new watch');
+    await waitForScale(url, (v) => v.samples.at(-1)?.cpuUtilization === 30, 'CPU 30% on the new watch');
+    // the HPA's other metrics: the External one is read for the first time
+    const external = (s: ScaleSample | undefined) => s?.hpaMetrics.find((m) => m.type === 'External')?.current;
+    scenario.setMetric('queue_messages_ready', '45');
+    const view = await waitForScale(url, (v) => external(v.samples.at(-1)) === 45, 'the External metric at 45');
+    const externalRead = view.samples.find((s) => s.time >= stepTime(scenario, 'metric queue_messages_ready 45') - 0.001 && external(s) === 45)!;
+    expect(externalRead.time - stepTime(scenario, 'metric queue_messages_ready 45')).toBeLessThan(SCALE_SAMPLE_INTERVAL_SECONDS);
+    expect(view.samples.at(-1)!.hpaMetrics).toEqual([
+      { type: 'Resource', name: 'cpu', object: null, targetType: 'Utilization', current: 30, target: 70 },
+      { type: 'Resource', name: 'memory', object: null, targetType: 'AverageValue', current: 200 * 1024 ** 2, target: 400 * 1024 ** 2 },
+      { type: 'Pods', name: 'packets-per-second', object: null, targetType: 'AverageValue', current: 300, target: 1000 },
+      { type: 'Object', name: 'requests-per-second', object: 'Ingress/main-route', targetType: 'Value', current: 2000, target: 10_000 },
+      { type: 'External', name: 'queue_messages_ready', object: null, targetType: 'AverageValue', current: 45, target: 30 },
+      { type: 'ContainerResource', name: 'application/cpu', object: null, targetType: 'Utilization', current: 25, target: 60 },
+    ]);
+    // before its first reading the External metric was there, unread
+    expect(view.samples.some((s) => s.hpaMetrics.some((m) => m.type === 'External' && m.current === null))).toBe(true);
     const duringGaps = ['pods running', 'cpu 50'];
 
     const samples = view.samples;
@@ -95,6 +119,10 @@ describe('--watch-scale against a Kubernetes API (list + watch)', () => {
     expect(samples.length).toBeGreaterThanOrEqual(Math.floor(spread / SCALE_SAMPLE_INTERVAL_SECONDS));
     expect(view.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['SuccessfulRescale', 'ScalingReplicaSet', 'Scheduled']));
     expect(view.events.find((e) => e.reason === 'SuccessfulRescale')!.message).toMatch(/^New size: 3; reason: cpu resource utilization/);
+    expect(view.events.filter((e) => e.type === 'Warning').map(({ reason, object, message }) => ({ reason, object: object.split('/')[0], message }))).toEqual([
+      { reason: 'FailedScheduling', object: 'Pod', message: unschedulable },
+      { reason: 'Failed', object: 'Pod', message: 'Error: ErrImagePull' },
+    ]);
     expect(view.warnings).toEqual([]);
 
     // figures as scheduled, counted from the first pulse edge: -u 3 -r 3 starts all users at one
@@ -109,6 +137,11 @@ describe('--watch-scale against a Kubernetes API (list + watch)', () => {
     const anchor = figures.anchor!;
     expect(Math.abs(figures.scaleUpDecisionSeconds! - (stepTime(scenario, 'scale to 3') - anchor))).toBeLessThan(SCALE_SAMPLE_INTERVAL_SECONDS);
     expect(Math.abs(figures.newPodsReadySeconds! - (stepTime(scenario, 'pods ready') - anchor))).toBeLessThan(SCALE_SAMPLE_INTERVAL_SECONDS);
+    // what users felt: each window counts its own requests, together never more than the run's
+    const windows = [figures.before, figures.during, figures.after];
+    expect(figures.before.requests).toBeGreaterThan(0);
+    expect(windows.reduce((n, w) => n + w.requests, 0)).toBeLessThanOrEqual(await totalRequests());
+    for (const w of windows) if (w.requests > 0) expect(w.p95).toBeGreaterThan(0);
     expect(view.assertions).toEqual([
       { expr: 'replicas>=3 within 60s', passed: true, measured: expect.stringMatching(/^3 at \+\d+\.\ds$/) },
       { expr: 'ready>=3 within 60s', passed: true, measured: expect.stringMatching(/^3 at \+\d+\.\ds$/) },
@@ -133,6 +166,9 @@ describe('--watch-scale against a Kubernetes API (list + watch)', () => {
     expect(value(first, 'locust_workers', { state: 'running' })).toBe(1);
     expect(value(first, 'locust_target_replicas', { kind: 'ready' })).toBe(3);
     expect(value(first, 'locust_hpa_cpu_utilization')).toBe(30);
+    expect(value(first, 'locust_hpa_metric_current', { type: 'External', metric: 'queue_messages_ready', target_type: 'AverageValue' })).toBe(45);
+    expect(value(first, 'locust_hpa_metric_target', { type: 'Object', metric: 'requests-per-second on Ingress/main-route', target_type: 'Value' })).toBe(10_000);
+    expect(value(first, 'locust_hpa_metric_current', { type: 'Resource', metric: 'memory', target_type: 'AverageValue' })).toBe(200 * 1024 ** 2);
     expect(value(first, 'locust_response_time_percentile_ms', { method: 'GET', name: '/hello', percentile: '0.95' })).toBeGreaterThanOrEqual(0);
     const before = value(first, 'locust_requests_total', { method: 'GET', name: '/hello' });
     await waitForScale(url, () => true, 'one more poll'); // requests keep coming while we poll

@@ -14,6 +14,8 @@ const ROUTES: [string, string][] = [
   ['GET', '/tasks'],
   ['GET', '/logs'],
   ['GET', '/worker-count'],
+  ['GET', '/scale'],
+  ['GET', '/metrics'],
   ['GET', '/stop'],
   ['GET', '/stats/reset'],
   ['POST', '/swarm'],

@@ -53,7 +53,7 @@ async function waitForText(page: Page, re: RegExp, what: string): Promise<void> 
 
 describe('the Scaling tab in Chromium', () => {
   it('shows the replica chart, the events and ready/desired replicas in the header during a pulse', async () => {
-    const scenario = new ScaleScenario(cluster.api, { deployment: 'fastapi' }).install();
+    const scenario = new ScaleScenario(cluster.api, { deployment: 'fastapi', otherMetrics: true }).install();
     const run = startBin(
       ['-f', 'examples/locustfile.ts', '--autostart', '-u', '5', '-r', '5', '--web-host', '127.0.0.1', '--web-port', '0', '-H', runs.targetUrl, '--watch-scale', 'fastapi', '--assert-scale', 'ready>=3 within 120s'],
       { env: clusterEnv(cluster) },
@@ -78,6 +78,17 @@ describe('the Scaling tab in Chromium', () => {
     // the charts are drawn (echarts renders into a canvas) with the replicas series
     expect(await page.locator('[data-testid="scale-replicas-chart"] canvas').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="scale-cpu-chart"] canvas').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="scale-metrics-chart"] canvas').count()).toBeGreaterThan(0);
+    // the HPA's other metrics, current vs target in their own units (the stand-in's values)
+    const metrics = (await page.locator('[data-testid="scale-hpa-metrics"] tbody tr').allInnerTexts()).map((r) => r.split(/\t|\n/).filter(Boolean));
+    expect(metrics).toEqual([
+      ['cpu', 'Resource (Utilization)', '92%', '70%'],
+      ['memory', 'Resource (AverageValue)', '200Mi', '400Mi'],
+      ['packets-per-second', 'Pods (AverageValue)', '300', '1k'],
+      ['requests-per-second (Ingress/main-route)', 'Object (Value)', '2k', '10k'],
+      ['queue_messages_ready', 'External (AverageValue)', '—', '30'],
+      ['application/cpu', 'ContainerResource (Utilization)', '25%', '60%'],
+    ]);
     const events = await page.locator('[data-testid="scale-events"] tbody tr').allInnerTexts();
     expect(events.some((e) => e.includes('ScalingReplicaSet') && e.includes('Deployment/fastapi'))).toBe(true);
     await page.waitForTimeout(2_500); // let the next poll draw the ready step (screenshot only)

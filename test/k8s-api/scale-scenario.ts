@@ -26,7 +26,27 @@ export interface ScenarioOptions {
   noMetrics?: boolean;
   /** the HPA's CPU target, % (default 70) */
   cpuTarget?: number;
+  /** the HPA also scales on memory, a Pods, an Object, an External and a ContainerResource metric */
+  otherMetrics?: boolean;
 }
+
+/** The other metrics' current values as the HPA reports them (quantities), by metric name. */
+export type OtherMetricValues = Record<(typeof OTHER_METRICS)[number]['name'], string | null>;
+
+/** autoscaling/v2 spec entries for `otherMetrics`, and how each reports its current value. */
+const OTHER_METRICS = [
+  { name: 'memory', spec: { type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '400Mi' } } },
+    status: (v: string) => ({ type: 'Resource', resource: { name: 'memory', current: { averageValue: v, averageUtilization: 12 } } }) },
+  { name: 'packets-per-second', spec: { type: 'Pods', pods: { metric: { name: 'packets-per-second' }, target: { type: 'AverageValue', averageValue: '1k' } } },
+    status: (v: string) => ({ type: 'Pods', pods: { metric: { name: 'packets-per-second' }, current: { averageValue: v } } }) },
+  { name: 'requests-per-second',
+    spec: { type: 'Object', object: { metric: { name: 'requests-per-second' }, describedObject: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'main-route' }, target: { type: 'Value', value: '10k' } } },
+    status: (v: string) => ({ type: 'Object', object: { metric: { name: 'requests-per-second' }, describedObject: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'main-route' }, current: { value: v } } }) },
+  { name: 'queue_messages_ready', spec: { type: 'External', external: { metric: { name: 'queue_messages_ready' }, target: { type: 'AverageValue', averageValue: '30' } } },
+    status: (v: string) => ({ type: 'External', external: { metric: { name: 'queue_messages_ready' }, current: { averageValue: v } } }) },
+  { name: 'application/cpu', spec: { type: 'ContainerResource', containerResource: { name: 'cpu', container: 'application', target: { type: 'Utilization', averageUtilization: 60 } } },
+    status: (v: string) => ({ type: 'ContainerResource', containerResource: { name: 'cpu', container: 'application', current: { averageUtilization: Number(v), averageValue: '100m' } } }) },
+] as const;
 
 export interface AppliedStep {
   readonly name: string;
@@ -45,6 +65,7 @@ export class ScaleScenario {
   private desired = 1;
   private hpaDesired = 1;
   private cpu = 20;
+  private readonly other: OtherMetricValues = { memory: '200Mi', 'packets-per-second': '300', 'requests-per-second': '2k', queue_messages_ready: null, 'application/cpu': '25' };
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -120,6 +141,13 @@ export class ScaleScenario {
     this.cpu = cpu;
     this.writeHpa();
     this.commit(`cpu ${cpu}`);
+  }
+
+  /** An `otherMetrics` metric's current value changes (null: the HPA cannot read it). */
+  setMetric(name: keyof OtherMetricValues, value: string | null): void {
+    this.other[name] = value;
+    this.writeHpa();
+    this.commit(`metric ${name} ${value}`);
   }
 
   /** Runs `steps` at their offsets (ms from now); resolves after the last. */
@@ -209,12 +237,20 @@ export class ScaleScenario {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment },
         minReplicas: 1,
         maxReplicas: 5,
-        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: target } } }],
+        metrics: [
+          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: target } } },
+          ...(this.options.otherMetrics ? OTHER_METRICS.map((m) => m.spec) : []),
+        ],
       },
       status: {
         currentReplicas: this.pods.size,
         desiredReplicas: this.hpaDesired,
-        currentMetrics: noMetrics ? null : [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: this.cpu, averageValue: `${this.cpu * 2.5}m` } } }],
+        currentMetrics: noMetrics
+          ? null
+          : [
+              { type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: this.cpu, averageValue: `${this.cpu * 2.5}m` } } },
+              ...(this.options.otherMetrics ? OTHER_METRICS.flatMap((m) => (this.other[m.name] === null ? [] : [m.status(this.other[m.name]!)])) : []),
+            ],
         conditions: [
           noMetrics
             ? { type: 'ScalingActive', status: 'False', reason: 'FailedGetResourceMetric', message: 'the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API' }

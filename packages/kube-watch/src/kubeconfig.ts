@@ -33,6 +33,31 @@ export class KubeConfigError extends Error {
   override readonly name = 'KubeConfigError';
 }
 
+interface Named {
+  name: string;
+}
+
+/**
+ * KUBECONFIG's files merged as kubectl merges them: the first file to set current-context, or to
+ * define a cluster, user or context of a given name, wins. (client-node's own merge throws on a
+ * name defined twice, which kubectl accepts.) Relative paths are read from each file's directory.
+ */
+function mergeAsKubectl(files: readonly string[]): Parameters<KubeConfig['loadFromOptions']>[0] {
+  const add = <T extends Named>(into: T[], items: readonly T[]): void => {
+    for (const item of items) if (!into.some((x) => x.name === item.name)) into.push(item);
+  };
+  const merged = { clusters: [] as KubeConfig['clusters'], users: [] as KubeConfig['users'], contexts: [] as KubeConfig['contexts'], currentContext: '' };
+  for (const file of files) {
+    const kc = new KubeConfig();
+    kc.loadFromFile(file);
+    add(merged.clusters, kc.clusters);
+    add(merged.users, kc.users);
+    add(merged.contexts, kc.contexts);
+    merged.currentContext ||= kc.currentContext ?? '';
+  }
+  return merged;
+}
+
 export function resolveCluster(choice: ClusterChoice): ResolvedCluster {
   const env = process.env;
   const kc = new KubeConfig();
@@ -49,13 +74,13 @@ export function resolveCluster(choice: ClusterChoice): ResolvedCluster {
       source: 'in-cluster service account',
     };
   }
-  const files = (env.KUBECONFIG ?? '').split(':').filter(Boolean);
-  const home = env.HOME ?? homedir();
-  if (files.length === 0 && !existsSync(join(home, '.kube', 'config'))) {
-    throw new KubeConfigError('no kubeconfig (KUBECONFIG unset, no ~/.kube/config) and not inside a pod');
+  const listed = (env.KUBECONFIG ?? '').split(':').filter(Boolean);
+  const files = (listed.length > 0 ? listed : [join(env.HOME ?? homedir(), '.kube', 'config')]).filter((f) => existsSync(f));
+  if (files.length === 0) {
+    throw new KubeConfigError(`no kubeconfig (${listed.length > 0 ? `none of KUBECONFIG's files exist` : 'KUBECONFIG unset, no ~/.kube/config'}) and not inside a pod`);
   }
   try {
-    kc.loadFromDefault(undefined, true); // true: the first file that sets current-context wins, as kubectl merges
+    kc.loadFromOptions(mergeAsKubectl(files));
   } catch (error) {
     throw new KubeConfigError(`cannot read the kubeconfig: ${(error as Error).message.split('\n')[0]}`);
   }

@@ -44,6 +44,11 @@ function metricName(spec: V2MetricSpec | V2MetricStatus): string {
   return spec.type;
 }
 
+function describedObject(spec: V2MetricSpec | V2MetricStatus): string | null {
+  const o = spec.type === 'Object' ? spec.object?.describedObject : undefined;
+  return o ? `${o.kind}/${o.name}` : null;
+}
+
 /** Quantities like `250m`, `1.5k`, `100Mi` → a number (what the HPA compares). */
 export function quantity(value: string | number | undefined | null): number | null {
   if (value === undefined || value === null) return null;
@@ -57,23 +62,29 @@ export function quantity(value: string | number | undefined | null): number | nu
   return factor === undefined ? null : Number(m[1]) * factor;
 }
 
-interface MetricTargetLike {
+/** A MetricTarget or MetricValueStatus (the same three fields). */
+interface MetricValues {
+  type?: string;
   averageUtilization?: number;
   averageValue?: string | number;
   value?: string | number;
 }
 
-function targetValue(t: MetricTargetLike | undefined): number | null {
-  if (!t) return null;
-  return t.averageUtilization ?? quantity(t.averageValue) ?? quantity(t.value);
+type TargetType = HpaMetric['targetType'];
+
+/** The value a target (or a status in the target's terms) holds for its type. */
+function valueOf(v: MetricValues | undefined, type: TargetType): number | null {
+  if (!v) return null;
+  if (type === 'Utilization') return v.averageUtilization ?? null;
+  return quantity(type === 'AverageValue' ? v.averageValue : v.value);
 }
 
-function specTarget(spec: V2MetricSpec): MetricTargetLike | undefined {
-  return (spec.resource ?? spec.containerResource ?? spec.pods ?? spec.object ?? spec.external)?.target as MetricTargetLike | undefined;
+function sourceOf(m: V2MetricSpec | V2MetricStatus): { target?: MetricValues; current?: MetricValues } | undefined {
+  return (m.resource ?? m.containerResource ?? m.pods ?? m.object ?? m.external) as { target?: MetricValues; current?: MetricValues } | undefined;
 }
 
-function statusCurrent(status: V2MetricStatus): MetricTargetLike | undefined {
-  return (status.resource ?? status.containerResource ?? status.pods ?? status.object ?? status.external)?.current as MetricTargetLike | undefined;
+function targetType(t: MetricValues | undefined): TargetType {
+  return t?.type === 'Utilization' || t?.type === 'Value' ? t.type : t?.type === 'AverageValue' ? 'AverageValue' : t?.averageUtilization !== undefined ? 'Utilization' : 'AverageValue';
 }
 
 export function hpaState(hpa: V2HorizontalPodAutoscaler): HpaState {
@@ -81,10 +92,16 @@ export function hpaState(hpa: V2HorizontalPodAutoscaler): HpaState {
   const current = hpa.status?.currentMetrics ?? [];
   const metrics: HpaMetric[] = specs.map((spec) => {
     const name = metricName(spec);
-    const status = current.find((c) => c.type === spec.type && metricName(c) === name);
-    return { name, current: status ? targetValue(statusCurrent(status)) : null, target: targetValue(specTarget(spec)) };
+    const object = describedObject(spec);
+    const target = sourceOf(spec)?.target;
+    const type = targetType(target);
+    const status = current.find((c) => c.type === spec.type && metricName(c) === name && describedObject(c) === object);
+    return { type: spec.type as HpaMetric['type'], name, object, targetType: type, current: status ? valueOf(sourceOf(status)?.current, type) : null, target: valueOf(target, type) };
   });
-  const cpu = metrics.find((m) => m.name === 'cpu');
+  // the CSV's CPU column: the pod's CPU as % of requests (a container's when that is what the HPA reads)
+  const cpu =
+    metrics.find((m) => m.type === 'Resource' && m.name === 'cpu' && m.targetType === 'Utilization') ??
+    metrics.find((m) => m.type === 'ContainerResource' && m.name.endsWith('/cpu') && m.targetType === 'Utilization');
   return {
     name: hpa.metadata?.name ?? '',
     currentReplicas: hpa.status?.currentReplicas ?? 0,

@@ -204,7 +204,7 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
 
   if (options.shape) warnIgnoredShapeOptions(options, runner.shapeName ?? '', log);
 
-  const scale = options.scaleWatch ? new ScaleSession(options.scaleWatch, runner, log, options.csvPrefix ?? null) : null;
+  const scale = options.scaleWatch ? new ScaleSession(options.scaleWatch, runner, runner.locust.environment.events, log, options.csvPrefix ?? null) : null;
   scale?.start();
   // figures and --assert-scale windows count from the first pulse edge when there is one
   if (scale) runner.onEdgePlanned((startAt) => scale.recorder.setFirstEdgeTime(startAt));

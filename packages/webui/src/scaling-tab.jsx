@@ -28,6 +28,9 @@ function useScale() {
   return scale;
 }
 
+// the charts share one look and a time axis (the RPS chart's)
+const chartBase = (text) => ({ title: { text }, tooltip: { trigger: 'axis' }, legend: { top: 28 }, grid: { top: 70, left: 50, right: 60 }, xAxis: { type: 'time' } });
+
 const point = (field) => (s) => [s.time * 1000, s[field]];
 
 function Chart({ id, option }) {
@@ -49,11 +52,7 @@ function Chart({ id, option }) {
 function replicasOption(samples) {
   const line = (name, field, axis = 0, step = 'end') => ({ name, type: 'line', step, showSymbol: false, yAxisIndex: axis, data: samples.map(point(field)) });
   return {
-    title: { text: 'Replicas and requests/s' },
-    tooltip: { trigger: 'axis' },
-    legend: { top: 28 },
-    grid: { top: 70, left: 50, right: 60 },
-    xAxis: { type: 'time' },
+    ...chartBase('Replicas and requests/s'),
     yAxis: [{ type: 'value', name: 'replicas', minInterval: 1 }, { type: 'value', name: 'RPS' }],
     series: [
       line('Desired', 'desiredReplicas'),
@@ -67,17 +66,73 @@ function replicasOption(samples) {
 
 function cpuOption(samples) {
   return {
-    title: { text: 'CPU utilisation (% of requests)' },
-    tooltip: { trigger: 'axis' },
-    legend: { top: 28 },
-    grid: { top: 70, left: 50, right: 60 },
-    xAxis: { type: 'time' },
+    ...chartBase('CPU utilisation (% of requests)'),
     yAxis: { type: 'value', name: '%' },
     series: [
       { name: 'CPU', type: 'line', showSymbol: false, data: samples.map(point('cpuUtilization')) },
       { name: 'Target', type: 'line', step: 'end', showSymbol: false, lineStyle: { type: 'dashed' }, data: samples.map(point('cpuTarget')) },
     ],
   };
+}
+
+const metricLabel = (m) => `${m.name}${m.object ? ` (${m.object})` : ''}`;
+
+// one axis for metrics in different units: each as % of its own target (the HPA's usage ratio;
+// above 100% it scales up)
+function metricsOption(samples) {
+  const labels = [...new Set(samples.flatMap((s) => (s.hpaMetrics ?? []).map(metricLabel)))];
+  const ratio = (s, label) => {
+    const m = (s.hpaMetrics ?? []).find((x) => metricLabel(x) === label);
+    return m && m.current !== null && m.target ? Math.round((m.current / m.target) * 1000) / 10 : null;
+  };
+  return {
+    ...chartBase('HPA metrics, % of their target'),
+    yAxis: { type: 'value', name: '% of target' },
+    series: labels.map((label, i) => ({
+      name: label,
+      type: 'line',
+      showSymbol: false,
+      data: samples.map((s) => [s.time * 1000, ratio(s, label)]),
+      ...(i === 0 ? { markLine: { silent: true, symbol: 'none', data: [{ yAxis: 100 }], lineStyle: { type: 'dashed' } } } : {}),
+    })),
+  };
+}
+
+/** 1.5k, 256Mi-ish figures without a unit library: utilisation in %, other values with SI prefixes. */
+function metricValue(v, m) {
+  if (v === null || v === undefined) return '—';
+  if (m.targetType === 'Utilization') return `${v}%`;
+  const abs = Math.abs(v);
+  // memory in Kubernetes' binary units (requests are written 512Mi)
+  const prefixes = m.name.endsWith('memory') ? [[1024 ** 3, 'Gi'], [1024 ** 2, 'Mi'], [1024, 'Ki']] : [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  for (const [f, p] of prefixes) if (abs >= f) return `${+(v / f).toFixed(2)}${p}`;
+  return `${+v.toFixed(3)}`;
+}
+
+function MetricsTable({ metrics }) {
+  if (!metrics || metrics.length === 0) return null;
+  return (
+    <Table size='small' data-testid='scale-hpa-metrics'>
+      <TableHead>
+        <TableRow>
+          <TableCell>HPA metric</TableCell>
+          <TableCell>Type</TableCell>
+          <TableCell>Current</TableCell>
+          <TableCell>Target</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {metrics.map((m) => (
+          <TableRow key={`${m.type}-${metricLabel(m)}`}>
+            <TableCell>{metricLabel(m)}</TableCell>
+            <TableCell>{`${m.type} (${m.targetType})`}</TableCell>
+            <TableCell>{metricValue(m.current, m)}</TableCell>
+            <TableCell>{metricValue(m.target, m)}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
 }
 
 const seconds = (v) => (v === null || v === undefined ? '—' : `${v.toFixed(1)} s`);
@@ -135,6 +190,12 @@ export function ScaleView({ scale }) {
       <Paper sx={{ p: 1 }}>
         <Chart id='scale-cpu-chart' option={cpuOption(scale.samples)} />
       </Paper>
+      {scale.samples.some((s) => (s.hpaMetrics ?? []).length > 1) && (
+        <Paper sx={{ p: 1 }}>
+          <Chart id='scale-metrics-chart' option={metricsOption(scale.samples)} />
+        </Paper>
+      )}
+      <MetricsTable metrics={scale.samples.at(-1)?.hpaMetrics} />
       <Figures figures={scale.figures} />
       {scale.assertions.length > 0 && (
         <Table size='small' data-testid='scale-assertions'>

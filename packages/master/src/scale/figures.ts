@@ -4,13 +4,9 @@
  * felt before / during / after, and how long the scale-down took once the load ended.
  */
 import type { ScaleSample } from './sample.js';
+import { EMPTY_PHASE, type PhaseFigures, type PhaseSource } from './window-stats.js';
 
-export interface PhaseFigures {
-  /** mean of the per-second current p95, ms; null without requests */
-  p95: number | null;
-  /** failures ÷ requests over the phase (weighted by each second's rate) */
-  failRatio: number | null;
-}
+export type { PhaseFigures, PhaseSource } from './window-stats.js';
 
 export interface ScaleFigures {
   /** epoch s the figures count from: first edge, else test start */
@@ -37,30 +33,14 @@ function decided(s: ScaleSample): number | null {
   return s.hpaDesiredReplicas ?? s.desiredReplicas;
 }
 
-function phase(samples: readonly ScaleSample[], from: number, to: number): PhaseFigures {
-  let p95Sum = 0;
-  let p95Count = 0;
-  let rps = 0;
-  let fails = 0;
-  for (const s of samples) {
-    if (s.time < from || s.time >= to) continue;
-    if (s.p95 !== null && s.rps > 0) {
-      p95Sum += s.p95;
-      p95Count += 1;
-    }
-    rps += s.rps;
-    fails += s.rps * s.failRatio;
-  }
-  return { p95: p95Count ? Math.round(p95Sum / p95Count) : null, failRatio: rps > 0 ? fails / rps : null };
-}
-
 export function computeFigures(
   samples: readonly ScaleSample[],
   anchor: { time: number; kind: 'edge' | 'test start' } | null,
   loadStopped: number | null,
   now: number,
+  windows: PhaseSource,
 ): ScaleFigures {
-  const empty: PhaseFigures = { p95: null, failRatio: null };
+  const empty = EMPTY_PHASE;
   const figures: ScaleFigures = {
     anchor: anchor?.time ?? null,
     anchorKind: anchor?.kind ?? null,
@@ -88,7 +68,7 @@ export function computeFigures(
   }
   const end = loadStopped ?? now;
   if (baseline === null) {
-    figures.before = phase(samples, anchor.time, end);
+    figures.before = windows.phase(anchor.time, end);
     return figures;
   }
   const decision = inRun.find((s) => (decided(s) ?? 0) > baseline);
@@ -103,9 +83,9 @@ export function computeFigures(
     }
   }
   const decisionAt = decision?.time ?? end;
-  figures.before = phase(samples, anchor.time, Math.min(decisionAt, end));
-  figures.during = decision ? phase(samples, decisionAt, Math.min(readyAt ?? end, end)) : empty;
-  figures.after = readyAt !== null && readyAt < end ? phase(samples, readyAt, end) : empty;
+  figures.before = windows.phase(anchor.time, Math.min(decisionAt, end));
+  figures.during = decision ? windows.phase(decisionAt, Math.min(readyAt ?? end, end)) : empty;
+  figures.after = readyAt !== null && readyAt < end ? windows.phase(readyAt, end) : empty;
   if (loadStopped !== null) {
     // back to the baseline after a scale-up; without one, any step down from the size at the stop
     const atStop = [...samples].reverse().find((s) => s.time <= loadStopped && s.desiredReplicas !== null)?.desiredReplicas ?? null;

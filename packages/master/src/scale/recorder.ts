@@ -1,20 +1,21 @@
 /**
  * The scale watch on the master: one timeline of the target's replicas next to the run's load, on
  * the master's clock. A sample every second and at each change the source reports; Kubernetes
- * events kept with their message; warnings kept for `/scale` and logged once. The recorder only
- * reads the runner (never drives it), so a broken watch cannot hurt the run.
+ * events kept with their message; warnings kept for `/scale` and logged once. The load's start
+ * and stop come from the runner's own events (Locust's test_start / test_stopping), at the moment
+ * they happen. The recorder only reads the runner (never drives it), so a broken watch cannot hurt
+ * the run.
  */
-import type { RequestStats } from '@locust-ts/protocol';
+import type { Events, RequestStats } from '@locust-ts/protocol';
 import { currentResponseTimePercentile } from '../report/percentiles.js';
 import { judge, type AssertionResult, type ScaleAssertion } from './assertions.js';
 import { computeFigures, type ScaleFigures } from './figures.js';
 import { makeSample, type RunReading, type ScaleSample } from './sample.js';
 import type { ClusterEvent, ClusterSnapshot, ScaleListener, ScaleSource } from './source.js';
+import { WindowStats } from './window-stats.js';
 
 /** A sample every second (and at each change). */
 export const SCALE_SAMPLE_INTERVAL_SECONDS = 1;
-/** How often the runner's state is read, to time the load's start and stop closely. */
-const STATE_POLL_MS = 200;
 /** A day of one-second samples. */
 const SAMPLES_KEPT = 86_400;
 const EVENTS_KEPT = 1_000;
@@ -26,6 +27,11 @@ export interface RunSource {
   readonly stats: RequestStats;
   readonly startTime: number | null;
 }
+
+/** The runner's events the recorder listens to (the master environment fires them as Locust's runner does). */
+export type RunEvents = Pick<Events, 'testStart' | 'testStopping' | 'testStop' | 'spawningComplete' | 'resetStats'>;
+
+const isRunning = (state: string): boolean => state === 'spawning' || state === 'running';
 
 export interface ScaleLog {
   info(line: string): void;
@@ -56,7 +62,6 @@ export class ScaleRecorder {
   readonly warnings: string[] = [];
   private cluster: ClusterSnapshot = EMPTY_CLUSTER;
   private timer: NodeJS.Timeout | null = null;
-  private lastSampleAt = 0;
   private testStart: number | null = null;
   private firstEdge: number | null = null;
   private loadStopped: number | null = null;
@@ -64,6 +69,10 @@ export class ScaleRecorder {
   private run: RunSource | null = null;
   private stopped = false;
   private readonly sampleListeners = new Set<(s: ScaleSample) => void>();
+  private readonly unsubscribe: (() => void)[] = [];
+  /** the run's response times at each possible window bound (before / during / after figures) */
+  private readonly windows = new WindowStats();
+  private lastReplicas = '';
 
   constructor(
     private readonly source: ScaleSource,
@@ -84,8 +93,18 @@ export class ScaleRecorder {
     return this.cluster;
   }
 
-  start(run: RunSource): void {
+  start(run: RunSource, events: RunEvents): void {
     this.run = run;
+    this.windows.mark(Date.now() / 1000, run.stats.total);
+    this.unsubscribe.push(
+      events.testStart.addListener(() => this.loadStarted()),
+      events.testStopping.addListener(() => this.loadEnded()),
+      // a stop that never went through test_stopping (e.g. all workers gone) still ends the load
+      events.testStop.addListener(() => this.loadEnded()),
+      events.spawningComplete.addListener(() => this.sample()),
+      events.resetStats.addListener(() => this.windows.statsCleared()),
+    );
+    if (isRunning(run.state)) this.loadStarted();
     const listener: ScaleListener = {
       state: (snapshot) => {
         this.cluster = snapshot;
@@ -106,8 +125,31 @@ export class ScaleRecorder {
     } catch (error) {
       listener.warning(`scale watch: could not start: ${(error as Error).message}`);
     }
-    this.timer = setInterval(() => this.poll(), STATE_POLL_MS);
+    this.timer = setInterval(() => this.tick(), SCALE_SAMPLE_INTERVAL_SECONDS * 1000);
     this.timer.unref();
+  }
+
+  /** test_start: the load begins (stats were just cleared for the new test). */
+  private loadStarted(): void {
+    const run = this.run;
+    if (!run || this.loadRunning) return;
+    const now = Date.now() / 1000;
+    this.loadRunning = true;
+    this.loadStopped = null;
+    this.windows.statsCleared();
+    const start = run.startTime ?? now;
+    this.testStart ??= start;
+    this.windows.mark(start, run.stats.total);
+    this.sample();
+  }
+
+  /** test_stopping (or test_stop): the workers are told to stop, the load ends now. */
+  private loadEnded(): void {
+    if (!this.run || !this.loadRunning) return;
+    this.loadRunning = false;
+    this.loadStopped = Date.now() / 1000;
+    this.windows.mark(this.loadStopped, this.run.stats.total);
+    this.sample();
   }
 
   /**
@@ -115,7 +157,13 @@ export class ScaleRecorder {
    * pulse edge (epoch s, master clock) instead of the test start.
    */
   setFirstEdgeTime(time: number): void {
-    this.firstEdge ??= time;
+    if (this.firstEdge !== null) return;
+    this.firstEdge = time;
+    // the "before" window opens at the edge: keep the response times as they are then
+    const markEdge = (): void => this.windows.mark(time, this.run?.stats.total ?? null);
+    const wait = (time - Date.now() / 1000) * 1000;
+    if (wait <= 0) markEdge();
+    else setTimeout(markEdge, wait).unref();
   }
 
   /** Each sample as it is taken (the CSV writer). */
@@ -133,7 +181,8 @@ export class ScaleRecorder {
   }
 
   figures(now = Date.now() / 1000): ScaleFigures {
-    return computeFigures(this.samples, this.anchor, this.loadStopped, now);
+    if (this.run && !this.stopped) this.windows.absorb(this.run.stats.total);
+    return computeFigures(this.samples, this.anchor, this.loadStopped, now, this.windows);
   }
 
   results(final = false, now = Date.now() / 1000): AssertionResult[] {
@@ -161,26 +210,26 @@ export class ScaleRecorder {
 
   async stop(): Promise<void> {
     if (this.stopped) return;
-    this.poll();
     this.sample(true); // the final state is the CSV's last row
+    if (this.run) this.windows.absorb(this.run.stats.total);
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    for (const off of this.unsubscribe.splice(0)) off();
     await this.source.stop().catch(() => undefined);
   }
 
-  private poll(): void {
+  /**
+   * The periodic sample. A test started without test_start (an arrival-rate run) or stopped
+   * without test_stopping is picked up here, a sample late at most.
+   */
+  private tick(): void {
     const run = this.run;
     if (!run) return;
-    const now = Date.now() / 1000;
-    const running = run.state === 'spawning' || run.state === 'running';
-    if (running && !this.loadRunning) {
-      this.testStart ??= run.startTime ?? now;
-      this.loadStopped = null;
-    }
-    if (!running && this.loadRunning) this.loadStopped = now;
-    this.loadRunning = running;
-    if (now - this.lastSampleAt >= SCALE_SAMPLE_INTERVAL_SECONDS - STATE_POLL_MS / 2000) this.sample(true);
+    const running = isRunning(run.state);
+    if (running && !this.loadRunning) this.loadStarted();
+    else if (!running && this.loadRunning) this.loadEnded();
+    this.sample(true);
   }
 
   private reading(now: number): RunReading {
@@ -197,9 +246,14 @@ export class ScaleRecorder {
     const now = Date.now() / 1000;
     const s = makeSample(now, this.reading(now), this.cluster);
     this.samples.push(s);
+    // a replica change may bound a before / during / after window
+    const replicas = `${s.hpaDesiredReplicas}/${s.desiredReplicas}/${s.readyReplicas}`;
+    if (replicas !== this.lastReplicas) {
+      this.lastReplicas = replicas;
+      this.windows.mark(now, this.run?.stats.total ?? null);
+    }
     if (this.samples.length > SAMPLES_KEPT) this.samples.shift();
     if (periodic) {
-      this.lastSampleAt = now;
       for (const l of this.sampleListeners) l(s);
     }
   }

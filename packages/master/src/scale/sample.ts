@@ -2,7 +2,7 @@
  * One row of the scale timeline (`GET /scale` samples, `PREFIX_scale.csv`): the run's load and the
  * target's replicas at one moment of the master's clock. `null` = unknown at that moment.
  */
-import type { ClusterSnapshot } from './source.js';
+import type { ClusterSnapshot, HpaMetric } from './source.js';
 
 export interface ScaleSample {
   /** epoch seconds (master's Date.now()) */
@@ -22,6 +22,8 @@ export interface ScaleSample {
   hpaDesiredReplicas: number | null;
   cpuUtilization: number | null;
   cpuTarget: number | null;
+  /** every metric the HPA scales on (CPU too): current vs target, in the target's unit; [] without an HPA */
+  hpaMetrics: HpaMetric[];
   pendingPods: number | null;
   notReadyPods: number | null;
   readyPods: number | null;
@@ -50,6 +52,7 @@ export function makeSample(time: number, run: RunReading, cluster: ClusterSnapsh
     hpaDesiredReplicas: h?.desiredReplicas ?? null,
     cpuUtilization: h?.cpuUtilization ?? null,
     cpuTarget: h?.cpuTarget ?? null,
+    hpaMetrics: h?.metrics ?? [],
     pendingPods: p?.pending ?? null,
     notReadyPods: p?.notReady ?? null,
     readyPods: p?.ready ?? null,

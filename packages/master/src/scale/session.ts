@@ -5,7 +5,7 @@
  */
 import type { MasterLogger } from '../log/master-logger.js';
 import type { AssertionResult, ScaleAssertion } from './assertions.js';
-import { ScaleRecorder, type RunSource } from './recorder.js';
+import { ScaleRecorder, type RunEvents, type RunSource } from './recorder.js';
 import type { ScaleSource } from './source.js';
 import { assertionLines, figureLines, writeScaleCsv } from './summary.js';
 
@@ -33,6 +33,7 @@ export class ScaleSession {
   constructor(
     options: ScaleWatchOptions,
     private readonly run: StoppableRun,
+    private readonly events: RunEvents,
     private readonly log: MasterLogger,
     csvPrefix: string | null,
   ) {
@@ -44,7 +45,7 @@ export class ScaleSession {
   }
 
   start(): void {
-    this.recorder.start(this.run);
+    this.recorder.start(this.run, this.events);
   }
 
   /**
@@ -53,8 +54,8 @@ export class ScaleSession {
    */
   async beforeQuit(reason: string): Promise<void> {
     if (!NATURAL_ENDS.has(reason) || this.recorder.assertions.every((a) => a.from !== 'stop')) return;
+    // the stop fires test_stopping: the recorder has the load's end when this returns
     if (this.run.state === 'spawning' || this.run.state === 'running') await this.run.stop();
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS)); // the recorder sees the stop
     const open = this.recorder.undecidedAfterStop();
     if (open.length === 0) return;
     const stoppedAt = this.recorder.loadStoppedAt ?? Date.now() / 1000;

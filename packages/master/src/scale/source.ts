@@ -12,10 +12,21 @@ export interface DeploymentReplicas {
   available: number;
 }
 
-/** One metric of an HPA: current value vs target (utilisation %, or an average/plain value). */
+/** autoscaling/v2 metric source types. */
+export type HpaMetricType = 'Resource' | 'ContainerResource' | 'Pods' | 'Object' | 'External';
+
+/**
+ * One metric of an HPA (spec.metrics with its status.currentMetrics entry): the current value in
+ * the unit the target compares — utilisation % of requests, an average per pod, or a plain value.
+ */
 export interface HpaMetric {
-  /** `cpu`, `memory`, or the custom/external metric's name */
+  type: HpaMetricType;
+  /** `cpu`, `memory`, `app/cpu` (a container's resource), or the Pods/Object/External metric's name */
   name: string;
+  /** Object metrics: the object it is read from, `Ingress/main-route`; null otherwise */
+  object: string | null;
+  targetType: 'Utilization' | 'AverageValue' | 'Value';
+  /** null until the HPA has read it */
   current: number | null;
   target: number | null;
 }
@@ -29,6 +40,7 @@ export interface HpaState {
   /** CPU utilisation % of requests (the HPA's resource metric), null when it has no CPU metric or no data yet */
   cpuUtilization: number | null;
   cpuTarget: number | null;
+  /** every metric the HPA scales on, CPU included, in spec order */
   metrics: HpaMetric[];
 }
 

@@ -4,7 +4,7 @@
  * the environment, as requests honours them) get their own dispatchers, made on first use.
  */
 import { type Dispatcher, EnvHttpProxyAgent, Pool, ProxyAgent } from 'undici';
-import { cachedLookup } from './dns-cache.js';
+import { ConnectionStash } from './connection-stash.js';
 
 /** How long an idle keep-alive connection is kept, ms (undici's default is 4 s). */
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
@@ -19,6 +19,7 @@ export interface Route {
 
 export class HttpPools {
   private readonly pools = new Map<string, Pool>();
+  private readonly stashes = new Map<string, ConnectionStash>();
   private readonly others = new Map<string, Dispatcher>();
   /** read once: the environment's proxy settings apply to every request without `proxies` */
   private readonly envProxy: EnvHttpProxyAgent | null = PROXY_ENV.some((k) => process.env[k]) ? new EnvHttpProxyAgent() : null;
@@ -32,10 +33,37 @@ export class HttpPools {
   get(origin: string): Pool {
     let pool = this.pools.get(origin);
     if (!pool) {
-      pool = new Pool(origin, { connections: null, pipelining: 1, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, connect: { lookup: cachedLookup } });
+      const stash = new ConnectionStash(new URL(origin));
+      pool = new Pool(origin, { connections: null, pipelining: 1, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, connect: stash.connect });
       this.pools.set(origin, pool);
+      this.stashes.set(origin, stash);
     }
     return pool;
+  }
+
+  /** Connections opened ahead for `origin` that no request has taken yet. */
+  stashed(origin: string): number {
+    return this.stashes.get(origin)?.size ?? 0;
+  }
+
+  /**
+   * Before a synchronized edge: make sure `users` connections to `base`'s origin are open by
+   * `inMs` from now — the pool's idle keep-alive ones, topped up from a {@link ConnectionStash}.
+   * Does nothing for a base that is not an http(s) URL or when requests go through a proxy.
+   */
+  preconnect(base: string, users: number, inMs: number): void {
+    if (users <= 0 || this.envProxy) return;
+    let origin: string;
+    try {
+      const url = new URL(base);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') return;
+      origin = url.origin;
+    } catch {
+      return;
+    }
+    const free = this.get(origin).stats.free;
+    const stash = this.stashes.get(origin)!;
+    stash.open(users - free - stash.size, inMs);
   }
 
   /** Where a request goes: the shared pool, or a dispatcher for its TLS settings or proxy. */
@@ -58,7 +86,9 @@ export class HttpPools {
   /** Drop every connection (end of a worker). */
   async close(): Promise<void> {
     const all: Dispatcher[] = [...this.pools.values(), ...this.others.values(), ...(this.envProxy ? [this.envProxy] : [])];
+    for (const stash of this.stashes.values()) stash.clear();
     this.pools.clear();
+    this.stashes.clear();
     this.others.clear();
     await Promise.all(all.map((p) => p.destroy().catch(() => undefined)));
   }

@@ -59,6 +59,11 @@ export class EdgeSpawner {
     }
   }
 
+  /** How long until the edge's instant on this worker's clock, ms (negative once it passed). */
+  msUntil(edge: SpawnEdge): number {
+    return this.clock.toLocal(edge.start_at) * 1000 + this.faultDelayMs - epochMs();
+  }
+
   /**
    * Commit `prepared` at the edge's instant, then call `done` and acknowledge. A later spawn,
    * stop or quit cancels it first ({@link cancel}).

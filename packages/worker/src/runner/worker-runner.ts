@@ -31,7 +31,6 @@ import {
   makeClientId,
 } from '@locust-ts/protocol';
 import { HttpPools } from '../http/pools.js';
-import { warmPath } from '../http/warm-path.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import type { UserClassInfo } from '../runtime/user-class-info.js';
 import { StatsRecorder } from '../runtime/stats-recorder.js';
@@ -465,7 +464,7 @@ export class WorkerRunner {
     if (this.arrival.userCount > 0) void this.arrival.stop();
     const prepared = this.pool.prepare(data.user_classes_count);
     if (data.locust_ts_edge) {
-      if (this.environment.host) warmPath(this.environment.host);
+      if (this.environment.host) this.pools.preconnect(this.environment.host, prepared.starting, this.edges.msUntil(data.locust_ts_edge));
       this.edges.schedule(data.locust_ts_edge, prepared, this.stopTimeout, () => this.spawned(prepared));
       return;
     }

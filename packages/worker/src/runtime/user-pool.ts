@@ -22,6 +22,8 @@ export interface SpawnResult {
 
 /** A spawn target whose users exist but have not started (see {@link UserPool.prepare}). */
 export interface PreparedSpawn extends SpawnResult {
+  /** How many users the commit starts. */
+  readonly starting: number;
   /** Start the new users and stop the surplus ones, now. */
   commit(stopTimeout?: number): void;
 }
@@ -80,6 +82,7 @@ export class UserPool {
     }
     return {
       unknownClasses,
+      starting: starts.reduce((sum, s) => sum + s.added.length, 0),
       commit: (stopTimeout = 0) => {
         for (const { users, wanted } of stops) while (users.length > wanted) this.stopUser(users.pop()!, stopTimeout);
         for (const { users, added } of starts) {

@@ -6,6 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { responseTimePercentile } from '../../report/percentiles.js';
 import type { ScaleRecorder } from '../../scale/recorder.js';
+import type { HpaMetric } from '../../scale/source.js';
 import type { MasterRunnerView } from '../runner-view.js';
 
 /** Response-time quantiles exported per endpoint (Locust's stats columns plus the median). */
@@ -80,6 +81,20 @@ export function metricsRegistry(runner: MasterRunnerView, scale: ScaleRecorder |
         if (cpu !== null && cpu !== undefined) this.set(cpu);
       },
     });
+    // every metric the HPA scales on (CPU, memory, Pods, Object, External, a container's resource), in its target's unit
+    for (const [suffix, pick] of [['current', (m: HpaMetric) => m.current], ['target', (m: HpaMetric) => m.target]] as const) {
+      new Gauge({
+        name: `locust_hpa_metric_${suffix}`, help: `The HPA's metrics, ${suffix} value in the target's unit (% for Utilization)`,
+        labelNames: ['type', 'metric', 'target_type'], registers: [registry],
+        collect() {
+          this.reset();
+          for (const m of scale.current.hpa?.metrics ?? []) {
+            const v = pick(m);
+            if (v !== null) this.set({ type: m.type, metric: m.object ? `${m.name} on ${m.object}` : m.name, target_type: m.targetType }, v);
+          }
+        },
+      });
+    }
     new Gauge({
       name: 'locust_hpa_desired_replicas', help: "The HPA's desired replicas", registers: [registry],
       collect() {
