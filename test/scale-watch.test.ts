@@ -189,6 +189,7 @@ describe('--watch-scale against a Kubernetes API (list + watch)', () => {
     expect(scale).toMatchObject({ enabled: true, deployment: 'fastapi', namespace: 'default' });
     expect(scale!.samples.length).toBeGreaterThan(0);
     expect(scale!.events.map((e) => e.reason)).toContain('SuccessfulRescale');
+    expect(scale!.summary.join('\n')).toMatch(/Scale watch: deployment fastapi \(namespace default\)/);
 
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);

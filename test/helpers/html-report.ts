@@ -10,7 +10,7 @@ export interface ReportArgs {
   host: string;
   locustfile: string;
   edges: { edges: unknown[] } | null;
-  scale: { enabled: boolean; deployment: string; namespace: string; samples: unknown[]; events: Array<{ reason: string }> } | null;
+  scale: { enabled: boolean; deployment: string; namespace: string; samples: unknown[]; events: Array<{ reason: string }>; summary: string[] } | null;
 }
 
 export function reportArgs(html: string): ReportArgs {

@@ -165,6 +165,7 @@ function HtmlReport() {
           {args.scale?.enabled && (
             <Section title='Scaling' testId='report-scaling'>
               <ScaleView scale={args.scale} />
+              {args.scale.summary?.length > 0 && <pre data-testid='report-scale-summary'>{args.scale.summary.join('\n')}</pre>}
             </Section>
           )}
           <Section title='Final ratio'>

@@ -10,6 +10,7 @@ import { ensureWebUiBuilt } from '@locust-ts/webui';
 import { responseTimePercentile } from '../report/percentiles.js';
 import { sortedErrors } from '../report/stats-errors.js';
 import type { ScaleRecorder } from '../scale/recorder.js';
+import { scaleReportPayload } from '../scale/report-payload.js';
 import { formatDuration, formatUtcTimestamp } from './format.js';
 import type { MasterRunnerView } from './runner-view.js';
 import { PERCENTILES_TO_CHART, exceptionsJson, statsEntryJson, statsErrorJson, tasksJson } from './stats-json.js';
@@ -58,7 +59,8 @@ export function reportTemplateArgs(runner: MasterRunnerView, options: HtmlReport
     profile: null,
     // locust-ts
     edges: runner.edges?.() ?? null,
-    scale: options.scale ? options.scale.view() : null,
+    // the run's final verdicts and the console's summary lines, as the end of the run judged them
+    scale: options.scale ? scaleReportPayload(options.scale) : null,
   };
 }
 
