@@ -56,6 +56,8 @@ describe('the HTML report', () => {
     const text = await waitForText(page, /Request Statistics[\s\S]*\/hello/, 'the /hello row', STEP_TIMEOUT_MS, problems);
     expect(text.input).toMatch(new RegExp(`Target Host:\\s*${runs.targetUrl}`));
     expect(text.input).toMatch(/Response Time Statistics[\s\S]*Failures Statistics[\s\S]*Charts[\s\S]*Final ratio[\s\S]*SimpleUser/);
+    // the final ratio is that of the users the stopped test ran, as in Locust's report
+    expect(text.input).toMatch(/Total Ratio\s+100\.0% SimpleUser\s+100\.0% hello/);
     // the run's start was a synchronized edge (spawn rate = users): the Edges tab's table is there too
     expect(text.input).toMatch(/Edges\s+Instant\s+Target users[\s\S]*\b2\s+1\b/);
     // the three charts are drawn (echarts canvases with a size) from the run's history

@@ -27,6 +27,7 @@ export interface MasterRunnerLike {
   readonly state: string;
   readonly stats: RequestStats;
   readonly host: string | null;
+  userClassesCount(): Record<string, number>;
   registerMessage(type: string, handler: (message: CustomMessageEnvelope) => void): void;
   sendMessage(type: string, data: unknown, clientId?: string): void;
   stop(): Promise<void>;
@@ -122,8 +123,12 @@ export class MasterEnvironment {
     await this.events.testStart.fireAndWait({ environment: this.environment });
   }
 
+  /** Users per class when the last test began to stop (Locust's `final_user_classes_count`, for the report). */
+  finalUserClassesCount: Record<string, number> = {};
+
   /** Before the workers are told to stop (also when quitting a running test). */
   testStopping(): void {
+    this.finalUserClassesCount = { ...this.runner.userClassesCount() };
     if (this.testRunning) this.events.testStopping.fire({ environment: this.environment });
   }
 

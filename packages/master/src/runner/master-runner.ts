@@ -285,6 +285,7 @@ export class MasterRunner implements MasterRunnerView, HandlerContext {
     return { master: this.log.recent(), workers: Object.fromEntries(this.workerLogs) };
   }
 
+  readonly finalUserClassesCount = (): Record<string, number> => this.locust.finalUserClassesCount;
   /** Running users per class, summed over the workers' last reports. */
   userClassesCount(): Record<string, number> {
     const out: Record<string, number> = {};

@@ -54,7 +54,8 @@ export function reportTemplateArgs(runner: MasterRunnerView, options: HtmlReport
     history: runner.history().map(historyJson),
     show_download_link: options.showDownloadLink ?? true,
     locustfile: basename(runner.locustfile),
-    tasks: tasksJson(runner),
+    // Locust's report: the users of the stopped test (`final_user_classes_count`), else the running ones
+    tasks: tasksJson(runner, runner.state === 'stopped' || runner.state === 'stopping' ? runner.finalUserClassesCount?.() : undefined),
     percentiles_to_chart: [...PERCENTILES_TO_CHART],
     profile: null,
     // locust-ts
