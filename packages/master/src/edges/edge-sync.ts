@@ -26,10 +26,11 @@ const MAX_EDGE_LEAD_SECONDS = 2;
 /** Lead = this × the 99th percentile of recent heartbeat round trips. */
 const LEAD_RTT_FACTOR = 3;
 /**
- * Lead added per user a worker must construct before the instant, seconds: preparing 1,250 users
- * took over 0.7 s on a loaded 2-core machine (about 0.03 ms each when the machine is idle).
+ * Lead added per user a worker must get ready before the instant, seconds: construct it (1,250
+ * users took over 0.7 s on a loaded 2-core machine, about 0.03 ms each when idle) and open its
+ * connection to the target ahead (worker's connection-stash.ts; ~0.2-0.4 ms each under load).
  */
-export const PREPARE_SECONDS_PER_USER = 0.0005;
+export const PREPARE_SECONDS_PER_USER = 0.001;
 /** Round trips kept per worker. */
 const RTTS_KEPT = 30;
 /**

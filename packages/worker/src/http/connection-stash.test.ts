@@ -64,7 +64,7 @@ describe('HttpPools.preconnect', () => {
   });
 
   it('closes the connections nobody took shortly after the instant', async () => {
-    pools.preconnect(base, 4, 0);
+    pools.preconnect(base, 4, 200);
     await waitFor(() => accepted.length === 4, 10_000, 'the 4 connections opened ahead');
     await waitFor(() => open(accepted) === 0 && pools.stashed(new URL(base).origin) === 0, 10_000, 'the unused connections closed by the worker');
     expect(requests).toBe(0);
@@ -77,6 +77,12 @@ describe('HttpPools.preconnect', () => {
     await waitFor(() => pools.stashed(new URL(base).origin) === 0, 10_000, 'the worker to see the 3 connections closed');
     expect(await getAll(3)).toEqual(Array(3).fill(200));
     expect(accepted).toHaveLength(6);
+  });
+
+  it('begins no connection in the last moments before the instant', async () => {
+    pools.preconnect(base, 5, 0);
+    expect(await getAll(1)).toEqual([200]);
+    expect(accepted).toHaveLength(1);
   });
 
   it('does nothing for a host that is not an http(s) URL', async () => {

@@ -19,6 +19,10 @@ import { cachedLookup } from './dns-cache.js';
 const STASH_GRACE_MS = 1_000;
 /** Never hold more than this many unused connections per origin. */
 const MAX_STASHED = 5_000;
+/** Connections begun per event-loop turn. */
+const OPEN_BATCH = 25;
+/** No connection is begun this close to the instant, ms (the edge's timer must not wait behind connects). */
+const OPEN_CUTOFF_MS = 30;
 /** undici's default connect timeout, ms. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -57,28 +61,45 @@ export class ConnectionStash {
   };
 
   /**
-   * Open `count` connections now (fewer when the stash is full) for users starting in `inMs`;
-   * the ones nobody took close STASH_GRACE_MS after that.
+   * Open `count` connections (fewer when the stash is full) for users starting in `inMs`; the
+   * ones nobody took close STASH_GRACE_MS after that. They are opened OPEN_BATCH at a time, one
+   * batch per event-loop turn, and none is begun in the last OPEN_CUTOFF_MS before the instant:
+   * hundreds of connects issued at once would hold the loop exactly when the edge's timer must
+   * fire on time (users left without one connect at the instant, as without a stash).
    */
   open(count: number, inMs: number): void {
     const { hostname, protocol } = this.origin;
-    const port = this.origin.port || (protocol === 'https:' ? '443' : '80');
-    const host = hostname.replace(/^\[|\]$/g, '');
-    const wanted = Math.min(count, MAX_STASHED - this.idle.size);
-    for (let i = 0; i < wanted; i++) {
-      this.base({ hostname: host, host: this.origin.host, protocol, port, servername: undefined }, (err, socket) => {
-        if (err || !socket) return; // the users' own connects will meet the same failure and report it
-        const drop = (): void => {
-          this.idle.delete(socket);
-          socket.destroy();
-        };
-        const listeners = { readable: drop, error: drop };
-        socket.on('readable', listeners.readable).on('error', listeners.error);
-        this.idle.set(socket, listeners);
-      });
-    }
+    const options = {
+      hostname: hostname.replace(/^\[|\]$/g, ''),
+      host: this.origin.host,
+      protocol,
+      port: this.origin.port || (protocol === 'https:' ? '443' : '80'),
+      servername: undefined,
+    };
+    const stopAt = performance.now() + inMs - OPEN_CUTOFF_MS;
+    let left = Math.min(count, MAX_STASHED - this.idle.size);
+    const batch = (): void => {
+      if (performance.now() >= stopAt) return;
+      for (let n = Math.min(left, OPEN_BATCH); n > 0; n--) this.openOne(options);
+      left -= OPEN_BATCH;
+      if (left > 0) setImmediate(batch);
+    };
+    if (left > 0) batch();
     if (this.expiry) clearTimeout(this.expiry);
     this.expiry = setTimeout(() => this.clear(), Math.max(0, inMs) + STASH_GRACE_MS).unref();
+  }
+
+  private openOne(options: buildConnector.Options): void {
+    this.base(options, (err, socket) => {
+      if (err || !socket) return; // the users' own connects will meet the same failure and report it
+      const drop = (): void => {
+        this.idle.delete(socket);
+        socket.destroy();
+      };
+      const listeners = { readable: drop, error: drop };
+      socket.on('readable', listeners.readable).on('error', listeners.error);
+      this.idle.set(socket, listeners);
+    });
   }
 
   /** Close every connection nobody took. */
