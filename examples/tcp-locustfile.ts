@@ -1,7 +1,8 @@
 /**
- * A non-HTTP user: a raw TCP client that reports each exchange through `events.request`, as a
- * Locust user with a custom client does. Firing the event counts the request in the stats (and
- * on the master) like an HTTP request. Point it at any line-echo server:
+ * A non-HTTP user: a raw TCP client that reports each exchange through `events.request` (timed by
+ * `events.request.measure`, as the newest Locust's), as a Locust user with a custom client does.
+ * Firing the event counts the request in the stats (and on the master) like an HTTP request.
+ * Point it at any line-echo server:
  *
  *   pnpm locust-ts -f examples/tcp-locustfile.ts --headless -u 5 -r 5 -t 30s --tcp-target 127.0.0.1:7000
  */
@@ -34,21 +35,9 @@ export class TcpUser extends User {
   @task()
   async echo() {
     const [host, port] = String(this.environment.parsedOptions.tcp_target).split(':');
-    const start = performance.now();
-    let responseLength = 0;
-    let exception: unknown = null;
-    try {
-      responseLength = await exchange(host!, Number(port), 'ping');
-    } catch (err) {
-      exception = err;
-    }
-    events.request.fire({
-      requestType: 'TCP',
-      name: 'echo',
-      responseTime: performance.now() - start,
-      responseLength,
-      exception,
-      context: this.context(),
-    });
+    // times the exchange and fires events.request (a thrown error becomes its exception)
+    await events.request.measure('TCP', 'echo', async (meta) => {
+      meta.responseLength = await exchange(host!, Number(port), 'ping');
+    }, { context: this.context() });
   }
 }

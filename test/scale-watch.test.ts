@@ -12,6 +12,7 @@ import { SCALE_SAMPLE_INTERVAL_SECONDS, type ScaleSample, type ScaleView } from 
 import { startBin } from '../packages/cli/src/testing/processes.js';
 import { ScaleScenario } from './k8s-api/scale-scenario.js';
 import { useBinRuns } from './helpers/bin-runs.js';
+import { reportArgs } from './helpers/html-report.js';
 import { clusterEnv, useScaleCluster, waitForScale } from './helpers/scale-watch.js';
 import { pollUntil, waitFor } from './helpers/wait.js';
 
@@ -183,12 +184,12 @@ describe('--watch-scale against a Kubernetes API (list + watch)', () => {
     const down = await scrape();
     expect(value(down, 'locust_target_replicas', { kind: 'desired' })).toBe(1);
 
-    // the HTML report: the replicas overlaid on requests/s, the figures and the events
-    const report = await (await fetch(`${url}/stats/report`)).text();
-    expect(report).toContain('<h2>Scaling: deployment fastapi (namespace default)</h2>');
-    expect(report).toMatch(/aria-label="Requests\/s and replicas"/);
-    expect(report).toMatch(/Ready replicas/);
-    expect(report).toContain('SuccessfulRescale');
+    // the HTML report carries the scale watch for its Scaling section: samples with replicas, events
+    const { scale } = reportArgs(await (await fetch(`${url}/stats/report`)).text());
+    expect(scale).toMatchObject({ enabled: true, deployment: 'fastapi', namespace: 'default' });
+    expect(scale!.samples.length).toBeGreaterThan(0);
+    expect(scale!.events.map((e) => e.reason)).toContain('SuccessfulRescale');
+    expect(scale!.summary.join('\n')).toMatch(/Scale watch: deployment fastapi \(namespace default\)/);
 
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);

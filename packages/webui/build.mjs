@@ -14,7 +14,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const distDir = join(here, 'dist');
 const stampFile = join(distDir, '.build-stamp');
 /** Our own inputs to a build (every file in src/: extra tabs live beside main.jsx); the installed locust-ui is the other one. */
-const inputs = ['package.json', 'index.html', 'vite.config.js', ...readdirSync(join(here, 'src')).sort().map((f) => `src/${f}`)];
+const inputs = ['package.json', 'index.html', 'auth.html', 'report.html', 'vite.config.js', ...readdirSync(join(here, 'src')).sort().map((f) => `src/${f}`)];
 
 /** locust-ui's directory, or undefined in a production install (all build tools are devDependencies). */
 function locustUiDir() {
@@ -68,13 +68,40 @@ function canBuild() {
   }
 }
 
+/**
+ * The HTML report page as ONE file (`<outDir>/report.html`), as Locust ships its `report.html`:
+ * a second build of report.html with everything in one chunk, whose script and styles are then
+ * inlined, so a saved report opens from disk with no server.
+ */
+async function buildReport(outDir) {
+  const { build } = await import('vite');
+  const reportDir = join(outDir, 'report-build');
+  await build({
+    root: here,
+    mode: 'production',
+    configFile: join(here, 'vite.config.js'),
+    build: { outDir: reportDir, emptyOutDir: true, cssCodeSplit: false, assetsInlineLimit: Number.MAX_SAFE_INTEGER, rollupOptions: { input: join(here, 'report.html'), output: { codeSplitting: false } } },
+  });
+  let html = readFileSync(join(reportDir, 'report.html'), 'utf8');
+  // `</script` inside the bundle would end the inline element early; `<\/script` means the same in JS
+  const inline = (file) => readFileSync(join(reportDir, file), 'utf8').replace(/<\/(script|style)/gi, '<\\/$1');
+  html = html.replace(/<script type="module" crossorigin src="\.\/([^"]+)"><\/script>/g, (_, file) => `<script type="module">${inline(file)}</script>`);
+  html = html.replace(/<link rel="stylesheet" crossorigin href="\.\/([^"]+)">/g, (_, file) => `<style>${inline(file)}</style>`);
+  if (/<script[^>]+src=|<link[^>]+href="\.\//.test(html)) throw new Error('the report page still loads files');
+  writeFileSync(join(outDir, 'report.html'), html);
+  rmSync(reportDir, { recursive: true, force: true });
+}
+
 /** Vite build of the current sources into dist/ (in this process: run only from the CLI below). */
 async function buildNow() {
   const { build } = await import('vite');
   // Build beside dist/ and swap it in, so a master starting meanwhile never reads half a build.
   const tmpDir = join(here, `dist.tmp-${process.pid}`);
   try {
-    await build({ root: here, mode: 'production', configFile: join(here, 'vite.config.js'), build: { outDir: tmpDir } });
+    // the UI and the `--web-login` page (auth.html) share the locust-ui chunk
+    const pages = { index: join(here, 'index.html'), auth: join(here, 'auth.html') };
+    await build({ root: here, mode: 'production', configFile: join(here, 'vite.config.js'), build: { outDir: tmpDir, rollupOptions: { input: pages } } });
+    await buildReport(tmpDir);
     // The UI loads its images (favicons, empty-state graphics) from ./assets/.
     const uiDir = locustUiDir();
     if (uiDir === undefined) throw new Error('locust-ui is not installed');

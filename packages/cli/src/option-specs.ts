@@ -105,6 +105,10 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     dest: 'web_auth', flags: ['--web-auth'], kind: 'string', default: null, env: 'LOCUST_WEB_AUTH', group: WEB,
     help: 'Turn on Basic Auth for the web interface, as username:password',
   },
+  {
+    dest: 'web_login', flags: ['--web-login'], kind: 'flag', default: false, env: 'LOCUST_WEB_LOGIN', group: WEB,
+    help: "Protect the web interface with a login page (the locustfile's init listener sets webUi.authenticate)",
+  },
   { dest: 'tls_cert', flags: ['--tls-cert'], kind: 'string', default: '', env: 'LOCUST_TLS_CERT', group: WEB, help: 'Optional path to TLS certificate to use to serve over HTTPS' },
   { dest: 'tls_key', flags: ['--tls-key'], kind: 'string', default: '', env: 'LOCUST_TLS_KEY', group: WEB, help: 'Optional path to TLS private key to use to serve over HTTPS' },
   {
@@ -185,7 +189,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   },
   { dest: 'json', flags: ['--json'], kind: 'flag', default: false, env: 'LOCUST_JSON', group: STATS, help: 'Prints the final stats in JSON format to stdout' },
   { dest: 'json_file', flags: ['--json-file'], kind: 'string', default: null, env: 'LOCUST_JSON_FILE', metavar: 'JSON_FILE', group: STATS, help: 'Writes the final stats in JSON format to JSON_FILE.json' },
-  { dest: 'html_file', flags: ['--html'], kind: 'string', default: null, env: 'LOCUST_HTML', metavar: 'HTML_FILE', group: STATS, help: 'Store HTML report to this file' },
+  { dest: 'html_file', flags: ['--html'], kind: 'string', default: null, env: 'LOCUST_HTML', metavar: 'HTML_FILE', group: STATS, help: 'Store HTML report to this file; {u}, {r}, {t} become the number of users, spawn rate and run time' },
 
   {
     dest: 'loglevel', flags: ['--loglevel', '-L'], kind: 'string', default: 'INFO', env: 'LOCUST_LOGLEVEL', group: LOGGING,

@@ -57,6 +57,7 @@ export interface CliOptions extends ScaleWatchCliOptions {
   /** seconds after the run to quit, -1 = never */
   autoquit: number;
   webAuth: string | null;
+  webLogin: boolean;
   tlsCert: string;
   tlsKey: string;
   /** `--web-base-path /locust`: prefix of every web UI route ('' = root) */
@@ -476,6 +477,7 @@ function toCliOptions(v: ParsedOptions): CliOptions {
     autostart: bool('autostart'),
     autoquit: num('autoquit'),
     webAuth: strOrNull('web_auth'),
+    webLogin: bool('web_login'),
     tlsCert: str('tls_cert'),
     tlsKey: str('tls_key'),
     webBasePath: str('web_base_path'),

@@ -16,7 +16,7 @@ export function processEnvironment(parsedOptions: ParsedOptions, log: CliLogger)
 
 /** `init`, once the runner exists (Locust: after the runner and web UI are created). */
 export function fireInit(environment: Environment): void {
-  events.init.fire({ environment, runner: environment.runner, webUi: null });
+  events.init.fire({ environment, runner: environment.runner, webUi: environment.webUi ?? null });
 }
 
 /**

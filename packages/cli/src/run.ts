@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Closers, type UserClassDescription } from '@locust-ts/protocol';
-import { type BuiltinShape, MasterStartError, resolveUserClasses, runMaster, type MasterHandle } from '@locust-ts/master';
+import { type BuiltinShape, MasterStartError, processHtmlFilename, resolveUserClasses, runMaster, type MasterHandle } from '@locust-ts/master';
 import {
   LocustfileError,
   asMasterShape,
@@ -194,6 +194,7 @@ async function runMasterAndWorkers(
   // local: one in-process worker, or N worker processes; --master: only --processes N adds workers
   const processCount = options.processes ?? 0;
   const inProcessWorker = local && processCount === 0;
+  if (!options.headless) environment.webUi = { authArgs: {}, authenticate: null }; // Locust's `web_ui` in init
   const localWorkers = inProcessWorker ? 1 : processCount;
 
   if (file?.shapeClass && options.arrivalRate !== null) {
@@ -243,6 +244,7 @@ async function runMasterAndWorkers(
         classPicker: options.classPicker,
         extraOptions: webUiExtraOptions(customSpecs, parsedOptions),
         ...(options.tlsCert ? { tlsCert: options.tlsCert, tlsKey: options.tlsKey } : {}),
+        ...(options.webLogin && environment.webUi ? { webLogin: environment.webUi } : {}),
       },
       parsedOptions,
       environment,
@@ -250,6 +252,7 @@ async function runMasterAndWorkers(
       handleSignals: false,
       shape: masterShape,
       scaleWatch,
+      beforeListen: () => fireInit(environment),
     });
   } catch (err) {
     if (err instanceof MasterStartError) throw new UsageError(err.message, EXIT_INVALID);
@@ -259,7 +262,6 @@ async function runMasterAndWorkers(
     shape.runner = master.runner;
     shape.environment = environment;
   }
-  fireInit(environment);
 
   // the local workers: once the master quit them, give them a moment, then make sure they are gone
   const closers = new Closers((name, err) => log.error(`Closing ${name} failed: ${(err as Error).message}`));
@@ -298,7 +300,7 @@ async function runMasterAndWorkers(
   const ended = await Promise.race([master.done, signal.then(() => null)]);
   const code = ended ?? (await master.quit());
   await closers.close();
-  if (options.htmlFile) await writeHtmlReport(master, options.htmlFile, log);
+  if (options.htmlFile) await writeHtmlReport(master, processHtmlFilename(options.htmlFile, options), log);
   writeStatsJson(master.runner.stats, options);
   return code;
 }
@@ -365,8 +367,7 @@ async function runTimeReached(runner: MasterHandle['runner'], log: CliLogger): P
 }
 
 async function writeHtmlReport(master: MasterHandle, path: string, log: CliLogger): Promise<void> {
-  const { renderHtmlReport, renderScaleSection } = await import('@locust-ts/master');
+  const { renderHtmlReport } = await import('@locust-ts/master');
   log.info(`writing html report to file: ${path}`);
-  const scaleSection = master.scale ? { scaleSection: renderScaleSection(master.scale) } : {};
-  writeFileSync(path, renderHtmlReport(master.runner, { showDownloadLink: false, ...scaleSection }));
+  writeFileSync(path, await renderHtmlReport(master.runner, { showDownloadLink: false, scale: master.scale }));
 }

@@ -42,7 +42,6 @@ export type {
   UserClassUpdate,
 } from './runner/runner-view.js';
 // the web layer's report renderer (no server needed): the CLI writes `--html` files with it
-export { renderHtmlReport, type HtmlReportOptions } from './web/html-report.js';
-export { renderScaleSection } from './web/html-scale.js';
+export { renderHtmlReport, reportTemplateArgs, processHtmlFilename, type HtmlReportOptions } from './web/html-report.js';
 // the scale watch (--watch-scale): the CLI gives it a Kubernetes source (@locust-ts/kube-watch)
 export * from './scale/index.js';

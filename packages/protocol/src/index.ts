@@ -14,3 +14,4 @@ export * from './versions.js';
 export * from './edges.js';
 export * from './arrival-rate.js';
 export * from './events/index.js';
+export * from './process-monitor.js';

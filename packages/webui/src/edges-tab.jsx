@@ -25,6 +25,16 @@ function rowsOf(edges) {
   }));
 }
 
+/** The edges table from a `GET /edges` answer (the tab polls it; the HTML report embeds it). */
+export function EdgesView({ view }) {
+  return (
+    <div>
+      {view.notice && <p>{view.notice}</p>}
+      {view.edges.length === 0 ? <p>No synchronized edge yet (an edge: a target change whose spawn rate covers the whole change).</p> : <Table rows={rowsOf(view.edges).reverse()} structure={STRUCTURE} />}
+    </div>
+  );
+}
+
 function EdgesTab() {
   const [view, setView] = useState({ edges: [], notice: null });
   useEffect(() => {
@@ -41,12 +51,7 @@ function EdgesTab() {
       clearInterval(timer);
     };
   }, []);
-  return (
-    <div>
-      {view.notice && <p>{view.notice}</p>}
-      {view.edges.length === 0 ? <p>No synchronized edge yet (an edge: a target change whose spawn rate covers the whole change).</p> : <Table rows={rowsOf(view.edges).reverse()} structure={STRUCTURE} />}
-    </div>
-  );
+  return <EdgesView view={view} />;
 }
 
 export const edgesTab = { key: 'edges', title: 'Edges', component: EdgesTab };

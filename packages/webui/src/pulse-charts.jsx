@@ -34,7 +34,7 @@ locustStore.subscribe(recordIntended);
 window.locustTsCharts = () => locustStore.getState().ui.charts;
 
 /** The three charts of locust-ui's Charts tab, plus the intended lines that have data. */
-function chartDefinitions(percentiles, intendedRps, intendedUsers) {
+export function chartDefinitions(percentiles, intendedRps, intendedUsers) {
   return [
     {
       title: 'Total Requests per Second',

@@ -164,7 +164,11 @@ function Figures({ figures }) {
 }
 
 export function ScalingTab() {
-  const scale = useScale();
+  return <ScaleView scale={useScale()} />;
+}
+
+/** The scale watch from a `GET /scale` answer (the tab polls it; the HTML report embeds it). */
+export function ScaleView({ scale }) {
   if (!scale) return <Typography sx={{ p: 2 }}>Loading the scale watch…</Typography>;
   if (!scale.enabled) {
     return <Typography sx={{ p: 2 }}>The scale watch is off: start the master with --watch-scale DEPLOYMENT (and --kube-namespace NS).</Typography>;

@@ -23,4 +23,7 @@ export {
   type RequestEventArgs,
   type ArgumentParser,
   type ArgumentOptions,
+  type WebUi,
+  type AuthArgs,
+  type LoginAttempt,
 } from '@locust-ts/protocol';

@@ -14,7 +14,10 @@ import {
   type MessageHandler,
   type RequestStats,
   type StatsReportData,
+  CPU_WARNING_THRESHOLD,
+  ProcessMonitor,
   createEnvironment,
+  fireUsageEvents,
   nowSeconds,
 } from '@locust-ts/protocol';
 import type { MasterLogger } from '../log/master-logger.js';
@@ -25,6 +28,7 @@ export interface MasterRunnerLike {
   readonly state: string;
   readonly stats: RequestStats;
   readonly host: string | null;
+  userClassesCount(): Record<string, number>;
   registerMessage(type: string, handler: (message: CustomMessageEnvelope) => void): void;
   sendMessage(type: string, data: unknown, clientId?: string): void;
   stop(): Promise<void>;
@@ -38,6 +42,8 @@ export interface MasterEnvironmentOptions {
   local?: boolean;
   /** Locust's `vars(options)` when no environment is given. */
   parsedOptions?: Record<string, unknown>;
+  /** Seconds between CPU samples (default CPU_MONITOR_INTERVAL). */
+  cpuMonitorInterval?: number;
 }
 
 export class MasterEnvironment {
@@ -45,6 +51,8 @@ export class MasterEnvironment {
   private readonly local: boolean;
   private readonly localHandlers = new Map<string, MessageHandler>();
   private testRunning = false;
+  /** Locust's `monitor_cpu_and_memory` of this master (a local run's worker samples the process) */
+  private readonly monitor: ProcessMonitor | null;
 
   constructor(
     private readonly runner: MasterRunnerLike,
@@ -56,6 +64,14 @@ export class MasterEnvironment {
     this.environment.stats = runner.stats;
     this.environment.host ??= runner.host ?? undefined;
     this.environment.runner = this.locustRunner();
+    this.monitor = this.local
+      ? null
+      : new ProcessMonitor({
+          intervalSeconds: options.cpuMonitorInterval,
+          onHighCpu: (percent) => this.log.warning(`CPU usage above ${CPU_WARNING_THRESHOLD}% (${percent.toFixed(0)}%)! This may constrain your throughput and may even give inconsistent response time measurements!`),
+          onSample: (percent) => fireUsageEvents(this.environment, percent, this.monitor!.memoryBytes()),
+        });
+    this.monitor?.start();
   }
 
   private get events() {
@@ -108,8 +124,12 @@ export class MasterEnvironment {
     await this.events.testStart.fireAndWait({ environment: this.environment });
   }
 
+  /** Users per class when the last test began to stop (Locust's `final_user_classes_count`, for the report). */
+  finalUserClassesCount: Record<string, number> = {};
+
   /** Before the workers are told to stop (also when quitting a running test). */
   testStopping(): void {
+    this.finalUserClassesCount = { ...this.runner.userClassesCount() };
     if (this.testRunning) this.events.testStopping.fire({ environment: this.environment });
   }
 
@@ -146,6 +166,7 @@ export class MasterEnvironment {
   async quitting(): Promise<void> {
     if (this.quittingFired) return;
     this.quittingFired = true;
+    this.monitor?.stop();
     await this.events.quitting.fireAndWait({ environment: this.environment }, { reverse: true });
   }
 

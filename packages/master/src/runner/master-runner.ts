@@ -183,6 +183,9 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     this.ramp.onEdgePlanned(listener);
   }
 
+  /** The user counts when the test began to stop (Locust's final_user_classes_count, for the report). */
+  readonly finalUserClassesCount = (): Record<string, number> => this.locust.finalUserClassesCount;
+
   // ---------------------------------------------------------------- control API
 
   async start(request: SwarmRequest): Promise<void> {
@@ -215,10 +218,10 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
   }
 
   resetStats(): void {
+    this.locust.resetStats(); // before the reset, as Locust's web route: listeners may read the stats
     this.stats.resetAll();
     this.exceptionTable.clear();
     this.arrival.resetDropped();
-    this.locust.resetStats();
   }
 
   /**

@@ -93,6 +93,8 @@ export interface MasterRunnerView {
   exceptions(): ExceptionView[];
   userClasses(): UserClassDescription[];
   history(): HistoryPoint[];
+  /** users per class when the last test began to stop (the report's final ratio); optional */
+  finalUserClassesCount?(): Record<string, number>;
   /** master's own log lines and each worker's (`logs` message, newest Locust) */
   logs(): { master: string[]; workers: Record<string, string[]> };
   /** start or re-target a swarm (a new call replaces an unfinished ramp) */

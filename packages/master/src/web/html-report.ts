@@ -1,198 +1,94 @@
 /**
- * The self-contained HTML report (`/stats/report`, `--html FILE`): run summary, request
- * statistics, response-time percentiles, failures, exceptions, task ratios, and charts drawn as
- * inline SVG from the run's history. No script and no external URL, so the file opens anywhere.
+ * The HTML report (`/stats/report`, `--html FILE`) as the newest Locust makes it (locust/html.py):
+ * the report page of Locust's React UI (packages/webui builds `report.html` as one file with the
+ * bundle inlined) with `window.templateArgs` holding the run's numbers and `is_report: true`. Our
+ * template args add the synchronized edges and the scale watch, which the page shows as sections.
  */
-import { basename } from 'node:path';
-import { PERCENTILES_TO_REPORT, nowSeconds, type StatsEntry } from '@locust-ts/protocol';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { ensureWebUiBuilt } from '@locust-ts/webui';
 import { responseTimePercentile } from '../report/percentiles.js';
-import { readablePercentile } from '../report/py-format.js';
-import { parseError, sortedErrors } from '../report/stats-errors.js';
+import { sortedErrors } from '../report/stats-errors.js';
+import type { ScaleRecorder } from '../scale/recorder.js';
+import { scaleReportPayload } from '../scale/report-payload.js';
 import { formatDuration, formatUtcTimestamp } from './format.js';
-import type { HistoryPoint, MasterRunnerView } from '../runner/runner-view.js';
-import { tasksJson } from './stats-json.js';
+import type { MasterRunnerView } from '../runner/runner-view.js';
+import { PERCENTILES_TO_CHART, exceptionsJson, statsEntryJson, statsErrorJson, tasksJson } from './stats-json.js';
+import { historyJson, inlineScriptJson } from './template-args.js';
 
 export interface HtmlReportOptions {
   /** false when the report is itself the download (`?download=1`), as Locust does */
   showDownloadLink?: boolean;
-  /** `--watch-scale`: the Scaling section (html-scale.ts), placed after the charts */
-  scaleSection?: string;
+  /** `--watch-scale`: the report gets a Scaling section */
+  scale?: ScaleRecorder | null;
+  /** `?theme=dark`, as Locust's report route */
+  theme?: string;
 }
 
-const CHART_WIDTH = 900;
-const CHART_HEIGHT = 220;
-const CHART_PADDING = { left: 56, right: 16, top: 28, bottom: 28 };
-const Y_TICKS = 4;
-const X_TICKS = 6;
+/** Locust's `PERCENTILES_FOR_HTML_REPORT`, keyed as Python's `str(percentile)` writes them. */
+const PERCENTILES_FOR_HTML_REPORT: ReadonlyArray<[number, string]> = [
+  [0.5, '0.5'], [0.6, '0.6'], [0.7, '0.7'], [0.8, '0.8'], [0.9, '0.9'], [0.95, '0.95'], [0.99, '0.99'], [1.0, '1.0'],
+];
 
-export function esc(value: unknown): string {
-  return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function num(x: number, digits = 2): string {
-  return Number.isInteger(x) ? String(x) : x.toFixed(digits);
-}
-
-export function table(headers: string[], rows: (string | number)[][], emptyText: string): string {
-  if (rows.length === 0) return `<p class="empty">${esc(emptyText)}</p>`;
-  const head = headers.map((h) => `<th>${esc(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${typeof c === 'number' ? esc(c) : c}</td>`).join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
-}
-
-interface Series {
-  name: string;
-  color: string;
-  values: number[];
-}
-
-/** A line chart over the history's timestamps, with its own y axis from 0 to the maximum. */
-export function svgLineChart(title: string, times: number[], series: Series[]): string {
-  const { left, right, top, bottom } = CHART_PADDING;
-  const w = CHART_WIDTH - left - right;
-  const h = CHART_HEIGHT - top - bottom;
-  const max = Math.max(1, ...series.flatMap((s) => s.values));
-  const n = times.length;
-  const x = (i: number) => left + (n <= 1 ? w / 2 : (i * w) / (n - 1));
-  const y = (v: number) => top + h - (v / max) * h;
-  const parts: string[] = [];
-  parts.push(`<text x="${left}" y="18" class="title">${esc(title)}</text>`);
-  for (let i = 0; i <= Y_TICKS; i++) {
-    const v = (max * i) / Y_TICKS;
-    parts.push(`<line x1="${left}" x2="${left + w}" y1="${y(v)}" y2="${y(v)}" class="grid"/>`);
-    parts.push(`<text x="${left - 6}" y="${y(v) + 4}" class="tick" text-anchor="end">${esc(num(v, 1))}</text>`);
-  }
-  for (let k = 0; k < Math.min(X_TICKS, n); k++) {
-    const i = n <= 1 ? 0 : Math.round((k * (n - 1)) / Math.max(1, Math.min(X_TICKS, n) - 1));
-    const label = formatUtcTimestamp(times[i]).slice(11, 19);
-    parts.push(`<text x="${x(i)}" y="${top + h + 18}" class="tick" text-anchor="middle">${label}</text>`);
-  }
-  let legendX = left + w;
-  for (const s of [...series].reverse()) {
-    const label = esc(s.name);
-    legendX -= 14 + s.name.length * 7;
-    parts.push(`<rect x="${legendX}" y="9" width="10" height="10" fill="${s.color}"/>`);
-    parts.push(`<text x="${legendX + 14}" y="18" class="tick">${label}</text>`);
-    legendX -= 12;
-  }
-  for (const s of series) {
-    if (n === 0) continue;
-    const points = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-    parts.push(`<polyline points="${points}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
-  }
-  if (n === 0) parts.push(`<text x="${left + w / 2}" y="${top + h / 2}" class="tick" text-anchor="middle">no data</text>`);
-  return `<svg viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}" role="img" aria-label="${esc(title)}">${parts.join('')}</svg>`;
-}
-
-function charts(history: HistoryPoint[]): string {
-  const times = history.map((p) => p.time);
-  return [
-    svgLineChart('Total Requests per Second', times, [
-      { name: 'RPS', color: '#00ca5a', values: history.map((p) => p.currentRps) },
-      { name: 'Failures/s', color: '#ff6d6d', values: history.map((p) => p.currentFailPerSec) },
-    ]),
-    svgLineChart('Response Times (ms)', times, [
-      { name: '50th percentile', color: '#9966cc', values: history.map((p) => p.currentResponseTimePercentile50 ?? 0) },
-      { name: '95th percentile', color: '#ff9f00', values: history.map((p) => p.currentResponseTimePercentile95 ?? 0) },
-      { name: 'Average', color: '#4f9dd9', values: history.map((p) => p.totalAvgResponseTime) },
-    ]),
-    svgLineChart('Number of Users', times, [{ name: 'Users', color: '#0099ff', values: history.map((p) => p.userCount) }]),
-  ].join('\n');
-}
-
-function requestRows(entries: StatsEntry[], total: StatsEntry): (string | number)[][] {
-  return entries.map((e) => [
-    esc(e.method ?? ''),
-    esc(e.name),
-    e.numRequests,
-    e.numFailures,
-    num(e.avgResponseTime),
-    num(e.minResponseTime ?? 0),
-    num(e.maxResponseTime),
-    num(e.avgContentLength),
-    num(e.totalRps(total)),
-    num(e.totalFailPerSec(total)),
-  ]);
-}
-
-const STYLE = `
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#1d2733;background:#fff}
-h1{margin:0 0 4px}h2{margin-top:32px;border-bottom:1px solid #dde3ea;padding-bottom:4px}
-.meta p{margin:2px 0}table{border-collapse:collapse;width:100%;font-size:14px}
-th,td{border-bottom:1px solid #e6ebf0;padding:6px 8px;text-align:left;vertical-align:top}
-th{background:#f3f6f9}tbody tr:last-child td{font-weight:600}pre{margin:0;white-space:pre-wrap;font-size:12px}
-.empty{color:#6b7785}svg{width:100%;max-width:${CHART_WIDTH}px;display:block;margin:12px 0}
-svg .title{font-size:14px;font-weight:600;fill:#1d2733}svg .tick{font-size:11px;fill:#5b6875}svg .grid{stroke:#e6ebf0}
-`;
-
-/** The report as one HTML document. */
-export function renderHtmlReport(runner: MasterRunnerView, options: HtmlReportOptions = {}): string {
+/** The report's `template_args` (locust/html.py `get_html_report`), plus `edges` and `scale`. */
+export function reportTemplateArgs(runner: MasterRunnerView, options: HtmlReportOptions = {}): Record<string, unknown> {
   const stats = runner.stats;
   const total = stats.total;
   const start = runner.startTime ?? total.startTime;
-  const end = total.lastRequestTimestamp ?? nowSeconds();
-  const history = runner.history();
+  const end = total.lastRequestTimestamp ?? start;
   const entries = [...stats.sortedEntries(), total];
-  const showDownload = options.showDownloadLink ?? true;
+  return {
+    is_report: true,
+    requests_statistics: entries.map((e) => statsEntryJson(e, total)),
+    failures_statistics: sortedErrors(stats).map(statsErrorJson),
+    exceptions_statistics: exceptionsJson(runner.exceptions()).exceptions,
+    response_time_statistics: entries.map((e) => ({
+      name: e.name,
+      method: e.method ?? '',
+      ...Object.fromEntries(PERCENTILES_FOR_HTML_REPORT.map(([p, key]) => [key, responseTimePercentile(e, p)])),
+    })),
+    start_time: formatUtcTimestamp(start),
+    end_time: formatUtcTimestamp(end),
+    duration: formatDuration(start, end),
+    host: String(runner.host ?? 'None'),
+    history: runner.history().map(historyJson),
+    show_download_link: options.showDownloadLink ?? true,
+    locustfile: basename(runner.locustfile),
+    // Locust's report: the users of the stopped test (`final_user_classes_count`), else the running ones
+    tasks: tasksJson(runner, runner.state === 'stopped' || runner.state === 'stopping' ? runner.finalUserClassesCount?.() : undefined),
+    percentiles_to_chart: [...PERCENTILES_TO_CHART],
+    profile: null,
+    // locust-ts
+    edges: runner.edges?.() ?? null,
+    // the run's final verdicts and the console's summary lines, as the end of the run judged them
+    scale: options.scale ? scaleReportPayload(options.scale) : null,
+  };
+}
 
-  const requests = table(
-    ['Type', 'Name', '# Requests', '# Fails', 'Average (ms)', 'Min (ms)', 'Max (ms)', 'Average size (bytes)', 'RPS', 'Failures/s'],
-    requestRows(entries, total),
-    'No requests yet.',
-  );
-  const percentiles = table(
-    ['Type', 'Name', ...PERCENTILES_TO_REPORT.map(readablePercentile)],
-    entries.map((e) => [esc(e.method ?? ''), esc(e.name), ...PERCENTILES_TO_REPORT.map((p) => (e.numRequests ? responseTimePercentile(e, p) : 'N/A'))]),
-    'No requests yet.',
-  );
-  const failures = table(
-    ['Method', 'Name', 'Error', 'Occurrences'],
-    sortedErrors(stats).map((e) => [esc(e.method), esc(e.name), esc(parseError(e.error)), e.occurrences]),
-    'No failures.',
-  );
-  const exceptions = table(
-    ['Count', 'Message', 'Traceback', 'Nodes'],
-    runner.exceptions().map((e) => [e.count, esc(e.msg), `<pre>${esc(e.traceback)}</pre>`, esc(e.nodes.join(', '))]),
-    'No exceptions.',
-  );
-  const ratios = tasksJson(runner).total;
-  const tasks = table(
-    ['User class', 'Share of users', 'Task', 'Share of all tasks'],
-    Object.entries(ratios).flatMap(([cls, r]) =>
-      Object.entries(r.tasks).map(([task, t]) => [esc(cls), `${num(r.ratio * 100, 1)}%`, esc(task), `${num(t.ratio * 100, 1)}%`]),
-    ),
-    'No running users.',
-  );
+/**
+ * `--html` placeholders (locust/html.py `process_html_filename`): `{u}` users, `{r}` spawn rate,
+ * `{t}` run time in seconds, each as Python's `int()`; a placeholder whose option is unset stays.
+ */
+export function processHtmlFilename(template: string, options: { users: number | null; spawnRate: number | null; runTime: number | null }): string {
+  const values: Array<[string, number | null]> = [['{u}', options.users], ['{r}', options.spawnRate], ['{t}', options.runTime]];
+  let name = template;
+  for (const [term, value] of values) if (value !== null) name = name.replaceAll(term, String(Math.trunc(value)));
+  return name;
+}
 
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Test Report for ${esc(basename(runner.locustfile))}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>Locust Test Report</h1>
-<div class="meta">
-<p><b>During:</b> ${esc(formatUtcTimestamp(start))} - ${esc(formatUtcTimestamp(end))} (${esc(formatDuration(start, end))})</p>
-<p><b>Target Host:</b> ${esc(runner.host ?? '')}</p>
-<p><b>Script:</b> ${esc(basename(runner.locustfile))}</p>
-${showDownload ? '<p><a href="?download=1">Download the Report</a></p>' : ''}
-</div>
-<h2>Request Statistics</h2>
-${requests}
-<h2>Response Time Statistics</h2>
-${percentiles}
-<h2>Failures Statistics</h2>
-${failures}
-<h2>Exceptions Statistics</h2>
-${exceptions}
-<h2>Charts</h2>
-${charts(history)}
-${options.scaleSection ?? ''}
-<h2>Final ratio</h2>
-${tasks}
-</body>
-</html>
-`;
+let reportPage: Promise<string> | null = null;
+
+/** The built report page (read once; built first if the UI build is missing or stale). */
+function reportTemplate(): Promise<string> {
+  reportPage ??= ensureWebUiBuilt(() => {}).then((dist) => readFile(join(dist, 'report.html'), 'utf8'));
+  return reportPage;
+}
+
+/** The report as one self-contained HTML document (no request leaves the file when it is opened). */
+export async function renderHtmlReport(runner: MasterRunnerView, options: HtmlReportOptions = {}): Promise<string> {
+  const page = await reportTemplate();
+  const args = reportTemplateArgs(runner, options);
+  const theme = options.theme === 'dark' ? 'dark' : 'light';
+  const script = `<script>\n      window.templateArgs = ${inlineScriptJson(args)};\n      window.theme = "${theme}";\n    </script>`;
+  return page.replace('<!--locust-ts:template-args-->', () => script);
 }

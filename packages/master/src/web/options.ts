@@ -1,3 +1,4 @@
+import type { WebUi } from '@locust-ts/protocol';
 import type { ScaleRecorder } from '../scale/recorder.js';
 
 /** What the CLI hands the web server (Locust's `--web-*` flags and the defaults shown in the form). */
@@ -8,6 +9,8 @@ export interface WebUiOptions {
   port: number;
   /** `--web-auth user:pass`: HTTP basic auth on every route. */
   auth?: string;
+  /** `--web-login`: a login page in front of every route; the locustfile's `webUi` decides logins */
+  webLogin?: WebUi;
   /** `--tls-cert` / `--tls-key`: PEM files; the UI is then served over HTTPS. */
   tlsCert?: string;
   tlsKey?: string;

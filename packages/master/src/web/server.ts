@@ -6,6 +6,7 @@ import { ensureWebUiBuilt } from '@locust-ts/webui';
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { installBasicAuth, parseWebAuth } from './auth.js';
+import { installWebLogin } from './web-login.js';
 import type { WebUiHandle, WebUiOptions } from './options.js';
 import { downloadsPlugin } from './plugins/downloads.js';
 import { edgesPlugin } from './plugins/edges.js';
@@ -37,6 +38,7 @@ export async function startWebUi(runner: MasterRunnerView, options: WebUiOptions
   // one instance type for the plugins: HTTPS changes only how the server listens
   const app = (tls ? Fastify({ logger: false, https: tls }) : Fastify({ logger: false })) as unknown as FastifyInstance;
   if (options.auth !== undefined) installBasicAuth(app, options.auth);
+  if (options.webLogin) await installWebLogin(app, { webUi: options.webLogin, prefix, distDir, log });
   // Locust enables CORS for every route (flask_cors defaults): scripts in other origins may read.
   app.addHook('onSend', async (_req, reply) => {
     reply.header('Access-Control-Allow-Origin', '*');

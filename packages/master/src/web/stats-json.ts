@@ -113,14 +113,19 @@ interface ClassRatio {
 }
 
 /**
- * `GET /tasks` (Locust's `get_ratio`): each class's share of the running users, and each task's
- * share within the class (`per_class`) or of everything (`total`). Task weights count like
+ * `GET /tasks` (Locust's `get_ratio`): each class's share of the running users (or of `counts`),
+ * and each task's share within the class (`per_class`) or of everything (`total`). Task weights count like
  * Locust's repeated task list entries.
  */
-export function tasksJson(runner: MasterRunnerView): { per_class: Record<string, ClassRatio>; total: Record<string, ClassRatio> } {
-  const spawned: Record<string, number> = {};
-  for (const w of runner.workers()) {
-    for (const [name, n] of Object.entries(w.userClassesCount)) spawned[name] = (spawned[name] ?? 0) + n;
+export function tasksJson(
+  runner: MasterRunnerView,
+  counts?: Record<string, number>,
+): { per_class: Record<string, ClassRatio>; total: Record<string, ClassRatio> } {
+  const spawned: Record<string, number> = { ...counts };
+  if (!counts) {
+    for (const w of runner.workers()) {
+      for (const [name, n] of Object.entries(w.userClassesCount)) spawned[name] = (spawned[name] ?? 0) + n;
+    }
   }
   const userCount = Object.values(spawned).reduce((a, b) => a + b, 0) || 1;
   const build = (total: boolean): Record<string, ClassRatio> => {

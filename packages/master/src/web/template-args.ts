@@ -71,13 +71,18 @@ export function templateArgs(runner: MasterRunnerView, options: WebUiOptions): R
   };
 }
 
+/** JSON for an inline script: `<` escaped, so no value (a host, a class name) can close the element. */
+export function inlineScriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
 /**
  * The built index.html with the template args in front of the bundle. `</` is escaped so no
  * value (a host, a class name) can close the script element.
  */
 export function renderIndexHtml(indexHtml: string, args: Record<string, unknown>, baseUrl: string | null): string {
-  const json = JSON.stringify(args).replace(/</g, '\\u003c');
-  const base = baseUrl === null ? '' : `window.baseUrl = ${JSON.stringify(baseUrl).replace(/</g, '\\u003c')};\n      `;
+  const json = inlineScriptJson(args);
+  const base = baseUrl === null ? '' : `window.baseUrl = ${inlineScriptJson(baseUrl)};\n      `;
   const script = `<script>\n      ${base}window.templateArgs = ${json};\n    </script>`;
   return indexHtml.replace('<!--locust-ts:template-args-->', script);
 }

@@ -9,6 +9,7 @@
  * Which process fires what is Locust's: runner events on the node whose runner it is (master,
  * worker, or the local run's one runner), `request` where the request was made.
  */
+import { CPU_WARNING_THRESHOLD } from '../constants.js';
 import type { RequestStats } from '../stats/request-stats.js';
 import { EventHook } from './event-hook.js';
 
@@ -54,6 +55,8 @@ export interface Environment {
   stats: RequestStats | null;
   /** Set it (e.g. in a `quitting` listener) to decide the process exit code, like Locust. */
   processExitCode: number | null;
+  /** the web UI (login page settings), null in headless runs and on workers */
+  webUi?: WebUi | null;
 }
 
 export interface EnvironmentArgs {
@@ -96,6 +99,39 @@ export class RequestEventHook extends EventHook<RequestEventArgs> {
   fireListeners(args: RequestEventArgs): void {
     super.fire(args);
   }
+
+  /**
+   * The newest Locust's `events.request.measure(request_type, name)` context manager: runs `work`,
+   * then fires the event with the time it took; if `work` throws, the error is the request's
+   * `exception` and is not thrown further (as Locust's `with` block swallows it). `work` may change
+   * the fields of `meta` (e.g. `responseLength`, `name`) before the event fires.
+   */
+  async measure(
+    requestType: string,
+    name: string,
+    work: (meta: RequestEventArgs) => unknown,
+    options: { responseLength?: number; context?: Record<string, unknown> } = {},
+  ): Promise<RequestEventArgs> {
+    const meta: RequestEventArgs = {
+      requestType,
+      name,
+      responseLength: options.responseLength ?? 0,
+      context: options.context ?? {},
+      exception: null,
+      startTime: Date.now() / 1000,
+      responseTime: 0,
+    };
+    const started = performance.now();
+    try {
+      await work(meta);
+    } catch (err) {
+      meta.exception = err;
+    } finally {
+      meta.responseTime = performance.now() - started;
+      this.fire(meta);
+    }
+    return meta;
+  }
 }
 
 /** What `initCommandLineParser` listeners get: `parser.addArgument('--my-arg', {...})`. */
@@ -125,9 +161,37 @@ export interface ArgumentParser {
   addArgumentGroup(title: string): ArgumentParser;
 }
 
+/** The login page's content (the newest Locust's `web_ui.auth_args`, camelCase). */
+export interface AuthArgs {
+  /** where the username/password form posts (default `/login_submit`, under `--web-base-path`) */
+  usernamePasswordCallback?: string;
+  /** the page's title */
+  title?: string;
+  info?: string;
+  error?: string;
+  authProviders?: Array<{ label: string; iconUrl: string; callbackUrl: string }>;
+}
+
+export interface LoginAttempt {
+  username: string;
+  password: string;
+  /** every field the form posted */
+  form: Record<string, string>;
+}
+
+/**
+ * `environment.webUi` / the `webUi` of `init` (Locust's `web_ui`), null in headless runs. With
+ * `--web-login`, `authArgs` shapes the login page and `authenticate` decides a login (what a
+ * Locust locustfile does with flask-login's `login_user` in its callback route).
+ */
+export interface WebUi {
+  authArgs: AuthArgs;
+  authenticate: ((attempt: LoginAttempt) => boolean | Promise<boolean>) | null;
+}
+
 export interface InitArgs extends EnvironmentArgs {
   runner: LocustRunner | null;
-  webUi: unknown;
+  webUi: WebUi | null;
 }
 
 export interface ClientDataArgs {
@@ -156,6 +220,15 @@ export class Events {
   readonly heartbeatReceived = new EventHook<{ clientId: string; timestamp: number }>();
   readonly cpuWarning = new EventHook<EnvironmentArgs & { cpuUsage: number }>();
   readonly usageMonitor = new EventHook<EnvironmentArgs & { cpuUsage: number; memoryUsage: number }>();
+}
+
+/**
+ * One sample of Locust's `monitor_cpu_and_memory` (every CPU_MONITOR_INTERVAL on every runner):
+ * `cpuWarning` on each sample above the threshold, then `usageMonitor` on every sample.
+ */
+export function fireUsageEvents(environment: Environment, cpuUsage: number, memoryUsage: number): void {
+  if (cpuUsage > CPU_WARNING_THRESHOLD) environment.events.cpuWarning.fire({ environment, cpuUsage });
+  environment.events.usageMonitor.fire({ environment, cpuUsage, memoryUsage });
 }
 
 /** The process's events: what `import { events } from 'locust-ts'` gives. */

@@ -7,13 +7,13 @@
  * fires each once.
  */
 import {
-  CPU_WARNING_THRESHOLD,
   type CustomMessageEnvelope,
   type Environment,
   type LocustRunner,
   type MessageHandler,
   type StatsReportData,
   createEnvironment,
+  fireUsageEvents,
   pyRepr,
   nowSeconds,
 } from '@locust-ts/protocol';
@@ -188,9 +188,7 @@ export class WorkerEnvironment {
   }
 
   usageSample(cpuUsage: number, memoryUsage: number): void {
-    const events = this.environment.events;
-    if (cpuUsage > CPU_WARNING_THRESHOLD) events.cpuWarning.fire({ environment: this.environment, cpuUsage });
-    events.usageMonitor.fire({ environment: this.environment, cpuUsage, memoryUsage });
+    fireUsageEvents(this.environment, cpuUsage, memoryUsage);
   }
 
   /** A task raised StopTest: Locust logs it and stops the runner. */

@@ -7,7 +7,6 @@ import { exceptionsCsv, failuresCsv, requestsCsv } from '../../report/csv-files.
 import { formatSafeTimestamp } from '../format.js';
 import type { ScaleRecorder } from '../../scale/recorder.js';
 import { renderHtmlReport } from '../html-report.js';
-import { renderScaleSection } from '../html-scale.js';
 import type { MasterRunnerView } from '../../runner/runner-view.js';
 
 export interface DownloadsPluginOptions {
@@ -55,6 +54,6 @@ export const downloadsPlugin: FastifyPluginAsync<DownloadsPluginOptions> = async
     const download = Boolean(req.query.download);
     reply.type('text/html; charset=utf-8');
     if (download) reply.header('Content-Disposition', attachment(`${downloadStem(runner)}.html`));
-    return reply.send(renderHtmlReport(runner, { showDownloadLink: !download, ...(scale ? { scaleSection: renderScaleSection(scale) } : {}) }));
+    return reply.send(await renderHtmlReport(runner, { showDownloadLink: !download, scale, theme: req.query.theme }));
   });
 };
