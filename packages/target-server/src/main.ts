@@ -34,17 +34,7 @@ async function main(): Promise<void> {
   }
 
   const app = buildServer({ knobs: options.knobs, accessLog: options.accessLog });
-  try {
-    await app.listen({ host: options.host, port: options.port, backlog: LISTEN_BACKLOG });
-  } catch (err) {
-    process.stderr.write(`[target-server] error: cannot listen on ${options.host}:${options.port}: ${(err as Error).message}\n`);
-    process.exit(1);
-  }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  const { latencyMs, errorRatio, cpuMs } = options.knobs;
-  log(`listening on http://${options.host}:${port} (latency_ms=${latencyMs} error_ratio=${errorRatio} cpu_ms=${cpuMs})`);
-
+  // before listening: whoever saw the 'listening on' line may signal at once
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     // A second signal (e.g. the whole process group got one) must not interrupt the clean close.
@@ -67,6 +57,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  try {
+    await app.listen({ host: options.host, port: options.port, backlog: LISTEN_BACKLOG });
+  } catch (err) {
+    process.stderr.write(`[target-server] error: cannot listen on ${options.host}:${options.port}: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const { latencyMs, errorRatio, cpuMs } = options.knobs;
+  log(`listening on http://${options.host}:${port} (latency_ms=${latencyMs} error_ratio=${errorRatio} cpu_ms=${cpuMs})`);
 }
 
 await main();
