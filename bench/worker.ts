@@ -8,6 +8,8 @@
  * Scenario 2: 5,000 users with between(1, 2) on one core: achieved vs intended 3,333 rps, p99.
  * Scenario 3: spawning 1,000 users/s (250 at once every 250 ms) next to 1,000 running users:
  *             the running users' p99 before and during the ramp (issue 9 goal: < +20 ms).
+ *
+ *   BENCH_SCENARIOS=3 pnpm bench:worker    # only the named scenarios (comma-separated)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +36,8 @@ const SPAWNED_USERS = 4000;
 const SPAWN_RATE = 1000;
 const SPAWN_WARMUP_S = 5;
 const SPAWN_DURATION_S = SPAWN_WARMUP_S + SPAWNED_USERS / SPAWN_RATE + 3;
+/** Which scenarios run (env BENCH_SCENARIOS, e.g. "3" or "1,3"); all by default. */
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? '1,2,3').split(',').map((s) => s.trim()));
 /** Scenario 1 runs this often (env BENCH_ROUNDS); the best round of each tool counts, against noise. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 /** A run that takes this much longer than planned is killed. */
@@ -167,6 +171,16 @@ async function main(): Promise<void> {
   const target = await startTarget(port);
   try {
     console.log(`Target server on core ${TARGET_CORE} at ${url}; generators on core ${GENERATOR_CORE}.`);
+    if (SCENARIOS.has('1')) await scenario1(url, dir);
+    if (SCENARIOS.has('2')) await scenario2(url);
+    if (SCENARIOS.has('3')) await scenario3(url);
+  } finally {
+    if (target.pid) try { process.kill(-target.pid, 'SIGTERM'); } catch { /* gone */ }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function scenario1(url: string, dir: string): Promise<void> {
     console.log(`\nScenario 1: ${USERS} users, constant(0) wait, ${DURATION_S} s each, best of ${ROUNDS} rounds`);
     const tools: Array<[string, () => Promise<Figures>]> = [
       ['locust-ts worker', () => locustTs(url, USERS, 'zero', DURATION_S, 1)],
@@ -197,6 +211,9 @@ async function main(): Promise<void> {
     console.log(`    vs FastHttpUser ${ratio(ts.rps, fast.rps)} | ${ratio(bestCpu(tools[0]![0]), bestCpu(tools[1]![0]))}   (goal ≥ 3×)`);
     console.log(`    vs HttpUser     ${ratio(ts.rps, http.rps)} | ${ratio(bestCpu(tools[0]![0]), bestCpu(tools[2]![0]))}`);
     console.log(`    vs autocannon   ${ratio(ts.rps, ac.rps)} | ${ratio(bestCpu(tools[0]![0]), bestCpu(tools[3]![0]))}   (goal ≥ 0.75)`);
+}
+
+async function scenario2(url: string): Promise<void> {
 
     console.log(`\nScenario 2: ${fmt(MANY_USERS)} users, between(1, 2), one core, ramp ${fmt(MANY_USERS_RATE)}/s, ${MANY_USERS_DURATION_S} s`);
     const many = await locustTs(url, MANY_USERS, 'between', MANY_USERS_DURATION_S, MANY_USERS_WARMUP_S, MANY_USERS_RATE);
@@ -204,15 +221,14 @@ async function main(): Promise<void> {
     console.log(`  intended ${fmt(MANY_USERS_INTENDED_RPS)} rps, achieved ${fmt(many.steadyRps ?? 0)} rps (${(share * 100).toFixed(0)}%) after the ramp (+${MANY_USERS_WARMUP_S} s)`);
     console.log(`  after the ramp: p50 ${many.steadyP50} ms, p99 ${many.steadyP99} ms; whole run: p50 ${many.p50} ms, p99 ${many.p99} ms; ${fmt(many.requests)} requests, ${many.failures} failures`);
     console.log(`  generator CPU: ${(many.cpuSeconds ?? Number.NaN).toFixed(1)} s over a ${MANY_USERS_DURATION_S} s run (start-up included)`);
+}
+
+async function scenario3(url: string): Promise<void> {
 
     console.log(`\nScenario 3: ${fmt(RUNNING_USERS)} users running (between(1, 2)), then ${fmt(SPAWNED_USERS)} more spawned at ${fmt(SPAWN_RATE)}/s, one core`);
     const spawn = await locustTs(url, SPAWNED_USERS, 'between', SPAWN_DURATION_S, SPAWN_WARMUP_S, SPAWN_RATE, RUNNING_USERS);
     const added = (spawn.rampP99 ?? Number.NaN) - (spawn.baseP99 ?? Number.NaN);
     console.log(`  running users' p99: ${spawn.baseP99} ms before the ramp (${fmt(spawn.baseRequests ?? 0)} requests), ${spawn.rampP99} ms during it (${fmt(spawn.rampRequests ?? 0)} requests): +${added} ms (goal < 20 ms)`);
-  } finally {
-    if (target.pid) try { process.kill(-target.pid, 'SIGTERM'); } catch { /* gone */ }
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 await main();

@@ -26,7 +26,7 @@ import type { UserClassInfo } from '../runtime/user-class-info.js';
 import { StatsRecorder } from '../runtime/stats-recorder.js';
 import { exceptionData } from '../runtime/traceback.js';
 import { userClassInfo } from '../runtime/user-class-info.js';
-import { type PreparedSpawn, UserPool } from '../runtime/user-pool.js';
+import { type SpawnResult, UserPool } from '../runtime/user-pool.js';
 import { ArrivalRateLink } from './arrival-link.js';
 import { EdgeSpawner } from './edge-spawn.js';
 import { DEFAULT_TIMING, MasterLink, type WorkerTiming } from './master-link.js';
@@ -325,17 +325,16 @@ export class WorkerRunner {
     this.state = 'spawning';
     this.edges.cancel();
     if (this.arrival.userCount > 0) void this.arrival.stop();
-    const prepared = this.pool.prepare(data.user_classes_count);
     if (data.locust_ts_edge) {
+      const prepared = this.pool.prepare(data.user_classes_count);
       if (this.environment.host) this.pools.preconnect(this.environment.host, prepared.starting, this.edges.msUntil(data.locust_ts_edge));
       this.edges.schedule(data.locust_ts_edge, prepared, this.stopTimeout, () => this.spawned(prepared));
       return;
     }
-    prepared.commit(this.stopTimeout);
-    this.spawned(prepared);
+    this.pool.spawnPaced(data.user_classes_count, this.stopTimeout, (result) => this.spawned(result));
   }
 
-  private spawned({ unknownClasses }: PreparedSpawn): void {
+  private spawned({ unknownClasses }: SpawnResult): void {
     this.locust.spawned();
     if (unknownClasses.length > 0) {
       this.logger.error(`Master asked for user classes this worker does not have: ${unknownClasses.join(', ')} (known: ${this.pool.classNames.join(', ')})`);

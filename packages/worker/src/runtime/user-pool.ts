@@ -14,6 +14,12 @@ import type { UserClassInfo } from './user-class-info.js';
 
 /** How long stopping waits for killed users' `onStop`, ms (Locust kills greenlets at once). */
 const STOP_WAIT_MS = 1000;
+/**
+ * Users constructed and started per event-loop turn by {@link UserPool.spawnPaced}: a ramp's step
+ * of 250 users started in one turn held the loop for tens of ms, and every running user's
+ * response that arrived meanwhile was timed that much slower.
+ */
+const PACED_BATCH = 25;
 
 export interface SpawnResult {
   /** Class names in the target that this worker does not have (ignored). */
@@ -32,6 +38,8 @@ export class UserPool {
   private readonly running = new Map<string, RunningUser[]>();
   private readonly classes = new Map<string, UserClassInfo>();
   private readonly stopping = new Set<Promise<void>>();
+  /** the next batch of a {@link spawnPaced} still starting users */
+  private pacing: NodeJS.Immediate | null = null;
 
   constructor(
     classes: readonly UserClassInfo[],
@@ -65,6 +73,7 @@ export class UserPool {
    * the commit; a prepared spawn that is never committed leaves nothing behind.
    */
   prepare(target: UserClassesCount): PreparedSpawn {
+    this.cancelPacing();
     const unknownClasses: string[] = [];
     const starts: Array<{ users: RunningUser[]; added: RunningUser[] }> = [];
     const stops: Array<{ users: RunningUser[]; wanted: number }> = [];
@@ -93,6 +102,48 @@ export class UserPool {
     };
   }
 
+  /**
+   * Bring each class to its target count, the missing users started PACED_BATCH per event-loop
+   * turn (surplus users stop at once, within `stopTimeout`); `done` once all started. For ramps,
+   * where the master paces the steps anyway; a synchronized edge uses {@link prepare} instead. A
+   * later spawn or stop drops the batches not started yet (`done` is then never called).
+   */
+  spawnPaced(target: UserClassesCount, stopTimeout: number, done: (result: SpawnResult) => void): void {
+    this.cancelPacing();
+    const unknownClasses: string[] = [];
+    const adds: Array<{ info: UserClassInfo; users: RunningUser[]; count: number }> = [];
+    for (const [name, wanted] of Object.entries(target)) {
+      const info = this.classes.get(name);
+      const users = this.running.get(name);
+      if (!info || !users) {
+        unknownClasses.push(name);
+        continue;
+      }
+      while (users.length > wanted) this.stopUser(users.pop()!, stopTimeout);
+      if (users.length < wanted) adds.push({ info, users, count: wanted - users.length });
+    }
+    const step = (): void => {
+      this.pacing = null;
+      let budget = PACED_BATCH;
+      while (budget > 0 && adds.length > 0) {
+        const add = adds[0]!;
+        const user = this.newUser(add.info);
+        add.users.push(user);
+        user.start();
+        budget--;
+        if (--add.count === 0) adds.shift();
+      }
+      if (adds.length > 0) this.pacing = setImmediate(step);
+      else done({ unknownClasses });
+    };
+    step();
+  }
+
+  private cancelPacing(): void {
+    if (this.pacing) clearImmediate(this.pacing);
+    this.pacing = null;
+  }
+
   private newUser(info: UserClassInfo): RunningUser {
     return new RunningUser(info, this.environment, { ...this.host, onExit: (u) => this.exited(u) });
   }
@@ -103,6 +154,7 @@ export class UserPool {
    * user stuck in something this worker cannot abort must not hold up `client_stopped`/`quit`.
    */
   async stopAll(stopTimeout = 0): Promise<void> {
+    this.cancelPacing();
     for (const users of this.running.values()) {
       while (users.length > 0) this.stopUser(users.pop()!, stopTimeout);
     }
