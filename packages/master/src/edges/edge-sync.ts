@@ -20,12 +20,19 @@ import type { MasterLogger } from '../log/master-logger.js';
 import type { WorkerNode } from '../runner/worker-registry.js';
 import { EdgeReport, type EdgeRecord, type EdgesView, edgeLogLine, summarizeEdge } from './edge-report.js';
 
-/** The lead is never shorter than this, seconds: preparing a few hundred users takes tens of ms. */
-export const MIN_EDGE_LEAD_SECONDS = 0.1;
+/**
+ * The lead is never shorter than this, seconds. A test keeps one lead (it never shrinks, see
+ * {@link EdgeSync.begin}), and a lead that grows stretches the stage before it: under a pulse the
+ * busy workers answer heartbeats hundreds of ms late (a 1,000-user pulse on 2 cores: p99 ≈ 0.3 s),
+ * so a first edge planned from idle round trips got a 0.4 s lead and the next one 1.2 s — a 3 s
+ * stage lasted 3.8 s. Starting at a second keeps stages equal; an edge then fires 1 s after the
+ * shape's tick (Locust itself ticks shapes once a second).
+ */
+export const MIN_EDGE_LEAD_SECONDS = 1;
 /** …nor longer than this: a worker with a terrible round trip is reported late rather than stalling every edge. */
 const MAX_EDGE_LEAD_SECONDS = 2;
-/** Lead = this × the 99th percentile of recent heartbeat round trips. */
-const LEAD_RTT_FACTOR = 3;
+/** Lead = this × the 99th percentile of recent heartbeat round trips (a spawn needs half a round trip). */
+const LEAD_RTT_FACTOR = 2;
 /**
  * Lead added per user a worker must get ready before the instant, seconds: construct it (1,250
  * users took over 0.7 s on a loaded 2-core machine, about 0.03 ms each when idle) and open its
@@ -101,8 +108,8 @@ export class EdgeSync {
 
   /**
    * Plan an edge to `targetUsers` over `nodes` (the workers its spawns go to): the `locust_ts_edge`
-   * for the locust-ts ones, or null when none can take part. `userChange` (users started or
-   * stopped over all workers) adds time for the workers to construct their users first.
+   * for the locust-ts ones, or null when none can take part. `userChange` (users started over
+   * all workers) adds time for the workers to construct their users and open their connections first.
    */
   begin(targetUsers: number, nodes: readonly WorkerNode[], userChange = 0): SpawnEdge | null {
     const ts = nodes.filter((n) => n.dialect.locustTs);

@@ -147,7 +147,8 @@ export class Ramp {
     for (const counts of this.lastSent.values()) current += sumCounts(counts);
     const change = Math.abs(this.targetUserCount - current);
     if (change === 0 || this.spawnRate < change) return null;
-    const edge = this.deps.edgeSync.begin(this.targetUserCount, active, change);
+    // only users that start need getting ready before the instant (stopping ones do not)
+    const edge = this.deps.edgeSync.begin(this.targetUserCount, active, Math.max(0, this.targetUserCount - current));
     if (edge) for (const listener of this.edgeListeners) listener(edge.start_at);
     return edge;
   }
