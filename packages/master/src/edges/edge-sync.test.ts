@@ -20,20 +20,23 @@ describe('EdgeSync', () => {
     expect(sync.heartbeatReply(python(1), { state: 'ready', current_cpu_usage: 0, locust_ts_clock: 1 })).toBeNull();
   });
 
-  it('sizes the lead from round trips, never below the floor, and never shrinks it within a test', () => {
+  it('sizes the lead from the round trips at the first edge of a test, never below the floor, and never shrinks it within the test', () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const sync = new EdgeSync(new MasterLogger('INFO', quiet), null);
     const node = ts(0);
     sync.beginTest(1000);
+    expect(sync.leadSeconds([node])).toBe(MIN_EDGE_LEAD_SECONDS); // no round trip yet: the floor
+    for (let i = 0; i < 10; i++) sync.heartbeatReply(node, { state: 'running', current_cpu_usage: 0, locust_ts_clock: 1, locust_ts_rtt: 0.09 });
+    expect(sync.leadSeconds([node])).toBeCloseTo(0.27, 6); // 3 × p99
     const first = sync.begin(100, [node])!;
-    expect(first.start_at - 1000).toBeCloseTo(1.05, 6); // floor 1 s, on the grid half a step off the start
-    for (let i = 0; i < 10; i++) sync.heartbeatReply(node, { state: 'running', current_cpu_usage: 0, locust_ts_clock: 1, locust_ts_rtt: 0.6 });
-    expect(sync.leadSeconds([node])).toBeCloseTo(1.2, 6); // 2 × p99 round trip
-    const second = sync.begin(0, [node])!;
-    expect(second.start_at - 1000).toBeCloseTo(1.25, 6);
-    for (let i = 0; i < 30; i++) sync.heartbeatReply(node, { state: 'running', current_cpu_usage: 0, locust_ts_clock: 1, locust_ts_rtt: 0.001 });
-    expect(sync.leadSeconds([node])).toBe(MIN_EDGE_LEAD_SECONDS);
-    expect(sync.begin(100, [node])!.start_at - 1000).toBeCloseTo(1.25, 6); // still 1.2 s within this test
+    expect(first.start_at - 1000).toBeCloseTo(0.35, 6); // 0.27 → 0.3 s, on the grid half a step off the start
+    // the pulse keeps the worker busy: its round trips grow, the test's lead does not (equal stages)
+    for (let i = 0; i < 30; i++) sync.heartbeatReply(node, { state: 'running', current_cpu_usage: 0, locust_ts_clock: 1, locust_ts_rtt: 0.3 });
+    expect(sync.leadSeconds([node])).toBeCloseTo(0.9, 6);
+    expect(sync.begin(0, [node])!.start_at - 1000).toBeCloseTo(0.35, 6);
+    // a new test sizes its lead afresh, from the round trips now
+    sync.beginTest(1000);
+    expect(sync.begin(100, [node])!.start_at - 1000).toBeCloseTo(0.95, 6);
     sync.close();
   });
 
@@ -41,10 +44,10 @@ describe('EdgeSync', () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const sync = new EdgeSync(new MasterLogger('INFO', quiet), null);
     sync.beginTest(1000);
-    // 1,000 users over 2 workers: 500 × PREPARE_SECONDS_PER_USER = 0.5 s on top of the 1 s floor, on the grid (half a step off)
+    // 1,000 users over 2 workers: 500 × PREPARE_SECONDS_PER_USER = 0.5 s on top of the 0.1 s floor, on the grid (half a step off)
     const edge = sync.begin(1000, [ts(0), ts(1)], 1000)!;
     expect(PREPARE_SECONDS_PER_USER).toBe(0.001);
-    expect(edge.start_at - 1000).toBeCloseTo(1.55, 6);
+    expect(edge.start_at - 1000).toBeCloseTo(0.65, 6);
     sync.close();
   });
 
@@ -63,7 +66,7 @@ describe('EdgeSync', () => {
     expect(report!.spreadMs).toBeCloseTo(88, 6);
     expect(report!.rampingWorkers).toBe(1);
     expect(report!.lateWorkers).toEqual(['ts1 (index 1, +90 ms)', 'ts2 (index 2, no acknowledgement)']);
-    expect(sink.text).toMatch(/WARNING\/locust.runners: Edge 1 to 10 users: 2\/3 locust-ts workers started, spread 88.0 ms \(lead 1050 ms\); late: ts1 .*; 1 Python worker\(s\) ramped instead/);
+    expect(sink.text).toMatch(/WARNING\/locust.runners: Edge 1 to 10 users: 2\/3 locust-ts workers started, spread 88.0 ms \(lead 150 ms\); late: ts1 .*; 1 Python worker\(s\) ramped instead/);
     expect(EDGES_CSV_HEADER).toBe('Timestamp,Target Users,Workers,Spread ms,Late Worker');
     expect(edgeCsvRow(report!)).toBe(`${report!.startAt.toFixed(3)},10,3,88.0,"ts1 (index 1, +90 ms); ts2 (index 2, no acknowledgement)"`);
   });

@@ -20,19 +20,12 @@ import type { MasterLogger } from '../log/master-logger.js';
 import type { WorkerNode } from '../runner/worker-registry.js';
 import { EdgeReport, type EdgeRecord, type EdgesView, edgeLogLine, summarizeEdge } from './edge-report.js';
 
-/**
- * The lead is never shorter than this, seconds. A test keeps one lead (it never shrinks, see
- * {@link EdgeSync.begin}), and a lead that grows stretches the stage before it: under a pulse the
- * busy workers answer heartbeats hundreds of ms late (a 1,000-user pulse on 2 cores: p99 ≈ 0.3 s),
- * so a first edge planned from idle round trips got a 0.4 s lead and the next one 1.2 s — a 3 s
- * stage lasted 3.8 s. Starting at a second keeps stages equal; an edge then fires 1 s after the
- * shape's tick (Locust itself ticks shapes once a second).
- */
-export const MIN_EDGE_LEAD_SECONDS = 1;
+/** The lead is never shorter than this, seconds: preparing a few hundred users takes tens of ms. */
+export const MIN_EDGE_LEAD_SECONDS = 0.1;
 /** …nor longer than this: a worker with a terrible round trip is reported late rather than stalling every edge. */
 const MAX_EDGE_LEAD_SECONDS = 2;
-/** Lead = this × the 99th percentile of recent heartbeat round trips (a spawn needs half a round trip). */
-const LEAD_RTT_FACTOR = 2;
+/** Lead = this × the 99th percentile of recent heartbeat round trips. */
+const LEAD_RTT_FACTOR = 3;
 /**
  * Lead added per user a worker must get ready before the instant, seconds: construct it (1,250
  * users took over 0.7 s on a loaded 2-core machine, about 0.03 ms each when idle) and open its
@@ -73,6 +66,13 @@ export class EdgeSync {
   private noticeGiven = false;
   /** the lead of this test so far: it only grows, so that equal stages stay equal */
   private testLead = 0;
+  /**
+   * The round-trip part of this test's lead, taken at its first edge. Under a pulse the busy
+   * workers answer heartbeats hundreds of ms late (1,000 users on 2 cores: p99 ≈ 0.3 s): a lead
+   * re-sized from those grew from 0.4 s to 1.2 s and stretched a 3 s stage to 3.8 s. A spawn that
+   * reaches a busy worker late makes it start late, and the edge report names it instead.
+   */
+  private testRttLead: number | null = null;
   private gridAnchor: number | null = null;
 
   constructor(
@@ -98,6 +98,7 @@ export class EdgeSync {
   beginTest(startTime: number): void {
     this.gridAnchor = startTime + EDGE_GRID_SECONDS / 2;
     this.testLead = 0;
+    this.testRttLead = null;
   }
 
   /** max(MIN, 3 × p99 round trip of the given workers), capped. */
@@ -121,7 +122,8 @@ export class EdgeSync {
     }
     if (ts.length === 0) return null;
     const prepare = (Math.ceil(userChange / nodes.length) || 0) * PREPARE_SECONDS_PER_USER;
-    const needed = Math.ceil((this.leadSeconds(ts) + prepare) / EDGE_GRID_SECONDS - 1e-9) * EDGE_GRID_SECONDS;
+    this.testRttLead ??= this.leadSeconds(ts);
+    const needed = Math.ceil((this.testRttLead + prepare) / EDGE_GRID_SECONDS - 1e-9) * EDGE_GRID_SECONDS;
     this.testLead = Math.max(this.testLead, needed);
     const now = nowSeconds();
     const anchor = this.gridAnchor ?? now;
