@@ -74,16 +74,10 @@ export class UserPool {
    */
   prepare(target: UserClassesCount): PreparedSpawn {
     this.cancelPacing();
-    const unknownClasses: string[] = [];
+    const { known, unknownClasses } = this.resolve(target);
     const starts: Array<{ users: RunningUser[]; added: RunningUser[] }> = [];
     const stops: Array<{ users: RunningUser[]; wanted: number }> = [];
-    for (const [name, wanted] of Object.entries(target)) {
-      const info = this.classes.get(name);
-      const users = this.running.get(name);
-      if (!info || !users) {
-        unknownClasses.push(name);
-        continue;
-      }
+    for (const { info, users, wanted } of known) {
       if (users.length > wanted) stops.push({ users, wanted });
       const added: RunningUser[] = [];
       for (let n = users.length; n < wanted; n++) added.push(this.newUser(info));
@@ -110,15 +104,9 @@ export class UserPool {
    */
   spawnPaced(target: UserClassesCount, stopTimeout: number, done: (result: SpawnResult) => void): void {
     this.cancelPacing();
-    const unknownClasses: string[] = [];
+    const { known, unknownClasses } = this.resolve(target);
     const adds: Array<{ info: UserClassInfo; users: RunningUser[]; count: number }> = [];
-    for (const [name, wanted] of Object.entries(target)) {
-      const info = this.classes.get(name);
-      const users = this.running.get(name);
-      if (!info || !users) {
-        unknownClasses.push(name);
-        continue;
-      }
+    for (const { info, users, wanted } of known) {
       while (users.length > wanted) this.stopUser(users.pop()!, stopTimeout);
       if (users.length < wanted) adds.push({ info, users, count: wanted - users.length });
     }
@@ -137,6 +125,22 @@ export class UserPool {
       else done({ unknownClasses });
     };
     step();
+  }
+
+  /** A spawn target's classes with their runtime record and running users; names this worker lacks apart. */
+  private resolve(target: UserClassesCount): {
+    known: Array<{ info: UserClassInfo; users: RunningUser[]; wanted: number }>;
+    unknownClasses: string[];
+  } {
+    const known: Array<{ info: UserClassInfo; users: RunningUser[]; wanted: number }> = [];
+    const unknownClasses: string[] = [];
+    for (const [name, wanted] of Object.entries(target)) {
+      const info = this.classes.get(name);
+      const users = this.running.get(name);
+      if (info && users) known.push({ info, users, wanted });
+      else unknownClasses.push(name);
+    }
+    return { known, unknownClasses };
   }
 
   private cancelPacing(): void {
