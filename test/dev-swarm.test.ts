@@ -6,6 +6,7 @@ import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { descendants, isAlive, killAll, startProcess, waitUntil } from '../packages/cli/src/testing/processes.js';
+import { TS_NODE_ARGS } from './helpers/paths.js';
 import { freePort } from './helpers/ports.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -14,7 +15,7 @@ const ROOT = join(import.meta.dirname, '..');
  * to it alone and, when its child acknowledges later than 30 ms (a loaded machine), SIGKILLs the
  * child and exits 130 — that wrapper, not dev.ts, is what a terminal's Ctrl-C bypasses.
  */
-const TSX = ['--import', 'tsx'];
+const TSX = TS_NODE_ARGS;
 const DEV = join(ROOT, 'scripts/dev.ts');
 
 afterAll(() => killAll());

@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './helpers/paths.js';
+import { REPO_ROOT, TS_NODE_ARGS } from './helpers/paths.js';
 
 const NOBODY = '65534';
 const scratch = mkdtempSync(join(tmpdir(), 'lt13-peers-'));
@@ -18,7 +18,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function runCheck(list: string, asNobody: boolean): { status: number | null; stderr: string } {
   const file = join(scratch, `list-${Math.random().toString(36).slice(2)}.txt`);
   writeFileSync(file, list);
-  const node = [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'scripts', 'ensure-peers.ts')];
+  const node = [process.execPath, ...TS_NODE_ARGS, join(REPO_ROOT, 'scripts', 'ensure-peers.ts')];
   const [cmd, ...args] = asNobody ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...node] : node;
   const result = spawnSync(cmd!, args, { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, LOCUST_TS_APT_PACKAGES: file }, timeout: 30_000 });
   return { status: result.status, stderr: result.stderr };

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import { type MasterHandle, type MasterOptions, type TextSink, runMaster } from '../packages/master/src/index.js';
 import { type UserClass, type WorkerHandle, loadLocustfile, runWorker, silentLogger } from '../packages/worker/src/index.js';
-import { LOCUST_BIN } from './helpers/paths.js';
+import { LOCUST_BIN, TS_NODE_ARGS } from './helpers/paths.js';
 import { type ChildHandle, spawnChild } from './helpers/process.js';
 import { ScriptedWorker } from './master-scripted-worker.js';
 
@@ -94,7 +94,7 @@ export const TS_LOCUSTFILE = new URL('./master-fixtures/locustfile.ts', import.m
 
 /** A locust-ts worker in its own process (node + tsx). */
 export function startTsWorker(masterPort: number, locustfile = TS_LOCUSTFILE): ChildHandle {
-  return spawnChild(process.execPath, ['--import', 'tsx', TS_WORKER, locustfile, String(masterPort)]);
+  return spawnChild(process.execPath, [...TS_NODE_ARGS, TS_WORKER, locustfile, String(masterPort)]);
 }
 
 /** What every master test here sets the same way: ZeroMQ on 127.0.0.1 (any free port), no signal handlers, logs kept. */
