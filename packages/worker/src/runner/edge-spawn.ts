@@ -61,7 +61,12 @@ export class EdgeSpawner {
 
   /** How long until the edge's instant on this worker's clock, ms (negative once it passed). */
   msUntil(edge: SpawnEdge): number {
-    return this.clock.toLocal(edge.start_at) * 1000 + this.faultDelayMs - epochMs();
+    return this.localInstantMs(edge) - epochMs();
+  }
+
+  /** The edge's instant on this worker's clock, epoch ms (the fault delay included). */
+  private localInstantMs(edge: SpawnEdge): number {
+    return this.clock.toLocal(edge.start_at) * 1000 + this.faultDelayMs;
   }
 
   /**
@@ -70,7 +75,7 @@ export class EdgeSpawner {
    */
   schedule(edge: SpawnEdge, prepared: PreparedSpawn, stopTimeout: number, done: () => void): void {
     this.cancel();
-    const atMs = this.clock.toLocal(edge.start_at) * 1000 + this.faultDelayMs;
+    const atMs = this.localInstantMs(edge);
     const preparedMs = epochMs() - atMs;
     if (this.clock.offset === null) this.host.logger.warning(`Edge ${edge.id}: no clock sample from the master yet; taking its clock as equal to this one`);
     const fire = (): void => {
