@@ -31,6 +31,8 @@ export class ScriptedWorker {
   /** heartbeats sent so far (each should get the master's reply) */
   heartbeatsSent = 0;
   private userClassesCount: Record<string, number> = {};
+  /** `stop` messages to act as if lost (a fault): received and recorded, but not answered. */
+  dropStops = 0;
 
   /** `classes`: the user classes this worker has (null = every class it is sent); `version`: what it announces. */
   constructor(
@@ -92,7 +94,8 @@ export class ScriptedWorker {
     // a worker answers the master's quit with its own (the master waits for it)
     if (m.type === 'quit') void this.socket.send('quit', null);
     // Locust's worker on stop: users gone, client_stopped, then ready again
-    if (m.type === 'stop') {
+    if (m.type === 'stop' && this.dropStops > 0) this.dropStops--;
+    else if (m.type === 'stop') {
       this.state = 'ready';
       void this.socket.send('client_stopped', null);
       void this.socket.send('client_ready', this.version);

@@ -4,7 +4,7 @@
  * Register it in `beforeAll`/`afterAll` with {@link useUiSwarm}.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { ensureWebUiBuilt } from '../../packages/webui/index.js';
 import { type Browser, launchChromium } from './chromium.js';
 import { REPO_ROOT, TS_NODE_ARGS } from './paths.js';
@@ -45,19 +45,27 @@ export function useUiSwarm(options: UiSwarmOptions = {}): UiSwarm {
     const master = spawnChild(process.execPath, [
       BIN, '--master', '-f', EXAMPLE_LOCUSTFILE, ...(options.masterArgs ?? []),
       '--master-bind-host', '127.0.0.1', '--master-bind-port', String(masterPort),
-      '--web-host', '127.0.0.1', '--web-port', String(webPort),
+      '--web-host', '127.0.0.1', '--web-port', String(webPort), '--loglevel', 'DEBUG',
     ]);
     children.push(master);
     await master.waitForLine(new RegExp(`http://127\\.0\\.0\\.1:${webPort}`), START_TIMEOUT_MS);
     swarm.uiUrl = `http://127.0.0.1:${webPort}`;
     for (let i = 0; i < (options.workers ?? 0); i++) {
       children.push(
-        spawnChild(process.execPath, [BIN, '--worker', '-f', EXAMPLE_LOCUSTFILE, '--master-host', '127.0.0.1', '--master-port', String(masterPort)]),
+        spawnChild(process.execPath, [
+          BIN, '--worker', '-f', EXAMPLE_LOCUSTFILE, '--master-host', '127.0.0.1', '--master-port', String(masterPort), '--loglevel', 'DEBUG',
+        ]),
       );
     }
     await target.waitForLine(new RegExp(String(targetPort)), START_TIMEOUT_MS);
     swarm.browser = await launchChromium();
   }, BUILD_AND_START_TIMEOUT_MS);
+
+  // a step that timed out shows what the processes said (a UI test cannot see the master's log)
+  afterEach((ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    for (const child of children) process.stderr.write(`--- ${child.args.slice(0, 3).join(' ')} (last lines) ---\n${child.output.slice(-6000)}\n`);
+  });
 
   afterAll(async () => {
     await swarm.browser?.close();

@@ -36,6 +36,7 @@ import { type CustomMessageHandler, MessageRouter } from './router.js';
 import type { MasterRunnerView, MasterState, SwarmRequest, UserClassUpdate } from './runner-view.js';
 import { ShapeControl } from './shape-control.js';
 import { Sleeper } from './sleeper.js';
+import { stopWorkers } from './stop-workers.js';
 import { applyUserClassUpdate } from './user-class-update.js';
 import { formatCounts } from './user-counts.js';
 import { WorkerEvents } from './worker-events.js';
@@ -47,8 +48,6 @@ export type { CustomMessageHandler } from './router.js';
 export { DEFAULT_REPORT_WAIT_AFTER_RAMP, type UnknownUserClass } from './ramp.js';
 export { HISTORY_INTERVAL_SECONDS } from './history.js';
 
-/** Locust gives workers `stop_timeout` + this many seconds to stop their users (spec §3.9). */
-export const STOP_WAIT_EXTRA_SECONDS = 60;
 export { QUIT_REPLY_WAIT_SECONDS } from './quit-workers.js';
 
 export class MasterRunner extends MasterView implements MasterRunnerView {
@@ -209,9 +208,7 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     this.log.debug('Stopping...');
     this.locust.testStopping();
     this.endTest();
-    for (const node of this.registry.all()) this.outbox.post(node.id, 'stop', null);
-    const timeout = (this.options.stopTimeout ?? 0) + STOP_WAIT_EXTRA_SECONDS;
-    const stopped = await this.sleeper.waitFor(() => this.userCount === 0, timeout);
+    const stopped = await stopWorkers(this.workerParts(), this.options.stopTimeout ?? 0, () => this.userCount);
     if (!stopped && !this.quitting) this.log.error('Timeout waiting for all workers to stop');
     this.checkStopped();
     this.locust.testStop();
@@ -367,6 +364,11 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     this.edgeSync.beginTest(this.testStartTime);
   }
 
+  /** What the stop and quit of the workers use. */
+  private workerParts() {
+    return { registry: this.registry, outbox: this.outbox, log: this.log, sleeper: this.sleeper };
+  }
+
   private setState(state: MasterState): void {
     if (state !== this.currentState) this.log.debug(() => `Updating state to '${state}', old state was '${this.currentState}'`);
     this.currentState = state;
@@ -421,8 +423,7 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
       this.locust.testStopping();
       this.endTest();
     }
-    const parts = { registry: this.registry, outbox: this.outbox, log: this.log, sleeper: this.sleeper };
-    await quitWorkers(parts, this.events.stoppedIds, this.options.stopTimeout ?? 0);
+    await quitWorkers(this.workerParts(), this.events.stoppedIds, this.options.stopTimeout ?? 0);
     this.setState('stopped');
     this.locust.testStop();
     await this.closers.close();

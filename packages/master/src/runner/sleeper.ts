@@ -27,6 +27,11 @@ export class Sleeper {
     return true;
   }
 
+  /** True once {@link cancelAll} ran (shutdown): waits return at once from then on. */
+  get isCancelled(): boolean {
+    return this.cancelled;
+  }
+
   cancelAll(): void {
     this.cancelled = true;
     for (const [timer, resolve] of this.pending) {
