@@ -60,6 +60,16 @@ export class ArrivalRateError extends createError('LOCUST_TS_ARRIVAL_RATE', 'Arr
 /** A `--shape` spec that cannot be used; the message names the bad part. */
 export class ShapeSpecError extends createError('LOCUST_TS_SHAPE_SPEC', 'ShapeSpecError') {}
 
+/** `--web-auth` not in Locust's `user:pass` form (Locust's own text). */
+export class WebAuthFormatError extends createError('LOCUST_TS_WEB_AUTH', 'WebAuthFormatError') {
+  constructor() {
+    super("Invalid --web-auth value. It should be a string in the following format: 'user:pass'");
+  }
+}
+
+/** An `--assert-scale` expression that does not parse; the message names the bad part. */
+export class ScaleAssertionSyntaxError extends createError('LOCUST_TS_SCALE_ASSERTION', 'ScaleAssertionSyntaxError') {}
+
 /** A Python locustfile whose user classes the master cannot read. */
 export class UserClassLoadError extends createError('LOCUST_TS_USER_CLASS_LOAD', 'UserClassLoadError') {}
 

@@ -3,7 +3,7 @@
  * after stop`. The window opens at the first pulse edge (or the test start), or at the moment the
  * load stopped (`after stop`); the assertion passes when any sample inside the window meets it.
  */
-import { parseTimespan } from '@locust-ts/protocol';
+import { ScaleAssertionSyntaxError, parseTimespan } from '@locust-ts/protocol';
 import type { ScaleSample } from './sample.js';
 
 /** The quantity an expression names → the sample column it reads. */
@@ -31,9 +31,7 @@ export interface ScaleAssertion {
   readonly from: 'start' | 'stop';
 }
 
-export class ScaleAssertionSyntaxError extends Error {
-  override readonly name = 'ScaleAssertionSyntaxError';
-}
+export { ScaleAssertionSyntaxError };
 
 const PATTERN = /^\s*([a-z]+)\s*(>=|<=|==|=|>|<)\s*(\d+(?:\.\d+)?)\s+within\s+(\S+)(?:\s+after\s+(stop|start))?\s*$/;
 

@@ -1,15 +1,11 @@
 /** `--web-auth user:pass`: HTTP basic auth in front of every route (spec §8). */
 import { timingSafeEqual } from 'node:crypto';
+import { WebAuthFormatError } from '@locust-ts/protocol';
 import type { FastifyInstance } from 'fastify';
 
 export const AUTH_REALM = 'Locust';
 
-export class WebAuthFormatError extends Error {
-  constructor() {
-    super("Invalid --web-auth value. It should be a string in the following format: 'user:pass'");
-    this.name = 'WebAuthFormatError';
-  }
-}
+export { WebAuthFormatError };
 
 /** Splits `user:pass` the way Locust does: exactly one colon. */
 export function parseWebAuth(auth: string): { user: string; password: string } {
