@@ -3,11 +3,10 @@
  * client-node's loadFromDefault() quietly falls back to localhost:8080 when no kubeconfig exists,
  * so the file is located and checked here first.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { existsSync } from 'node:fs';
+import { delimiter } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { kubeconfigFiles, loadKubeconfigFiles } from '@locust-ts/kube-watch';
 import { DeployError } from './errors.js';
 import { DEFAULT_NAMESPACE, SAFE_CONTEXT } from './constants.js';
 
@@ -26,69 +25,15 @@ export interface TargetOptions {
   readonly namespace?: string;
 }
 
-/** The kubeconfig files in kubectl's order: --kubeconfig, else every $KUBECONFIG entry, else ~/.kube/config. */
-export function kubeconfigPaths(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
-  if (explicit) return [explicit];
-  const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter((p) => p.length > 0);
-  return fromEnv.length > 0 ? fromEnv : [join(homedir(), '.kube', 'config')];
-}
-
-type Json = Record<string, unknown>;
-/** Per kind of entry, the fields naming files (relative to the kubeconfig that holds them). */
-const FILE_FIELDS: Record<string, [string, string[]]> = {
-  clusters: ['cluster', ['certificate-authority']],
-  users: ['user', ['client-certificate', 'client-key', 'tokenFile']],
-};
-
-/**
- * kubectl's merge of a KUBECONFIG list: for each named cluster, user and context, and for
- * current-context, the first file that sets it wins; missing files are skipped (an error only if
- * none exists). Relative file paths stay relative to the file they came from.
- */
-function mergedKubeconfig(paths: readonly string[]): { yaml: string; source: string } {
-  const existing = paths.filter((p) => existsSync(p));
-  if (existing.length === 0) {
-    throw new DeployError(`no kubeconfig at ${paths.join(delimiter)}: start the cluster first (minikube start) or pass --kubeconfig PATH`);
-  }
-  const merged: Json = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [] };
-  for (const path of existing) {
-    let doc: Json;
-    try {
-      doc = (parseYaml(readFileSync(path, 'utf8')) ?? {}) as Json;
-    } catch (error) {
-      throw new DeployError(`cannot load kubeconfig ${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-    }
-    if (!merged['current-context'] && doc['current-context']) merged['current-context'] = doc['current-context'];
-    for (const kind of ['clusters', 'users', 'contexts']) {
-      const into = merged[kind] as Json[];
-      for (const entry of (Array.isArray(doc[kind]) ? doc[kind] : []) as Json[]) {
-        if (into.some((e) => e.name === entry.name)) continue;
-        into.push(absolutePaths(kind, entry, dirname(resolve(path))));
-      }
-    }
-  }
-  return { yaml: stringifyYaml(merged), source: existing.join(delimiter) };
-}
-
-function absolutePaths(kind: string, entry: Json, dir: string): Json {
-  const fields = FILE_FIELDS[kind];
-  if (!fields) return entry;
-  const [key, names] = fields;
-  const body = { ...((entry[key] ?? {}) as Json) };
-  for (const name of names) {
-    const value = body[name];
-    if (typeof value === 'string' && value && !isAbsolute(value)) body[name] = resolve(dir, value);
-  }
-  return { ...entry, [key]: body };
-}
-
 export function resolveTarget(options: TargetOptions): ClusterTarget {
-  const { yaml, source: path } = mergedKubeconfig(kubeconfigPaths(options.kubeconfig));
-  const kubeConfig = new KubeConfig();
+  const files = kubeconfigFiles(options.kubeconfig);
+  const path = files.filter((f) => existsSync(f)).join(delimiter);
+  if (!path) throw new DeployError(`no kubeconfig at ${files.join(delimiter)}: start the cluster first (minikube start) or pass --kubeconfig PATH`);
+  let kubeConfig: KubeConfig;
   try {
-    kubeConfig.loadFromString(yaml);
+    kubeConfig = loadKubeconfigFiles(files);
   } catch (error) {
-    throw new DeployError(`cannot load kubeconfig ${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw new DeployError((error as Error).message);
   }
 
   const current = kubeConfig.getCurrentContext();

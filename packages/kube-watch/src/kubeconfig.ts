@@ -4,10 +4,9 @@
  * in order) or ~/.kube/config; `--kube-context` and `--kube-namespace` override the context.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeConfigError } from '@locust-ts/protocol';
+import { kubeconfigFiles, loadKubeconfigFiles } from './kubeconfig-files.js';
 
 /** Where Kubernetes mounts a pod's service-account credentials. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -32,37 +31,12 @@ export interface ResolvedCluster {
 
 export { KubeConfigError };
 
-interface Named {
-  name: string;
-}
-
-/**
- * KUBECONFIG's files merged as kubectl merges them: the first file to set current-context, or to
- * define a cluster, user or context of a given name, wins. (client-node's own merge throws on a
- * name defined twice, which kubectl accepts.) Relative paths are read from each file's directory.
- */
-function mergeAsKubectl(files: readonly string[]): Parameters<KubeConfig['loadFromOptions']>[0] {
-  const add = <T extends Named>(into: T[], items: readonly T[]): void => {
-    for (const item of items) if (!into.some((x) => x.name === item.name)) into.push(item);
-  };
-  const merged = { clusters: [] as KubeConfig['clusters'], users: [] as KubeConfig['users'], contexts: [] as KubeConfig['contexts'], currentContext: '' };
-  for (const file of files) {
-    const kc = new KubeConfig();
-    kc.loadFromFile(file);
-    add(merged.clusters, kc.clusters);
-    add(merged.users, kc.users);
-    add(merged.contexts, kc.contexts);
-    merged.currentContext ||= kc.currentContext ?? '';
-  }
-  return merged;
-}
-
 export function resolveCluster(choice: ClusterChoice): ResolvedCluster {
   const env = process.env;
-  const kc = new KubeConfig();
   const prefix = env[SERVICE_ACCOUNT_PREFIX_ENV] ?? '';
   const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST) && existsSync(`${prefix}${SERVICE_ACCOUNT_DIR}/token`) && !choice.context;
   if (inCluster) {
+    const kc = new KubeConfig();
     kc.loadFromCluster(prefix);
     const nsFile = `${prefix}${SERVICE_ACCOUNT_DIR}/namespace`;
     const podNamespace = existsSync(nsFile) ? readFileSync(nsFile, 'utf8').trim() : '';
@@ -73,16 +47,11 @@ export function resolveCluster(choice: ClusterChoice): ResolvedCluster {
       source: 'in-cluster service account',
     };
   }
-  const listed = (env.KUBECONFIG ?? '').split(':').filter(Boolean);
-  const files = (listed.length > 0 ? listed : [join(env.HOME ?? homedir(), '.kube', 'config')]).filter((f) => existsSync(f));
-  if (files.length === 0) {
-    throw new KubeConfigError(`no kubeconfig (${listed.length > 0 ? `none of KUBECONFIG's files exist` : 'KUBECONFIG unset, no ~/.kube/config'}) and not inside a pod`);
+  const files = kubeconfigFiles(null, env);
+  if (!files.some((f) => existsSync(f))) {
+    throw new KubeConfigError(`no kubeconfig (${env.KUBECONFIG ? `none of KUBECONFIG's files exist` : 'KUBECONFIG unset, no ~/.kube/config'}) and not inside a pod`);
   }
-  try {
-    kc.loadFromOptions(mergeAsKubectl(files));
-  } catch (error) {
-    throw new KubeConfigError(`cannot read the kubeconfig: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const kc = loadKubeconfigFiles(files);
   if (choice.context) {
     if (!kc.getContextObject(choice.context)) {
       const known = kc.getContexts().map((c) => c.name);
