@@ -3,7 +3,8 @@
  * DEALER (libzmq 4.3, as a Python Locust worker) does the handshake, is known by its identity,
  * exchanges one-frame messages both ways, gets PONGs for its heartbeat PINGs, and a second
  * DEALER with the same identity takes the routing id over. Peers that break ZMTP (garbage
- * greeting, oversized frame) lose their connection with one log line; the master serves on.
+ * greeting, oversized frame) lose their connection with one log line; the master serves on. Its
+ * greeting and READY are byte for byte what a libzmq ROUTER sends (recorded).
  * (zeromq.js's Dealer is the peer in packages/protocol/src/transport.test.ts.)
  */
 import { readFileSync } from 'node:fs';
@@ -81,6 +82,12 @@ const PYZMQ_HANDSHAKE = (() => {
   return stream.subarray(0, 64 + 2 + readySize);
 })();
 
+/** What a real libzmq ROUTER answered that handshake with (zmtp/fixtures/capture-router.py). */
+const LIBZMQ_ROUTER_HANDSHAKE = Buffer.from(
+  readFileSync(new URL('../packages/protocol/src/zmtp/fixtures/libzmq-router-handshake.hex', import.meta.url), 'utf8').trim(),
+  'hex',
+);
+
 interface Reply {
   type: string;
   data: unknown;
@@ -126,7 +133,32 @@ function closedAfter(port: number, bytes: Buffer): Promise<void> {
   });
 }
 
+/** Write `bytes` on a raw TCP connection and resolve with the first `length` bytes the master sends back. */
+function answerTo(port: number, bytes: Buffer, length: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const client = connect(port, '127.0.0.1', () => client.write(bytes));
+    const timer = setTimeout(() => reject(new Error(`got ${received} of ${length} bytes`)), WAIT_MS);
+    client.on('error', reject);
+    client.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      received += chunk.length;
+      if (received < length) return;
+      clearTimeout(timer);
+      client.destroy();
+      resolve(Buffer.concat(chunks).subarray(0, length));
+    });
+  });
+}
+
 describe('the master ROUTER with a real pyzmq DEALER', () => {
+  it('answers a DEALER handshake with the bytes a libzmq ROUTER sends', async () => {
+    const { port } = await startMaster();
+    const answer = await answerTo(port, PYZMQ_HANDSHAKE, LIBZMQ_ROUTER_HANDSHAKE.length);
+    expect(answer.toString('hex')).toBe(LIBZMQ_ROUTER_HANDSHAKE.toString('hex'));
+  });
+
   it('handshakes, routes by identity both ways, reports a multi-frame message, answers PINGs', async () => {
     const { port, received, bad } = await startMaster();
     const id = makeClientId('pyzmq');

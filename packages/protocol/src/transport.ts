@@ -290,9 +290,10 @@ export class WorkerSocket {
 
   /**
    * Close and recreate the DEALER with the same identity (Locust's `reset_connection`). The new
-   * connection waits {@link RESET_CONNECT_DELAY_MS}: a ROUTER that still holds the old
-   * connection of this identity rejects the new one and then misreads its messages (libzmq,
-   * no handover), so the master must see the old one close first. Sends queue meanwhile.
+   * connection waits {@link RESET_CONNECT_DELAY_MS}: a libzmq ROUTER (a Python master) that still
+   * holds the old connection of this identity rejects the new one and then misreads its messages
+   * (no handover), so the master must see the old one close first. (A locust-ts master hands the
+   * identity over to the new connection at once.) Sends queue meanwhile.
    */
   reset(): void {
     if (this.closed) return;

@@ -27,6 +27,9 @@ const NULL_MECHANISM = 'NULL';
 export const OUR_GREETING: Buffer = (() => {
   const g = Buffer.alloc(GREETING_SIZE);
   g[0] = SIGNATURE_FIRST;
+  // libzmq writes its identity's length + 1 into the last padding byte (for ZMTP 1.0 peers); a
+  // ROUTER has none, so 1: our greeting is then byte for byte libzmq's ROUTER's.
+  g[SIGNATURE_LAST_OFFSET - 1] = 1;
   g[SIGNATURE_LAST_OFFSET] = 0x7f;
   g[VERSION_MAJOR_OFFSET] = ZMTP_MAJOR;
   g[VERSION_MINOR_OFFSET] = ZMTP_MINOR;
