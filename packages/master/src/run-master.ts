@@ -123,10 +123,10 @@ async function startWeb(runner: MasterRunnerView, options: WebUiOptions): Promis
   return startWebUi(runner, options);
 }
 
-async function bindSocket(options: MasterOptions): Promise<{ socket: MasterSocket; port: number }> {
+async function bindSocket(options: MasterOptions, log: MasterLogger): Promise<{ socket: MasterSocket; port: number }> {
   const bindHost = options.masterBindHost ?? '*';
   const wanted = options.masterBindPort ?? DEFAULT_MASTER_PORT;
-  const socket = new MasterSocket({ bindHost, port: wanted });
+  const socket = new MasterSocket({ bindHost, port: wanted, log });
   try {
     return { socket, port: await socket.bind() };
   } catch (err) {
@@ -165,7 +165,7 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
   } catch (err) {
     throw new MasterStartError((err as Error).message);
   }
-  const { socket, port } = await bindSocket(options);
+  const { socket, port } = await bindSocket(options, log);
   const trigger = new ShutdownTrigger();
   const headless = options.headless ?? false;
   const runner = new MasterRunner(socket, {

@@ -33,6 +33,9 @@ export function errnoCode(error: unknown): string | undefined {
 /** A payload that is not a valid Locust envelope (bad msgpack, trailing bytes, wrong shape). */
 export class FrameDecodeError extends createError('LOCUST_TS_FRAME_DECODE', 'FrameDecodeError') {}
 
+/** A ZMTP peer that breaks the wire protocol (bad greeting, handshake or frame): its connection is closed. */
+export class ZmtpProtocolError extends createError('LOCUST_TS_ZMTP', 'ZmtpProtocolError') {}
+
 /** A well-formed envelope whose `data` does not match what its message type requires. */
 export class MessageValidationError extends createError('LOCUST_TS_MESSAGE_INVALID', 'MessageValidationError') {
   constructor(

@@ -1,14 +1,13 @@
 /**
- * ZeroMQ transport (spec §1): the master's ROUTER and the worker's DEALER.
+ * ZeroMQ transport (spec §1): the master's ROUTER (our own ZMTP, zmtp/) and the worker's DEALER (zeromq.js).
  * The only module that touches sockets; it hands typed messages upward and never throws
  * a bad frame out of its receive loop.
  */
-import { createServer } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Dealer, Router } from 'zeromq';
+import { Dealer } from 'zeromq';
 import { decodeFlatMessage, decodeMessage, encodeMessage, hasMessageType } from './codec.js';
 import { TCP_KEEPALIVE_IDLE } from './constants.js';
 import { FrameDecodeError, MessageValidationError } from './errors.js';
+import { Logger } from './logger.js';
 import {
   type CustomMessage,
   type MasterMessage,
@@ -18,13 +17,10 @@ import {
   parseMasterMessage,
   parseWorkerMessage,
 } from './messages.js';
+import { ZmtpRouter } from './zmtp/router.js';
 
 /** How long a reset worker waits before reconnecting with its old identity (see `reset`). */
 const RESET_CONNECT_DELAY_MS = 300;
-
-/** Upper bound for {@link MasterSocket.close} waiting until the port is free again. */
-const PORT_RELEASE_WAIT_MS = 1_000;
-const PORT_PROBE_INTERVAL_MS = 10;
 
 /** What each worker sends every second or three: decoded by the cheaper flat decoder. */
 const HEARTBEAT_TYPE = Buffer.from('heartbeat');
@@ -68,6 +64,8 @@ export interface MasterSocketOptions {
   bindHost?: string;
   /** `--master-bind-port`; 0 picks a free port. */
   port?: number;
+  /** Where a peer turned away for breaking ZMTP is reported (one line each). */
+  log?: Logger;
 }
 
 export interface MasterSocketHandlers {
@@ -75,68 +73,65 @@ export interface MasterSocketHandlers {
   onBadFrame(bad: BadFrame): void;
 }
 
-/** The master's ROUTER socket bound on 5557. */
 /** Bound on {@link MasterSocket}'s cache of data-less payloads per message type (workers come and go). */
 const NIL_PAYLOADS_KEPT = 20_000;
 
+/** `--master-bind-host` as Node's `net` takes it: '' and '*' mean every IPv4 interface, as libzmq binds them. */
+function listenHost(host: string): string {
+  if (host === '' || host === '*') return '0.0.0.0';
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/**
+ * The master's ROUTER bound on 5557: our own ZMTP ROUTER (zmtp/router.ts), not zeromq.js — per
+ * message it costs a callback instead of a promise and a native hop (README "Dependencies and why").
+ */
 export class MasterSocket {
-  private router: Router | null = null;
+  private router: ZmtpRouter | null = null;
   /** Encoded data-less messages per type and worker: a heartbeat reply is the same bytes each second. */
   private readonly nilPayloads = new Map<string, Map<string, Buffer>>();
   private closed = false;
+  private stopListening: (() => void) | null = null;
   /** The endpoint actually bound (port 0 resolved). */
   port = 0;
 
   constructor(private readonly options: MasterSocketOptions = {}) {}
 
   async bind(): Promise<number> {
-    const host = zmqHost(this.options.bindHost ?? '*');
-    const port = this.options.port ?? 5557;
-    // No ROUTER_HANDOVER (Locust sets none): with it libzmq 4.3.5 can abort the process in
-    // pipe.cpp (`_state == term_ack_sent || ...`) when a worker reconnects; seen in this suite.
-    // sendTimeout 0: a ROUTER never blocks on send (it drops what it cannot route, spec §1.1), so
-    // each send completes inside libzmq at once; zeromq.js then needs no serialising queue and no
-    // promise chain per message — at thousands of workers that chain was most of the send cost.
-    const router = new Router({ ...SOCKET_OPTIONS, linger: 0, ipv6: host.startsWith('['), sendTimeout: 0 });
-    await router.bind(`tcp://${host}:${port === 0 ? '*' : port}`);
+    const router = new ZmtpRouter(this.options.log ?? new Logger());
     this.router = router;
-    const endpoint = router.lastEndpoint ?? '';
-    this.port = Number(endpoint.slice(endpoint.lastIndexOf(':') + 1));
+    this.port = await router.bind(listenHost(this.options.bindHost ?? '*'), this.options.port ?? 5557);
     return this.port;
   }
 
-  /** Run the receive loop until {@link close}. Handler errors are reported, never fatal. */
-  async listen(handlers: MasterSocketHandlers): Promise<void> {
+  /** Hand messages to `handlers` until {@link close} (then the promise resolves). Handler errors are reported, never fatal. */
+  listen(handlers: MasterSocketHandlers): Promise<void> {
     const router = this.router;
     if (!router) throw new Error('MasterSocket.listen() before bind()');
-    while (!this.closed) {
-      let frames: Buffer[];
-      try {
-        frames = await router.receive();
-      } catch (err) {
-        if (this.closed || router.closed) return;
-        handlers.onBadFrame({ identity: '', error: err as Error, corrupt: false });
-        continue;
-      }
-      const identity = frames[0]?.toString('utf8') ?? '';
-      const payload = frames[frames.length - 1];
-      if (frames.length !== 2 || !payload) {
-        handlers.onBadFrame({ identity, error: new FrameDecodeError(`expected 2 frames, got ${frames.length}`), corrupt: true });
-        continue;
-      }
-      let message: WorkerMessage | CustomMessage;
-      try {
-        message = parseWorkerMessage(decodeWorkerPayload(payload));
-      } catch (err) {
-        handlers.onBadFrame({ identity, error: err as Error, corrupt: err instanceof FrameDecodeError });
-        continue;
-      }
-      try {
-        handlers.onMessage(message, identity);
-      } catch (err) {
-        handlers.onBadFrame({ identity, error: err as Error, corrupt: false });
-      }
-    }
+    const { onMessage, onBadFrame } = handlers;
+    router.listen({
+      onMessage: (identity, payload) => {
+        let message: WorkerMessage | CustomMessage;
+        try {
+          message = parseWorkerMessage(decodeWorkerPayload(payload));
+        } catch (err) {
+          onBadFrame({ identity, error: err as Error, corrupt: err instanceof FrameDecodeError });
+          return;
+        }
+        try {
+          onMessage(message, identity);
+        } catch (err) {
+          onBadFrame({ identity, error: err as Error, corrupt: false });
+        }
+      },
+      // Frames are counted with the routing id, as zeromq.js handed them up: [identity, ...frames].
+      onMultipart: (identity, frames) =>
+        onBadFrame({ identity, error: new FrameDecodeError(`expected 2 frames, got ${frames.length + 1}`), corrupt: true }),
+    });
+    return new Promise((resolve) => {
+      if (this.closed) resolve();
+      else this.stopListening = resolve;
+    });
   }
 
   /** Send a typed message to one worker; the node_id in the envelope is the recipient (spec §2.1). */
@@ -144,15 +139,23 @@ export class MasterSocket {
     return this.sendRaw(clientId, type, data);
   }
 
-  /** Send a custom (or not yet typed) message; settles once libzmq took it (at once, see {@link bind}). */
+  /**
+   * Send a custom (or not yet typed) message. Written at once (or dropped, as a ROUTER drops
+   * what it cannot route), so the promise is settled when it is returned.
+   */
   sendRaw(clientId: string, type: string, data: unknown): Promise<void> {
-    const router = this.router;
-    if (!router || this.closed) return Promise.resolve();
     try {
-      return router.send([clientId, data === null ? this.nilPayload(clientId, type) : encodeMessage(type, data, clientId)]);
+      this.sendNow(clientId, type, data);
+      return Promise.resolve();
     } catch (err) {
       return Promise.reject(err as Error);
     }
+  }
+
+  private sendNow(clientId: string, type: string, data: unknown): void {
+    const router = this.router;
+    if (!router || this.closed) return;
+    router.send(clientId, data === null ? this.nilPayload(clientId, type) : encodeMessage(type, data, clientId));
   }
 
   private nilPayload(clientId: string, type: string): Buffer {
@@ -167,46 +170,23 @@ export class MasterSocket {
     return payload;
   }
 
-  /**
-   * The hot path's send (heartbeat replies, acks): nothing to await, a failure goes to
-   * `onError`. Sends are synchronous in libzmq here, so nothing stays in flight.
-   */
+  /** The hot path's send (heartbeat replies, acks): no promise; a failure (an encoding error) goes to `onError`. */
   post(clientId: string, type: string, data: unknown, onError: (error: Error) => void): void {
-    this.sendRaw(clientId, type, data).then(undefined, onError);
+    try {
+      this.sendNow(clientId, type, data);
+    } catch (err) {
+      onError(err as Error);
+    }
   }
 
-  /**
-   * Stop listening and close. Resolves once the port is free again (or after
-   * {@link PORT_RELEASE_WAIT_MS}), so a restarted master can bind it right away: libzmq closes
-   * the listening socket later, in its I/O thread. (Waiting for the socket's 'close' event after
-   * `unbind()` instead made libzmq 4.3.5 abort in pipe.cpp under load.)
-   */
+  /** Stop listening and close every connection; the port is free for a restarted master when this resolves. */
   async close(): Promise<void> {
     this.closed = true;
     const router = this.router;
     this.router = null;
-    if (!router) return;
-    const endpoint = router.lastEndpoint;
-    router.close();
-    if (endpoint) await waitUntilPortIsFree(endpoint, PORT_RELEASE_WAIT_MS);
-  }
-}
-
-/** Try to listen on the endpoint's address until that works (then stop at once) or time runs out. */
-async function waitUntilPortIsFree(endpoint: string, timeoutMs: number): Promise<void> {
-  const m = /^tcp:\/\/\[?([^\]]*)\]?:(\d+)$/.exec(endpoint);
-  if (!m) return;
-  const host = m[1] === '*' ? '0.0.0.0' : (m[1] ?? '');
-  const port = Number(m[2]);
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = createServer();
-      probe.once('error', () => resolve(false));
-      probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(true)));
-    });
-    if (free) return;
-    await sleep(PORT_PROBE_INTERVAL_MS);
+    this.stopListening?.();
+    this.stopListening = null;
+    await router?.close();
   }
 }
 
@@ -310,9 +290,10 @@ export class WorkerSocket {
 
   /**
    * Close and recreate the DEALER with the same identity (Locust's `reset_connection`). The new
-   * connection waits {@link RESET_CONNECT_DELAY_MS}: a ROUTER that still holds the old
-   * connection of this identity rejects the new one and then misreads its messages (libzmq,
-   * no handover), so the master must see the old one close first. Sends queue meanwhile.
+   * connection waits {@link RESET_CONNECT_DELAY_MS}: a libzmq ROUTER (a Python master) that still
+   * holds the old connection of this identity rejects the new one and then misreads its messages
+   * (no handover), so the master must see the old one close first. (A locust-ts master hands the
+   * identity over to the new connection at once.) Sends queue meanwhile.
    */
   reset(): void {
     if (this.closed) return;
