@@ -39,13 +39,21 @@ export function normalizeImage(name: string): string {
   return name.replace(/^docker\.io\/(library\/)?/, '');
 }
 
-/** Images built locally (no registry or organisation in the name) must already be on a node. */
+/**
+ * Built by `pnpm kube image` into the node (no registry or organisation in the name), as opposed
+ * to pulled from a registry like `locustio/locust`.
+ */
+export function isLocalImage(name: string): boolean {
+  return !normalizeImage(name).includes('/');
+}
+
+/** Images built locally must already be on a node. */
 function checkImages(nodes: readonly V1Node[], manifests: readonly Manifest[], print: Print): void {
   const onNodes = new Set(nodes.flatMap((n) => n.status?.images ?? []).flatMap((i) => i.names ?? []).map(normalizeImage));
-  const local = new Set(workloads(manifests).flatMap((w) => containers(w)).map((c) => String(c.image)).filter((image) => !image.includes('/')));
+  const local = new Set(workloads(manifests).flatMap((w) => containers(w)).map((c) => String(c.image)).filter(isLocalImage));
   for (const image of local) {
     if (!onNodes.has(image)) {
-      print(`preflight: image ${image} is not on the node${nodes.length === 1 ? '' : 's'}: run pnpm kube image first (else its pods wait in ErrImageNeverPull/ImagePullBackOff)`);
+      print(`preflight: image ${image} is not on the node${nodes.length === 1 ? '' : 's'}: run pnpm kube image first (else its pods wait in ErrImagePull/ImagePullBackOff)`);
     }
   }
 }
