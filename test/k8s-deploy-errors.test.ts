@@ -96,6 +96,16 @@ describe('pnpm kube errors', { timeout: 180_000 }, () => {
     expect(await deployedNames(cluster)).toBe(applied.filter((a) => /^(deployment|service|configmap)\//.test(a)).map(kubectlName).sort(byKind).join(' '));
   });
 
+  it.concurrent('a namespace that does not exist is named, with how to create it, and nothing lands anywhere', async () => {
+    const line = oneLineFailure(await cluster.kube(['up', '--namespace', 'loadtest']));
+    expect(line).toBe('kube: error: namespace "loadtest" does not exist: create it (kubectl create namespace loadtest) or pass --namespace NAME');
+    const namespace = await cluster.kubectl(['get', 'namespace', 'loadtest']);
+    expect(namespace.stderr.trim()).toBe('Error from server (NotFound): namespaces "loadtest" not found');
+    const listed = await cluster.kubectl(['get', 'deploy,svc,cm,sa', '-n', 'loadtest', '-o', 'name']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.trim()).toBe('');
+  });
+
   it.concurrent('a rollout that never finishes times out with the stuck deployment named', async () => {
     const config = stuck.writeKubeconfig('stuck', [{ name: 'minikube', server: stuck.api.url }], 'minikube');
     const result = await stuck.kube(['up', '--workers', '3', '--timeout', '2'], { KUBECONFIG: config });

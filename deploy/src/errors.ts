@@ -11,6 +11,8 @@ export { DeployError } from '@locust-ts/protocol';
 interface StatusBody {
   readonly message?: string;
   readonly reason?: string;
+  /** What the Status is about, e.g. `{ kind: 'namespaces', name: 'loadtest' }` for a missing namespace. */
+  readonly details?: { readonly kind?: string; readonly name?: string };
 }
 
 /** Network failures as node and node-fetch report them, for the "cannot reach" message. */
@@ -24,13 +26,14 @@ const TLS_CODES = new Set([
 ]);
 
 /** Status code + the API server's own message (a Status object in JSON), if the error is an HTTP one. */
-export function apiStatus(error: unknown): { code: number; message: string; reason: string } | undefined {
+export function apiStatus(error: unknown): { code: number; message: string; reason: string; detailsKind: string } | undefined {
   if (!(error instanceof ApiException)) return undefined;
   const body = parseStatus(error.body);
   return {
     code: error.code,
     message: oneLine(body?.message ?? String(error.body ?? '').slice(0, 300)),
     reason: body?.reason ?? '',
+    detailsKind: body?.details?.kind ?? '',
   };
 }
 
