@@ -17,6 +17,7 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { checkFields } from '../deploy/src/schema.js';
+import { LOCUST_TS_BIN, cleanEnv } from '../packages/cli/src/testing/processes.js';
 import { REPO_ROOT } from './k8s-api/harness.js';
 
 const run = promisify(execFile);
@@ -330,6 +331,35 @@ describe('deploy/manifests/pulse-job', () => {
     expect(selects(byName(pulse, 'NetworkPolicy', 'locust-master').spec.podSelector.matchLabels, job.spec.template.metadata.labels)).toBe(true);
     expect(podSpec(job).serviceAccountName).toBe('locust-master');
     expect(locustfileFromConfigMap(pulse, job)).toBe(readFileSync(join(dirOf('base'), 'locustfile.ts'), 'utf8'));
+  });
+});
+
+/** The kubelet's `$(VAR)` expansion of args from the container's env (the downward API gives the namespace). */
+function expandArgs(container: Json, namespace: string): string[] {
+  const env = new Map<string, string>((container.env ?? []).map((e: Json) => [e.name, e.value ?? (e.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace' ? namespace : '')]));
+  return container.args.map((a: string) => a.replace(/\$\(([A-Za-z_]\w*)\)/g, (ref, name) => env.get(name) ?? ref));
+}
+
+describe('deploy/manifests: the masters\' args, as the real locust-ts parses them', () => {
+  // The master Deployment and the pulse Job run these args verbatim: a flag the CLI rejects (a
+  // misspelt --shape key, an --assert-scale it cannot parse) would be a pod that exits 2 at start.
+  // -l makes the CLI parse every option and load the locustfile, then list its users and exit.
+  // (Not the workers': locust-ts --worker connects before it lists.)
+  it.each([
+    ['Deployment/locust-master', () => get('Deployment', 'locust-master')],
+    ['Job/locust-pulse', () => byName(pulse, 'Job', 'locust-pulse')],
+  ])('%s: every arg is accepted and the ConfigMap locustfile loads', async (_name, workload) => {
+    const w = workload();
+    const dir = mkdtempSync(join(tmpdir(), 'k8s-args-'));
+    try {
+      const file = join(dir, 'locustfile.ts');
+      writeFileSync(file, locustfileFromConfigMap(pulse, w));
+      const args = expandArgs(containersOf(w)[0], 'default').map((a) => (a === argValue(containersOf(w)[0].args, '-f') ? file : a));
+      const { stdout } = await run(process.execPath, [LOCUST_TS_BIN, ...args, '-l'], { timeout: 60_000, env: cleanEnv(), cwd: dir });
+      expect(stdout.split('\n').map((l) => l.trim())).toContain('SimpleUser');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
