@@ -59,7 +59,7 @@ export class Cluster {
       if (status?.code === HTTP_NOT_FOUND && status.detailsKind === 'namespaces') {
         throw new DeployError(`namespace "${this.namespace}" does not exist: create it (kubectl create namespace ${this.namespace}) or pass --namespace NAME`);
       }
-      throw new DeployError(describeError(error, this.server, objectRef(manifest)));
+      throw new DeployError(describeError(error, this.server, objectRef(manifest)), { cause: error });
     }
   }
 
@@ -71,7 +71,7 @@ export class Cluster {
       return true;
     } catch (error) {
       if (apiStatus(error)?.code === HTTP_NOT_FOUND) return false;
-      throw new DeployError(describeError(error, this.server, objectRef(manifest)));
+      throw new DeployError(describeError(error, this.server, objectRef(manifest)), { cause: error });
     }
   }
 
@@ -165,7 +165,7 @@ export class Cluster {
     try {
       return await request();
     } catch (error) {
-      throw new DeployError(describeError(error, this.server, what));
+      throw new DeployError(describeError(error, this.server, what), { cause: error });
     }
   }
 
@@ -175,7 +175,7 @@ export class Cluster {
       return await request();
     } catch (error) {
       if (apiStatus(error)?.code === HTTP_NOT_FOUND) return undefined;
-      throw new DeployError(describeError(error, this.server, what));
+      throw new DeployError(describeError(error, this.server, what), { cause: error });
     }
   }
 }
