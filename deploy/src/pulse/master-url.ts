@@ -46,7 +46,9 @@ export async function masterEndpoint(cluster: Cluster, target: ClusterTarget, ex
 
 function portForward(target: ClusterTarget): Promise<MasterEndpoint> {
   const args = ['port-forward', '--context', target.context, '-n', target.namespace, `service/${MASTER_SERVICE}`, `:${WEB_PORT}`];
-  const child: ChildProcess = spawn(kubectlBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The files this tool read (--kubeconfig or the KUBECONFIG list), so kubectl sees the same context.
+  const env = { ...process.env, KUBECONFIG: target.kubeconfigFiles };
+  const child: ChildProcess = spawn(kubectlBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   return new Promise((resolve, reject) => {
     let stderr = '';
     const timer = setTimeout(() => fail(`no forwarded port after ${PORT_FORWARD_TIMEOUT_MS / 1000}s`), PORT_FORWARD_TIMEOUT_MS);
