@@ -4,7 +4,9 @@
  * kubectl from the same server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from './k8s-api/harness.js';
+import { join } from 'node:path';
+import { startProcess } from '../packages/cli/src/testing/processes.js';
+import { REPO_ROOT, startTestCluster, type TestCluster } from './k8s-api/harness.js';
 
 let cluster: TestCluster;
 
@@ -99,6 +101,32 @@ describe('pnpm kube against a Kubernetes API (checked with kubectl)', { timeout:
     }
     expect(result.stdout).toMatch(/^horizontalpodautoscaler\/fastapi-deployment: 1 replicas \(desired 1, min 1, max 5\), CPU unknown of 70%/m);
     expect(result.stdout).toMatch(/^Locust UI: http:\/\/[\d.]+:\d+$/m);
+  });
+
+  it('status --watch repeats, shows a scale kubectl made meanwhile, and ends with 0 on Ctrl-C; logs worker is each pod\'s log', async () => {
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cluster.dir, KUBECONFIG: cluster.kubeconfig };
+    const watch = startProcess(process.execPath, [join(REPO_ROOT, 'deploy/bin/kube.mjs'), 'status', '--watch'], { env });
+    try {
+      await watch.waitFor(/^--- \d\d:\d\d:\d\d$/m, 60_000);
+      expect((await cluster.kubectl(['scale', 'deploy/locust-worker', '--replicas=3'])).code).toBe(0);
+      await watch.waitFor(/^deployment\/locust-worker: 3\/3 ready/m, 60_000);
+      watch.child.kill('SIGINT');
+      expect(await watch.exited).toBe(0);
+    } finally {
+      watch.kill();
+    }
+    expect(await kubectlGet(['deploy', 'locust-worker', '-o', 'jsonpath={.status.readyReplicas}'])).toBe('3');
+
+    const pods = (await kubectlGet(['pods', '-l', 'app=locust,role=worker', '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ');
+    const expected: string[] = [];
+    for (const pod of pods) {
+      const logged = await cluster.kubectl(['logs', pod]);
+      expect(logged.code).toBe(0);
+      expected.push(...logged.stdout.trim().split('\n').map((l) => `[${pod}] ${l}`));
+    }
+    const shown = await cluster.kube(['logs', 'worker']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout.split('\n').filter((l) => l.startsWith('['))).toEqual(expected);
   });
 
   it('up --python-workers 1 adds real Locust workers from a ConfigMap locustfile', async () => {

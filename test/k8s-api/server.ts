@@ -177,7 +177,7 @@ export class KubeApiServer {
     if (name === undefined) {
       if (method === 'GET') {
         const items = store
-          .list(resource, namespace, url.searchParams.get('labelSelector') ?? undefined)
+          .listForClient(resource, namespace, url.searchParams.get('labelSelector') ?? undefined)
           .filter(objectFilter(namespace, null, url.searchParams.get('fieldSelector')));
         return ok({ kind: `${resource.kind}List`, apiVersion: resource.group ? `${resource.group}/${resource.version}` : resource.version, metadata: { resourceVersion: store.currentResourceVersion() }, items });
       }

@@ -79,6 +79,16 @@ export class ObjectStore {
     return stored.object;
   }
 
+  /** A client's list (the HTTP layer): like {@link read}, it counts as having seen each object's status. */
+  listForClient(resource: ResourceType, namespace: string | undefined, labelSelector: string | undefined): Json[] {
+    const items = this.list(resource, namespace, labelSelector);
+    for (const object of items) {
+      const stored = this.objects.get(ObjectStore.key(resource, namespace ?? ((object.metadata as Json).namespace as string | undefined), String((object.metadata as Json).name)));
+      if (stored) stored.observed = true;
+    }
+    return items;
+  }
+
   list(resource: ResourceType, namespace: string | undefined, labelSelector: string | undefined): Json[] {
     const wanted = parseSelector(labelSelector);
     return [...this.objects.values()]
