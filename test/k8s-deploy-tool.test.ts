@@ -4,6 +4,7 @@
  * kubectl from the same server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { startProcess } from '../packages/cli/src/testing/processes.js';
 import { REPO_ROOT, startTestCluster, type TestCluster } from './k8s-api/harness.js';
@@ -71,6 +72,26 @@ describe('pnpm kube against a Kubernetes API (checked with kubectl)', { timeout:
     expect(result.code).toBe(0);
     expect(await kubectlGet(['deploy', '-o', 'jsonpath={range .items[*]}{.metadata.uid}:{.metadata.generation}:{.metadata.resourceVersion} {end}'])).toBe(before);
     expect(await kubectlGet(['svc', 'locust-master', '-o', 'jsonpath={.spec.ports[*].nodePort}'])).toBe(portBefore);
+  });
+
+  it('an edited locustfile gets a new generated ConfigMap, the pod templates point at it (a rollout), and the old one is pruned', async () => {
+    const volume = (name: string): Promise<string> =>
+      kubectlGet(['deploy', name, '-o', 'jsonpath={.spec.template.spec.volumes[?(@.name=="locustfile")].configMap.name} {.metadata.generation}']);
+    const [before, workerGeneration] = (await volume('locust-worker')).split(' ');
+    const dir = join(cluster.dir, 'edited');
+    cpSync(join(REPO_ROOT, 'deploy/manifests/base'), dir, { recursive: true });
+    appendFileSync(join(dir, 'locustfile.ts'), '// edited: a new scenario\n');
+    const result = await cluster.kube(['up', '--manifests', dir]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const [after, newGeneration] = (await volume('locust-worker')).split(' ');
+    expect(after).toMatch(/^locustfile-[a-z0-9]{10}$/);
+    expect(after).not.toBe(before);
+    expect(Number(newGeneration)).toBeGreaterThan(Number(workerGeneration));
+    expect((await volume('locust-master')).split(' ')[0]).toBe(after);
+    expect(await kubectlGet(['cm', after!, '-o', 'jsonpath={.data.locustfile\\.ts}'])).toContain('// edited: a new scenario');
+    expect(result.stdout).toContain(`deleted configmap/${before} (an older locustfile)`);
+    expect(await kubectlGet(['cm', '-o', 'name'])).toBe(`configmap/${after}`);
   });
 
   it('scale --workers 5 sets the replicas, even after kubectl scaled them meanwhile, and a later up keeps them', async () => {
