@@ -340,13 +340,14 @@ function expandArgs(container: Json, namespace: string): string[] {
   return container.args.map((a: string) => a.replace(/\$\(([A-Za-z_]\w*)\)/g, (ref, name) => env.get(name) ?? ref));
 }
 
-describe('deploy/manifests: the masters\' args, as the real locust-ts parses them', () => {
-  // The master Deployment and the pulse Job run these args verbatim: a flag the CLI rejects (a
-  // misspelt --shape key, an --assert-scale it cannot parse) would be a pod that exits 2 at start.
-  // -l makes the CLI parse every option and load the locustfile, then list its users and exit.
-  // (Not the workers': locust-ts --worker connects before it lists.)
+describe('deploy/manifests: the swarm\'s args, as the real locust-ts parses them', () => {
+  // The pods run these args verbatim: a flag the CLI rejects (a misspelt --shape key, an
+  // --assert-scale it cannot parse) would be a pod that exits 2 at start. -l makes the CLI parse
+  // every option and load the locustfile, then list its users and exit (as Locust 2.12.1 does,
+  // --worker included: it lists before it connects).
   it.each([
     ['Deployment/locust-master', () => get('Deployment', 'locust-master')],
+    ['Deployment/locust-worker', () => get('Deployment', 'locust-worker')],
     ['Job/locust-pulse', () => byName(pulse, 'Job', 'locust-pulse')],
   ])('%s: every arg is accepted and the ConfigMap locustfile loads', async (_name, workload) => {
     const w = workload();
@@ -371,7 +372,10 @@ describe('deploy/manifests/python-workers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'k8s-locustfile-'));
     try {
       writeFileSync(join(dir, 'locustfile.py'), source);
-      const { stdout } = await run('/usr/bin/locust', ['-f', join(dir, 'locustfile.py'), '--list'], { timeout: 30_000 });
+      // The Deployment's own args (-f pointed at the copy): real Locust lists and exits, --worker and all.
+      const container = containersOf(worker)[0];
+      const args = container.args.map((a: string) => (a === argValue(container.args, '-f') ? join(dir, 'locustfile.py') : a));
+      const { stdout } = await run('/usr/bin/locust', [...args, '--list'], { timeout: 30_000, cwd: dir });
       const pythonUsers = stdout.split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
       // Locust dispatches users by class name: the Python twin must define the TS locustfile's classes.
       const tsUsers = [...readFileSync(join(REPO_ROOT, 'examples/locustfile.ts'), 'utf8').matchAll(/export class (\w+) extends \w*User\b/g)].map((m) => m[1]);
