@@ -13,13 +13,22 @@ let cluster: TestCluster;
 let stuck: TestCluster;
 /** A server only the context test talks to, so its request log shows whether the tool called it. */
 let prod: TestCluster;
+/** RBAC that stops at the namespace (no nodes, no APIServices), and one that denies deployments. */
+let namespaced: TestCluster;
+let denied: TestCluster;
 
 beforeAll(async () => {
-  [cluster, stuck, prod] = await Promise.all([startTestCluster(), startTestCluster({ unready: ['locust-worker'] }), startTestCluster()]);
+  [cluster, stuck, prod, namespaced, denied] = await Promise.all([
+    startTestCluster(),
+    startTestCluster({ unready: ['locust-worker'] }),
+    startTestCluster(),
+    startTestCluster({ forbidden: ['nodes', 'apiservices'] }),
+    startTestCluster({ forbidden: ['deployments'] }),
+  ]);
 });
 
 afterAll(async () => {
-  await Promise.all([cluster?.dispose(), stuck?.dispose(), prod?.dispose()]);
+  await Promise.all([cluster?.dispose(), stuck?.dispose(), prod?.dispose(), namespaced?.dispose(), denied?.dispose()]);
 });
 
 /** Failed with exactly one line on stderr, which is returned. */
@@ -94,6 +103,34 @@ describe('pnpm kube errors', { timeout: 180_000 }, () => {
     expect(applied).not.toContain('deployment/locust-worker');
     const kubectlName = (ref: string): string => ref.replace(/^deployment\//, 'deployment.apps/');
     expect(await deployedNames(cluster)).toBe(applied.filter((a) => /^(deployment|service|configmap)\//.test(a)).map(kubectlName).sort(byKind).join(' '));
+  });
+
+  it.concurrent('a namespace that does not exist is named, with how to create it, and nothing lands anywhere', async () => {
+    const line = oneLineFailure(await cluster.kube(['up', '--namespace', 'loadtest']));
+    expect(line).toBe('kube: error: namespace "loadtest" does not exist: create it (kubectl create namespace loadtest) or pass --namespace NAME');
+    const namespace = await cluster.kubectl(['get', 'namespace', 'loadtest']);
+    expect(namespace.stderr.trim()).toBe('Error from server (NotFound): namespaces "loadtest" not found');
+    const listed = await cluster.kubectl(['get', 'deploy,svc,cm,sa', '-n', 'loadtest', '-o', 'name']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.trim()).toBe('');
+  });
+
+  it.concurrent('RBAC: preflight checks the user may not read are skipped with the reason; a write it may not make is one line', async () => {
+    const result = await namespaced.kube(['up']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const apiService = await namespaced.kubectl(['get', 'apiservice', 'v1beta1.metrics.k8s.io']);
+    const nodes = await namespaced.kubectl(['get', 'nodes']);
+    const forbidden = (r: RunResult): string => r.stderr.trim().replace(/^Error from server \(Forbidden\): /, '');
+    expect(result.stdout).toContain(`preflight: cannot check metrics-server (403 Forbidden): ${forbidden(apiService)}`);
+    expect(result.stdout).toContain(`preflight: cannot check the images and CPU on the nodes (403 Forbidden): ${forbidden(nodes)}`);
+    expect(result.stdout).toMatch(/^rolled out: fastapi-deployment 1\/1, locust-master 1\/1, locust-worker 2\/2 ready/m);
+    // No node address to read: the UI is reached through a port-forward instead.
+    expect(result.stdout).toContain('Locust UI: kubectl port-forward -n default service/locust-master 8089 then open http://localhost:8089');
+
+    const line = oneLineFailure(await denied.kube(['up']));
+    const deployments = await denied.kubectl(['get', 'deployment', 'locust-worker']);
+    expect(line).toBe(`kube: error: not allowed on deployment/locust-worker (403 Forbidden): ${forbidden(deployments)}; the kubeconfig's user needs RBAC rights for it, or pass another --context`);
   });
 
   it.concurrent('a rollout that never finishes times out with the stuck deployment named', async () => {

@@ -14,26 +14,29 @@ let clean: TestCluster;
 let quiet: TestCluster;
 let bare: TestCluster;
 let broken: TestCluster;
+/** Workers whose images exist nowhere, for the pull policies the kubelet treats differently. */
+let imageless: TestCluster;
 const CRASH_LOG = 'Locust-ts worker starting\nError: Cannot find module \'/locustfile.ts\'\n    at resolveLocustfile\nexit 1';
 
 beforeAll(async () => {
-  [clean, quiet, bare, broken] = await Promise.all([
+  [clean, quiet, bare, broken, imageless] = await Promise.all([
     startTestCluster(),
     startTestCluster(),
     // No metrics-server, no images on the node, a 2-CPU node.
     startTestCluster({ metricsServer: false, nodeImages: [], nodeCpu: '2' }),
     startTestCluster({
       podProblems: {
-        'locust-worker': { reason: 'ErrImageNeverPull' },
+        'locust-worker': { reason: 'ImageMissing' },
         'fastapi-deployment': { reason: 'Unschedulable' },
         'locust-master': { reason: 'CrashLoopBackOff', log: CRASH_LOG },
       },
     }),
+    startTestCluster({ podProblems: { 'locust-worker': { reason: 'ImageMissing' }, 'locust-worker-python': { reason: 'ImageMissing' } } }),
   ]);
 });
 
 afterAll(async () => {
-  await Promise.all([clean?.dispose(), quiet?.dispose(), bare?.dispose(), broken?.dispose()]);
+  await Promise.all([clean?.dispose(), quiet?.dispose(), bare?.dispose(), broken?.dispose(), imageless?.dispose()]);
 });
 
 async function kubectlOut(cluster: TestCluster, args: string[]): Promise<string> {
@@ -78,8 +81,9 @@ describe('pnpm kube up: checks before and while applying', { timeout: 180_000 },
     const workerPod = (await kubectlOut(broken, ['get', 'pods', '-l', 'app=locust,role=worker', '-o', 'jsonpath={.items[0].metadata.name}']));
     const waiting = await kubectlOut(broken, ['get', 'pod', workerPod, '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}|{.status.containerStatuses[0].state.waiting.message}']);
     const [reason, message] = waiting.split('|');
-    expect(reason).toBe('ErrImageNeverPull');
-    expect(result.stdout).toContain(`pod ${workerPod}: ErrImageNeverPull for image locust-ts:0.2.0 (${message}): the image is not on the node; build and load it with pnpm kube image`);
+    // The shipped manifests pull IfNotPresent: a missing image is tried on Docker Hub, then backed off.
+    expect(reason).toBe('ImagePullBackOff');
+    expect(result.stdout).toContain(`pod ${workerPod}: ImagePullBackOff for image locust-ts:0.2.0 (${message}): the image is not on the node; build and load it with pnpm kube image`);
 
     const targetPod = await kubectlOut(broken, ['get', 'pods', '-l', 'app=fastapi', '-o', 'jsonpath={.items[0].metadata.name}']);
     const scheduler = await kubectlOut(broken, ['get', 'pod', targetPod, '-o', 'jsonpath={.status.conditions[?(@.type=="PodScheduled")].message}']);
@@ -98,10 +102,34 @@ describe('pnpm kube up: checks before and while applying', { timeout: 180_000 },
     expect(shown.stdout.split('\n').filter((l) => l.startsWith('['))).toEqual(current.stdout.trim().split('\n').map((l) => `[${masterPod}] ${l}`));
 
     // Each reason once, not every poll.
-    expect(result.stdout.split(`pod ${workerPod}: ErrImageNeverPull`).length - 1).toBe(1);
+    expect(result.stdout.split(`pod ${workerPod}: ImagePullBackOff`).length - 1).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^kube: error: rollout not finished after 3s \(fastapi-deployment 0\/1, locust-master 0\/1, locust-worker 0\/2 ready\): pod \S+/);
+  });
+
+  it.concurrent('a missing image: ErrImageNeverPull under pull policy Never; a public image that does not pull is not sent to pnpm kube image', async () => {
+    const dir = join(imageless.dir, 'never');
+    cpSync(join(REPO_ROOT, 'deploy/manifests'), dir, { recursive: true });
+    const worker = join(dir, 'base/worker.yaml');
+    writeFileSync(worker, readFileSync(worker, 'utf8').replace('imagePullPolicy: IfNotPresent', 'imagePullPolicy: Never'));
+    const result = await imageless.kube(['up', '--manifests', join(dir, 'python-workers'), '--python-workers', '1', '--timeout', '3']);
+    expect(result.code).toBe(1);
+    const waiting = async (selector: string): Promise<[string, string, string]> => {
+      const pod = await kubectlOut(imageless, ['get', 'pods', '-l', selector, '-o', 'jsonpath={.items[0].metadata.name}']);
+      const state = await kubectlOut(imageless, ['get', 'pod', pod, '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}|{.status.containerStatuses[0].state.waiting.message}']);
+      return [pod, ...(state.split('|') as [string, string])];
+    };
+    const [workerPod, reason, message] = await waiting('app=locust,role=worker');
+    expect(reason).toBe('ErrImageNeverPull');
+    expect(result.stdout).toContain(`pod ${workerPod}: ErrImageNeverPull for image locust-ts:0.2.0 (${message}): the image is not on the node; build and load it with pnpm kube image`);
+    // locustio/locust comes from a registry, not from pnpm kube image.
+    const [pythonPod, pythonReason, pythonMessage] = await waiting('app=locust-python,role=worker');
+    expect(pythonReason).toBe('ImagePullBackOff');
+    const python = 'locustio/locust:2.46.3';
+    expect(result.stdout).toContain(
+      `pod ${pythonPod}: ImagePullBackOff for image ${python} (${pythonMessage}): the node cannot pull it: check the name and the node's access to its registry (offline: minikube image load ${python})`,
+    );
   });
 
   it.concurrent('a KUBECONFIG list is merged as kubectl merges it (first file wins, later files add entries)', async () => {

@@ -4,7 +4,10 @@
  * kubectl from the same server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from './k8s-api/harness.js';
+import { appendFileSync, cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { startProcess } from '../packages/cli/src/testing/processes.js';
+import { REPO_ROOT, startTestCluster, type TestCluster } from './k8s-api/harness.js';
 
 let cluster: TestCluster;
 
@@ -71,6 +74,26 @@ describe('pnpm kube against a Kubernetes API (checked with kubectl)', { timeout:
     expect(await kubectlGet(['svc', 'locust-master', '-o', 'jsonpath={.spec.ports[*].nodePort}'])).toBe(portBefore);
   });
 
+  it('an edited locustfile gets a new generated ConfigMap, the pod templates point at it (a rollout), and the old one is pruned', async () => {
+    const volume = (name: string): Promise<string> =>
+      kubectlGet(['deploy', name, '-o', 'jsonpath={.spec.template.spec.volumes[?(@.name=="locustfile")].configMap.name} {.metadata.generation}']);
+    const [before, workerGeneration] = (await volume('locust-worker')).split(' ');
+    const dir = join(cluster.dir, 'edited');
+    cpSync(join(REPO_ROOT, 'deploy/manifests/base'), dir, { recursive: true });
+    appendFileSync(join(dir, 'locustfile.ts'), '// edited: a new scenario\n');
+    const result = await cluster.kube(['up', '--manifests', dir]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const [after, newGeneration] = (await volume('locust-worker')).split(' ');
+    expect(after).toMatch(/^locustfile-[a-z0-9]{10}$/);
+    expect(after).not.toBe(before);
+    expect(Number(newGeneration)).toBeGreaterThan(Number(workerGeneration));
+    expect((await volume('locust-master')).split(' ')[0]).toBe(after);
+    expect(await kubectlGet(['cm', after!, '-o', 'jsonpath={.data.locustfile\\.ts}'])).toContain('// edited: a new scenario');
+    expect(result.stdout).toContain(`deleted configmap/${before} (an older locustfile)`);
+    expect(await kubectlGet(['cm', '-o', 'name'])).toBe(`configmap/${after}`);
+  });
+
   it('scale --workers 5 sets the replicas, even after kubectl scaled them meanwhile, and a later up keeps them', async () => {
     const manual = await cluster.kubectl(['scale', 'deploy/locust-worker', '--replicas=3']);
     expect(manual.code).toBe(0);
@@ -99,6 +122,32 @@ describe('pnpm kube against a Kubernetes API (checked with kubectl)', { timeout:
     }
     expect(result.stdout).toMatch(/^horizontalpodautoscaler\/fastapi-deployment: 1 replicas \(desired 1, min 1, max 5\), CPU unknown of 70%/m);
     expect(result.stdout).toMatch(/^Locust UI: http:\/\/[\d.]+:\d+$/m);
+  });
+
+  it('status --watch repeats, shows a scale kubectl made meanwhile, and ends with 0 on Ctrl-C; logs worker is each pod\'s log', async () => {
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cluster.dir, KUBECONFIG: cluster.kubeconfig };
+    const watch = startProcess(process.execPath, [join(REPO_ROOT, 'deploy/bin/kube.mjs'), 'status', '--watch'], { env });
+    try {
+      await watch.waitFor(/^--- \d\d:\d\d:\d\d$/m, 60_000);
+      expect((await cluster.kubectl(['scale', 'deploy/locust-worker', '--replicas=3'])).code).toBe(0);
+      await watch.waitFor(/^deployment\/locust-worker: 3\/3 ready/m, 60_000);
+      watch.child.kill('SIGINT');
+      expect(await watch.exited).toBe(0);
+    } finally {
+      watch.kill();
+    }
+    expect(await kubectlGet(['deploy', 'locust-worker', '-o', 'jsonpath={.status.readyReplicas}'])).toBe('3');
+
+    const pods = (await kubectlGet(['pods', '-l', 'app=locust,role=worker', '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ');
+    const expected: string[] = [];
+    for (const pod of pods) {
+      const logged = await cluster.kubectl(['logs', pod]);
+      expect(logged.code).toBe(0);
+      expected.push(...logged.stdout.trim().split('\n').map((l) => `[${pod}] ${l}`));
+    }
+    const shown = await cluster.kube(['logs', 'worker']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout.split('\n').filter((l) => l.startsWith('['))).toEqual(expected);
   });
 
   it('up --python-workers 1 adds real Locust workers from a ConfigMap locustfile', async () => {

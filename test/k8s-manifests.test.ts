@@ -17,6 +17,7 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { checkFields } from '../deploy/src/schema.js';
+import { LOCUST_TS_BIN, cleanEnv } from '../packages/cli/src/testing/processes.js';
 import { REPO_ROOT } from './k8s-api/harness.js';
 
 const run = promisify(execFile);
@@ -333,6 +334,36 @@ describe('deploy/manifests/pulse-job', () => {
   });
 });
 
+/** The kubelet's `$(VAR)` expansion of args from the container's env (the downward API gives the namespace). */
+function expandArgs(container: Json, namespace: string): string[] {
+  const env = new Map<string, string>((container.env ?? []).map((e: Json) => [e.name, e.value ?? (e.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace' ? namespace : '')]));
+  return container.args.map((a: string) => a.replace(/\$\(([A-Za-z_]\w*)\)/g, (ref, name) => env.get(name) ?? ref));
+}
+
+describe('deploy/manifests: the swarm\'s args, as the real locust-ts parses them', () => {
+  // The pods run these args verbatim: a flag the CLI rejects (a misspelt --shape key, an
+  // --assert-scale it cannot parse) would be a pod that exits 2 at start. -l makes the CLI parse
+  // every option and load the locustfile, then list its users and exit (as Locust 2.12.1 does,
+  // --worker included: it lists before it connects).
+  it.each([
+    ['Deployment/locust-master', () => get('Deployment', 'locust-master')],
+    ['Deployment/locust-worker', () => get('Deployment', 'locust-worker')],
+    ['Job/locust-pulse', () => byName(pulse, 'Job', 'locust-pulse')],
+  ])('%s: every arg is accepted and the ConfigMap locustfile loads', async (_name, workload) => {
+    const w = workload();
+    const dir = mkdtempSync(join(tmpdir(), 'k8s-args-'));
+    try {
+      const file = join(dir, 'locustfile.ts');
+      writeFileSync(file, locustfileFromConfigMap(pulse, w));
+      const args = expandArgs(containersOf(w)[0], 'default').map((a) => (a === argValue(containersOf(w)[0].args, '-f') ? file : a));
+      const { stdout } = await run(process.execPath, [LOCUST_TS_BIN, ...args, '-l'], { timeout: 60_000, env: cleanEnv(), cwd: dir });
+      expect(stdout.split('\n').map((l) => l.trim())).toContain('SimpleUser');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('deploy/manifests/python-workers', () => {
   it('mounts the generated ConfigMap locustfile at the path the workers run, and real Locust loads it', async () => {
     const worker = byName(python, 'Deployment', 'locust-worker-python');
@@ -341,7 +372,10 @@ describe('deploy/manifests/python-workers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'k8s-locustfile-'));
     try {
       writeFileSync(join(dir, 'locustfile.py'), source);
-      const { stdout } = await run('/usr/bin/locust', ['-f', join(dir, 'locustfile.py'), '--list'], { timeout: 30_000 });
+      // The Deployment's own args (-f pointed at the copy): real Locust lists and exits, --worker and all.
+      const container = containersOf(worker)[0];
+      const args = container.args.map((a: string) => (a === argValue(container.args, '-f') ? join(dir, 'locustfile.py') : a));
+      const { stdout } = await run('/usr/bin/locust', [...args, '--list'], { timeout: 30_000, cwd: dir });
       const pythonUsers = stdout.split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
       // Locust dispatches users by class name: the Python twin must define the TS locustfile's classes.
       const tsUsers = [...readFileSync(join(REPO_ROOT, 'examples/locustfile.ts'), 'utf8').matchAll(/export class (\w+) extends \w*User\b/g)].map((m) => m[1]);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { LOCUST_TS_BIN, cleanEnv, startProcess } from '../packages/cli/src/testing/processes.js';
 import { useBinRuns } from './helpers/bin-runs.js';
 import { freeNodePort, freePort } from './helpers/ports.js';
@@ -116,5 +116,27 @@ describe('pnpm kube pulse', { timeout: 180_000 }, () => {
     const replicas = await kubectl(['get', 'deploy', 'fastapi-deployment', '-o', 'jsonpath={.status.readyReplicas}']);
     expect(tool.output()).toContain(`assert ready>=9 within 60s: FAILED (measured max ${replicas} in the `);
     expect(code).toBe(3);
+  });
+
+  it("reaches the master through kubectl port-forward when the NodePort does not answer, with the tool's own kubeconfig", async () => {
+    // A NodePort nothing listens on; kubectl is a stand-in that logs how it was called and forwards
+    // to the master's real web port, printing kubectl's own "Forwarding from" line.
+    const deadPort = await freeNodePort();
+    const ports = (JSON.parse(await kubectl(['get', 'svc', 'locust-master', '-o', 'jsonpath={.spec.ports}'])) as Json[])
+      .map((p) => (p.name === 'http' ? { ...p, nodePort: deadPort } : p));
+    const patched = await cluster.kubectl(['patch', 'svc', 'locust-master', '--type=merge', '-p', JSON.stringify({ spec: { ports } })]);
+    expect(patched.stderr).toBe('');
+    const log = join(runs.scratch, 'kubectl.log');
+    const fake = join(runs.scratch, 'kubectl');
+    writeFileSync(fake, `#!/bin/sh\necho "$* KUBECONFIG=$KUBECONFIG" >> '${log}'\necho 'Forwarding from 127.0.0.1:${new URL(masterUrl).port} -> 8089'\nexec sleep 600\n`);
+    chmodSync(fake, 0o755);
+    const env = cleanEnv({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cluster.dir, KUBECONFIG: '', KUBECTL: fake });
+    const tool = startProcess(process.execPath, [KUBE_TOOL, 'pulse', '--kubeconfig', cluster.kubeconfig, '--shape', 'spike:base=0,peak=1,at=1s,hold=1s',
+      '--csv', join(runs.scratch, 'third')], { env, cwd: runs.scratch });
+    const code = await Promise.race([tool.exited, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(tool.output())), PULSE_TIMEOUT_MS))]);
+    expect(code, tool.output()).toBe(0);
+    expect(tool.output()).toContain(`http://127.0.0.1:${deadPort} does not answer from here: using kubectl port-forward`);
+    expect(tool.output()).toContain(`master ${masterUrl}`);
+    expect(readFileSync(log, 'utf8').trim()).toBe(`port-forward --context minikube -n default service/locust-master :8089 KUBECONFIG=${cluster.kubeconfig}`);
   });
 });

@@ -51,9 +51,16 @@ export class Cluster {
    */
   async apply(manifest: Manifest): Promise<void> {
     const object = { ...manifest, metadata: { ...manifest.metadata, namespace: this.namespace } };
-    await this.call(objectRef(manifest), () =>
-      this.objects.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
-    );
+    try {
+      await this.objects.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    } catch (error) {
+      // The API server's NamespaceLifecycle admission: a 404 about the namespace, not the object.
+      const status = apiStatus(error);
+      if (status?.code === HTTP_NOT_FOUND && status.detailsKind === 'namespaces') {
+        throw new DeployError(`namespace "${this.namespace}" does not exist: create it (kubectl create namespace ${this.namespace}) or pass --namespace NAME`);
+      }
+      throw new DeployError(describeError(error, this.server, objectRef(manifest)), { cause: error });
+    }
   }
 
   /** Deletes an object; false when it was already gone. */
@@ -64,7 +71,7 @@ export class Cluster {
       return true;
     } catch (error) {
       if (apiStatus(error)?.code === HTTP_NOT_FOUND) return false;
-      throw new DeployError(describeError(error, this.server, objectRef(manifest)));
+      throw new DeployError(describeError(error, this.server, objectRef(manifest)), { cause: error });
     }
   }
 
@@ -158,7 +165,7 @@ export class Cluster {
     try {
       return await request();
     } catch (error) {
-      throw new DeployError(describeError(error, this.server, what));
+      throw new DeployError(describeError(error, this.server, what), { cause: error });
     }
   }
 
@@ -168,7 +175,7 @@ export class Cluster {
       return await request();
     } catch (error) {
       if (apiStatus(error)?.code === HTTP_NOT_FOUND) return undefined;
-      throw new DeployError(describeError(error, this.server, what));
+      throw new DeployError(describeError(error, this.server, what), { cause: error });
     }
   }
 }

@@ -11,6 +11,8 @@ export { DeployError } from '@locust-ts/protocol';
 interface StatusBody {
   readonly message?: string;
   readonly reason?: string;
+  /** What the Status is about, e.g. `{ kind: 'namespaces', name: 'loadtest' }` for a missing namespace. */
+  readonly details?: { readonly kind?: string; readonly name?: string };
 }
 
 /** Network failures as node and node-fetch report them, for the "cannot reach" message. */
@@ -24,13 +26,14 @@ const TLS_CODES = new Set([
 ]);
 
 /** Status code + the API server's own message (a Status object in JSON), if the error is an HTTP one. */
-export function apiStatus(error: unknown): { code: number; message: string; reason: string } | undefined {
+export function apiStatus(error: unknown): { code: number; message: string; reason: string; detailsKind: string } | undefined {
   if (!(error instanceof ApiException)) return undefined;
   const body = parseStatus(error.body);
   return {
     code: error.code,
     message: oneLine(body?.message ?? String(error.body ?? '').slice(0, 300)),
     reason: body?.reason ?? '',
+    detailsKind: body?.details?.kind ?? '',
   };
 }
 
@@ -42,8 +45,10 @@ export function describeError(error: unknown, server: string, what?: string): st
     const about = what ? ` ${what}` : '';
     switch (status.code) {
       case 401:
-      case 403:
         return `the API server at ${server} refused the credentials (${status.code}${reasonText(status.reason)}): ${status.message}`;
+      case 403:
+        // Authenticated, but RBAC does not grant this user the verb (e.g. a namespace-only user).
+        return `not allowed on${about || ' a request'} (403${reasonText(status.reason)}): ${status.message}; the kubeconfig's user needs RBAC rights for it, or pass another --context`;
       case 409:
         return `conflict on${about} (409${reasonText(status.reason)}): ${status.message}`;
       case 422:
@@ -62,6 +67,10 @@ export function describeError(error: unknown, server: string, what?: string): st
   return oneLine(error instanceof Error ? error.message : String(error));
 }
 
+/** The API server's answer behind a DeployError from cluster.ts (its `cause`), if any. */
+export function causeStatus(error: unknown): ReturnType<typeof apiStatus> {
+  return error instanceof DeployError ? apiStatus(error.cause) : undefined;
+}
 
 function parseStatus(body: unknown): StatusBody | undefined {
   if (typeof body === 'object' && body !== null) return body as StatusBody;

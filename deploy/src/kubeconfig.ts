@@ -16,6 +16,8 @@ export interface ClusterTarget {
   readonly namespace: string;
   /** The API server URL, for messages. */
   readonly server: string;
+  /** The kubeconfig files read (a KUBECONFIG-style list): what kubectl must read too, e.g. for port-forward. */
+  readonly kubeconfigFiles: string;
 }
 
 export interface TargetOptions {
@@ -54,5 +56,5 @@ export function resolveTarget(options: TargetOptions): ClusterTarget {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new DeployError(`context "${context}" in ${path} names no cluster`);
   const namespace = options.namespace ?? kubeConfig.getContextObject(context)?.namespace ?? DEFAULT_NAMESPACE;
-  return { kubeConfig, context, namespace, server: cluster.server };
+  return { kubeConfig, context, namespace, server: cluster.server, kubeconfigFiles: path };
 }

@@ -5,6 +5,7 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Cluster } from './cluster.js';
+import { isLocalImage } from './preflight.js';
 
 /** Image problems: the pod waits forever until the image exists where the node can find it. */
 const IMAGE_REASONS = new Set(['ImagePullBackOff', 'ErrImagePull', 'ErrImageNeverPull', 'InvalidImageName']);
@@ -36,8 +37,7 @@ export async function podProblem(cluster: Cluster, pod: V1Pod): Promise<PodProbl
       return {
         pod: name,
         reason: waiting.reason,
-        line: `pod ${name}: ${waiting.reason} for image ${status.image}${waiting.message ? ` (${oneLine(waiting.message)})` : ''}: ` +
-          `the image is not on the node; build and load it with pnpm kube image`,
+        line: `pod ${name}: ${waiting.reason} for image ${status.image}${waiting.message ? ` (${oneLine(waiting.message)})` : ''}: ${imageFix(status.image)}`,
       };
     }
     if (waiting.reason === CRASH_REASON) {
@@ -63,6 +63,12 @@ export async function deploymentProblems(cluster: Cluster, matchLabels: Record<s
     if (problem) problems.push(problem);
   }
   return problems;
+}
+
+/** Our two images come from `pnpm kube image`; any other one from a registry the node must reach. */
+function imageFix(image: string): string {
+  if (isLocalImage(image)) return 'the image is not on the node; build and load it with pnpm kube image';
+  return `the node cannot pull it: check the name and the node's access to its registry (offline: minikube image load ${image})`;
 }
 
 function oneLine(text: string): string {

@@ -7,19 +7,37 @@ import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { Cluster } from './cluster.js';
 import type { Manifest } from './manifests.js';
 import type { Print } from './rollout.js';
+import { causeStatus } from './errors.js';
 
 /** metrics-server registers this API; the HPA reads pod CPU through it. */
 export const METRICS_API_SERVICE = 'v1beta1.metrics.k8s.io';
+const HTTP_FORBIDDEN = 403;
 const FINISHED_PHASES = new Set(['Succeeded', 'Failed']);
 const PART_OF = 'app.kubernetes.io/part-of';
 
 type Json = Record<string, any>; // rendered manifests are checked against the schema already
 
 export async function preflight(cluster: Cluster, manifests: readonly Manifest[], print: Print): Promise<void> {
-  await checkMetricsServer(cluster, print);
-  const nodes = await cluster.listNodes();
-  checkImages(nodes, manifests, print);
-  checkCpu(nodes, await cluster.listAllPods(), manifests, print);
+  await unlessForbidden('metrics-server', print, () => checkMetricsServer(cluster, print));
+  await unlessForbidden('the images and CPU on the nodes', print, async () => {
+    const nodes = await cluster.listNodes();
+    checkImages(nodes, manifests, print);
+    checkCpu(nodes, await cluster.listAllPods(), manifests, print);
+  });
+}
+
+/**
+ * The checks read cluster-scoped objects (APIServices, nodes, every namespace's pods): a user whose
+ * RBAC stops at the namespace can still deploy, so a 403 skips the check, with one line saying so.
+ */
+async function unlessForbidden(what: string, print: Print, check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    const status = causeStatus(error);
+    if (status?.code !== HTTP_FORBIDDEN) throw error;
+    print(`preflight: cannot check ${what} (403 ${status.reason}): ${status.message}`);
+  }
 }
 
 async function checkMetricsServer(cluster: Cluster, print: Print): Promise<void> {
@@ -39,13 +57,21 @@ export function normalizeImage(name: string): string {
   return name.replace(/^docker\.io\/(library\/)?/, '');
 }
 
-/** Images built locally (no registry or organisation in the name) must already be on a node. */
+/**
+ * Built by `pnpm kube image` into the node (no registry or organisation in the name), as opposed
+ * to pulled from a registry like `locustio/locust`.
+ */
+export function isLocalImage(name: string): boolean {
+  return !normalizeImage(name).includes('/');
+}
+
+/** Images built locally must already be on a node. */
 function checkImages(nodes: readonly V1Node[], manifests: readonly Manifest[], print: Print): void {
   const onNodes = new Set(nodes.flatMap((n) => n.status?.images ?? []).flatMap((i) => i.names ?? []).map(normalizeImage));
-  const local = new Set(workloads(manifests).flatMap((w) => containers(w)).map((c) => String(c.image)).filter((image) => !image.includes('/')));
+  const local = new Set(workloads(manifests).flatMap((w) => containers(w)).map((c) => String(c.image)).filter(isLocalImage));
   for (const image of local) {
     if (!onNodes.has(image)) {
-      print(`preflight: image ${image} is not on the node${nodes.length === 1 ? '' : 's'}: run pnpm kube image first (else its pods wait in ErrImageNeverPull/ImagePullBackOff)`);
+      print(`preflight: image ${image} is not on the node${nodes.length === 1 ? '' : 's'}: run pnpm kube image first (else its pods wait in ErrImagePull/ImagePullBackOff)`);
     }
   }
 }

@@ -2,6 +2,9 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { MASTER_SERVICE, MASTER_WEB_PORT_NAME } from './constants.js';
 import type { Cluster } from './cluster.js';
+import { causeStatus } from './errors.js';
+
+const HTTP_FORBIDDEN = 403;
 
 /** minikube's node reports its VM/container address as InternalIP; clouds add ExternalIP. */
 const ADDRESS_PREFERENCE = ['ExternalIP', 'InternalIP', 'Hostname'];
@@ -16,12 +19,22 @@ export function nodeAddress(nodes: readonly V1Node[]): string | undefined {
   return undefined;
 }
 
+/** The nodes, or none when RBAC does not let this user list them (then no NodePort URL: port-forward). */
+export async function readableNodes(cluster: Cluster): Promise<V1Node[]> {
+  try {
+    return await cluster.listNodes();
+  } catch (error) {
+    if (causeStatus(error)?.code === HTTP_FORBIDDEN) return [];
+    throw error;
+  }
+}
+
 /** The UI URL, or a one-line hint for reaching it when the Service has no NodePort. */
 export async function describeUiUrl(cluster: Cluster): Promise<string> {
   const service = await cluster.findService(MASTER_SERVICE);
   if (!service) return `Locust UI: service/${MASTER_SERVICE} not found (run pnpm kube up)`;
   const port = service.spec?.ports?.find((p) => p.name === MASTER_WEB_PORT_NAME);
-  const address = nodeAddress(await cluster.listNodes());
+  const address = nodeAddress(await readableNodes(cluster));
   if (!port?.nodePort || !address) {
     return `Locust UI: kubectl port-forward -n ${cluster.namespace} service/${MASTER_SERVICE} 8089 then open http://localhost:8089`;
   }

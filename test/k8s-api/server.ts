@@ -35,6 +35,8 @@ export interface KubeApiOptions extends AccessOptions, WorkloadOptions {
 }
 
 const DEFAULT_TICK_MS = 100;
+/** The RBAC verb of a write, as the real authorizer names it in a 403 (GET is get/list/watch). */
+const RBAC_VERBS: Readonly<Record<string, string>> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
 const MAX_BODY_BYTES = 1 << 20;
 
 export class KubeApiServer {
@@ -142,7 +144,7 @@ export class KubeApiServer {
     const name = tail[1];
     const subresource = tail[2];
     const watching = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
-    authorize(user, watching ? 'watch' : method === 'GET' ? (name === undefined ? 'list' : 'get') : method.toLowerCase(), resource, namespace, this.options);
+    authorize(user, watching ? 'watch' : method === 'GET' ? (name === undefined ? 'list' : 'get') : (RBAC_VERBS[method] ?? method.toLowerCase()), resource, namespace, this.options);
     if (watching && method === 'GET' && name === undefined) return { code: 200, body: null, watch: { resource, namespace } };
     if (resource.namespaced && namespace === undefined && name !== undefined) {
       throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${path})`);
@@ -175,7 +177,7 @@ export class KubeApiServer {
     if (name === undefined) {
       if (method === 'GET') {
         const items = store
-          .list(resource, namespace, url.searchParams.get('labelSelector') ?? undefined)
+          .listForClient(resource, namespace, url.searchParams.get('labelSelector') ?? undefined)
           .filter(objectFilter(namespace, null, url.searchParams.get('fieldSelector')));
         return ok({ kind: `${resource.kind}List`, apiVersion: resource.group ? `${resource.group}/${resource.version}` : resource.version, metadata: { resourceVersion: store.currentResourceVersion() }, items });
       }

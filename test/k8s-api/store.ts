@@ -79,6 +79,16 @@ export class ObjectStore {
     return stored.object;
   }
 
+  /** A client's list (the HTTP layer): like {@link read}, it counts as having seen each object's status. */
+  listForClient(resource: ResourceType, namespace: string | undefined, labelSelector: string | undefined): Json[] {
+    const items = this.list(resource, namespace, labelSelector);
+    for (const object of items) {
+      const stored = this.objects.get(ObjectStore.key(resource, namespace ?? ((object.metadata as Json).namespace as string | undefined), String((object.metadata as Json).name)));
+      if (stored) stored.observed = true;
+    }
+    return items;
+  }
+
   list(resource: ResourceType, namespace: string | undefined, labelSelector: string | undefined): Json[] {
     const wanted = parseSelector(labelSelector);
     return [...this.objects.values()]
@@ -98,6 +108,7 @@ export class ObjectStore {
 
   create(resource: ResourceType, namespace: string | undefined, body: Json, manager: string): Json {
     this.checkIdentity(resource, namespace, body);
+    this.requireNamespace(resource, namespace);
     const name = String((body.metadata as Json).name);
     const key = ObjectStore.key(resource, namespace, name);
     if (this.objects.has(key)) {
@@ -167,6 +178,7 @@ export class ObjectStore {
     const key = ObjectStore.key(resource, namespace, name);
     const stored = this.objects.get(key);
     if (!stored) {
+      this.requireNamespace(resource, namespace);
       const object = this.admit(resource, namespace, config, undefined);
       this.objects.set(key, { resource, object, owners: [ownership(manager, 'Apply', resource, applied)], observed: false });
       return { object, created: true };
@@ -316,6 +328,13 @@ export class ObjectStore {
     if (name !== undefined && meta.name !== name) {
       throw new ApiError(400, 'BadRequest', 'the name of the object does not match the name on the URL');
     }
+  }
+
+  /** The NamespaceLifecycle admission plugin: nothing is created in a namespace that does not exist. */
+  private requireNamespace(resource: ResourceType, namespace: string | undefined): void {
+    if (!resource.namespaced || namespace === undefined) return;
+    if ([...this.objects.values()].some((s) => s.resource.kind === 'Namespace' && (s.object.metadata as Json).name === namespace)) return;
+    throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
   }
 
   private checkResourceVersion(stored: Stored, body: Json): void {

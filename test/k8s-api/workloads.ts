@@ -4,13 +4,18 @@
  * ImagePullBackOff, ErrImageNeverPull, Unschedulable, CrashLoopBackOff with logs), events for
  * replica changes, a minikube node with allocatable CPU and the images it holds, the control
  * plane's pods with kubeadm's CPU requests, and metrics-server's APIService.
+ *
+ * A missing image is reported as the kubelet reports it, by the container's imagePullPolicy:
+ * ErrImageNeverPull only under `Never`; under `IfNotPresent`/`Always` the kubelet tries the
+ * registry (docker.io for an unqualified name), fails, and backs off (ImagePullBackOff).
  */
 import { RESOURCES, type ResourceType } from './resources.js';
 import type { ObjectStore } from './store.js';
 
 type Json = Record<string, any>; // stand-in objects are plain JSON, as the API serves them
 
-export type PodProblemReason = 'ImagePullBackOff' | 'ErrImageNeverPull' | 'Unschedulable' | 'CrashLoopBackOff';
+/** `ImageMissing`: the image is on no node and in no registry; the pod's reason follows its pull policy. */
+export type PodProblemReason = 'ImageMissing' | 'Unschedulable' | 'CrashLoopBackOff';
 
 export interface PodProblemSpec {
   readonly reason: PodProblemReason;
@@ -117,10 +122,8 @@ export class Workloads {
       const base = { name: c.name, image: c.image, imageID: '', ready, restartCount: 0, started: ready };
       if (ready) return { ...base, state: { running: { startedAt: new Date().toISOString() } } };
       switch (problem?.reason) {
-        case 'ErrImageNeverPull':
-          return { ...base, state: { waiting: { reason: 'ErrImageNeverPull', message: `Container image "${c.image}" is not present with pull policy of Never` } } };
-        case 'ImagePullBackOff':
-          return { ...base, state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } } };
+        case 'ImageMissing':
+          return { ...base, state: { waiting: missingImage(c) } };
         case 'CrashLoopBackOff':
           return {
             ...base,
@@ -175,4 +178,17 @@ export class Workloads {
       source: { component: 'deployment-controller' },
     });
   }
+}
+
+/** The kubelet's waiting state for a container whose image exists nowhere (kubelet image manager). */
+function missingImage(container: Json): Json {
+  const image = String(container.image);
+  if (container.imagePullPolicy === 'Never') {
+    return { reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` };
+  }
+  // containerd's answer for an unqualified name, which it resolves on Docker Hub.
+  const reference = image.includes('/') ? image : `docker.io/library/${image}`;
+  const pullError = `failed to pull and unpack image "${reference}": failed to resolve reference "${reference}": ` +
+    'pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed';
+  return { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${pullError}` };
 }

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { DeployError } from '../errors.js';
 import { kubectlBinary } from '../manifests.js';
-import { nodeAddress } from '../ui-url.js';
+import { nodeAddress, readableNodes } from '../ui-url.js';
 import { MASTER_SERVICE, MASTER_WEB_PORT_NAME } from '../constants.js';
 import type { Cluster } from '../cluster.js';
 import type { ClusterTarget } from '../kubeconfig.js';
@@ -35,7 +35,7 @@ export async function masterEndpoint(cluster: Cluster, target: ClusterTarget, ex
   const service = await cluster.findService(MASTER_SERVICE);
   if (!service) throw new DeployError(`service/${MASTER_SERVICE} not found in namespace ${cluster.namespace}: run pnpm kube up first`);
   const nodePort = service.spec?.ports?.find((p) => p.name === MASTER_WEB_PORT_NAME)?.nodePort;
-  const address = nodeAddress(await cluster.listNodes());
+  const address = nodeAddress(await readableNodes(cluster));
   if (nodePort && address) {
     const url = `http://${address}:${nodePort}`;
     if (await answers(url)) return { url, close: () => {} };
@@ -46,7 +46,9 @@ export async function masterEndpoint(cluster: Cluster, target: ClusterTarget, ex
 
 function portForward(target: ClusterTarget): Promise<MasterEndpoint> {
   const args = ['port-forward', '--context', target.context, '-n', target.namespace, `service/${MASTER_SERVICE}`, `:${WEB_PORT}`];
-  const child: ChildProcess = spawn(kubectlBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The files this tool read (--kubeconfig or the KUBECONFIG list), so kubectl sees the same context.
+  const env = { ...process.env, KUBECONFIG: target.kubeconfigFiles };
+  const child: ChildProcess = spawn(kubectlBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   return new Promise((resolve, reject) => {
     let stderr = '';
     const timer = setTimeout(() => fail(`no forwarded port after ${PORT_FORWARD_TIMEOUT_MS / 1000}s`), PORT_FORWARD_TIMEOUT_MS);

@@ -105,6 +105,8 @@ async function runMode(
       throw new UsageError(`${options.locustfile} is a Python locustfile: run it with Python Locust workers (locust -f ${options.locustfile} --worker)`, EXIT_INVALID);
     }
     const file = preloaded ?? (await loadTypeScriptLocustfile(locustfile));
+    // Locust lists the user classes and exits before it looks at the mode (main.py): a worker too.
+    if (options.list) return listUserClasses(await userClassesOf(options, file));
     const code = options.processes ? await runWorkerProcesses(options, file, log) : await runSingleWorker(options, file, log, environment);
     return options.processes ? code : finishProcess(environment, code, log);
   }
@@ -112,22 +114,29 @@ async function runMode(
   // options.ts has already refused a bad spec: this cannot throw
   const builtinShape = options.shape === null ? null : parseShapeOption(options.shape);
   const file = kind === 'typescript' ? (preloaded ?? (await loadTypeScriptLocustfile(locustfile))) : null;
-  let userClasses: UserClassDescription[];
+  const userClasses = await userClassesOf(options, file, locustfile);
+  if (options.list) return listUserClasses(userClasses);
+  const code = await runMasterAndWorkers(options, parsedOptions, locustfile, file, userClasses, log, builtinShape, environment, prepared?.customSpecs ?? []);
+  // the master fired `quitting` before it decided the exit code, as Locust's shutdown() does
+  return finishProcess(environment, code, log, true);
+}
+
+/** The user classes a run would use (the locustfile's, narrowed by the UserClass arguments). */
+async function userClassesOf(options: CliOptions, file: Locustfile | null, locustfile?: string): Promise<UserClassDescription[]> {
   try {
-    userClasses = await resolveUserClasses({
-      ...(file ? { userClasses: file.describeUserClasses() } : { locustfile }),
+    return await resolveUserClasses({
+      ...(file ? { userClasses: file.describeUserClasses() } : { locustfile: locustfile! }),
       userClassNames: options.userClasses,
     });
   } catch (err) {
     throw new UsageError((err as Error).message, EXIT_INVALID);
   }
-  if (options.list) {
-    process.stdout.write(`Available Users:\n${userClasses.map((c) => `    ${c.name}\n`).join('')}`);
-    return 0;
-  }
-  const code = await runMasterAndWorkers(options, parsedOptions, locustfile, file, userClasses, log, builtinShape, environment, prepared?.customSpecs ?? []);
-  // the master fired `quitting` before it decided the exit code, as Locust's shutdown() does
-  return finishProcess(environment, code, log, true);
+}
+
+/** `-l`: Locust's listing, then exit 0. */
+function listUserClasses(userClasses: readonly UserClassDescription[]): number {
+  process.stdout.write(`Available Users:\n${userClasses.map((c) => `    ${c.name}\n`).join('')}`);
+  return 0;
 }
 
 // ---------------------------------------------------------------- workers
