@@ -58,7 +58,7 @@ describe('pnpm dev', () => {
       const ui = await fetch(`http://127.0.0.1:${webPort}/`);
       expect(ui.status).toBe(200);
       await waitUntil(async () => (await getJson(`http://127.0.0.1:${webPort}/stats/requests`))?.worker_count === 4, 45_000, '4 workers on /stats/requests');
-      await dev.waitFor(/\[dev\] workers 4\/4/, 10_000);
+      await dev.waitFor(/\[dev\] workers 4\/4/, 45_000);
 
       // dev → (target, master, 4 workers) and their own children
       const parts = descendants(dev.child.pid!);

@@ -25,7 +25,7 @@ describe('mixed swarm', () => {
     expect(runner.workers().map((w) => w.userCount)).toEqual([3, 3]);
 
     // both kinds of worker report (every 3 s); while running every merged request came from them
-    await waitFor(() => runner.registry.all().every((n) => n.numRequests > 5), 15_000, 'reports from both workers');
+    await waitFor(() => runner.registry.all().every((n) => n.numRequests > 5), 45_000, 'reports from both workers');
     const nodes = runner.registry.all();
     const perWorker = nodes.map((n) => n.numRequests);
     const merged = runner.stats.total.numRequests;

@@ -13,7 +13,7 @@ describe('TS master with 4 TS workers', () => {
     const { sink } = swarm;
     const { target, master } = await swarm.startHeadlessWithTsWorkers(4, { users: 10, spawnRate: 10, runTime: 30, expectWorkers: 4, onlySummary: true });
     const runner = master.runner;
-    await waitFor(() => runner.state === 'running' && runner.userCount === 10, 15_000, '10 running users');
+    await waitFor(() => runner.state === 'running' && runner.userCount === 10, 45_000, '10 running users');
     const table = runner.workers();
     expect(table).toHaveLength(4);
     expect(table.map((w) => w.userCount).sort().reverse()).toEqual([3, 3, 2, 2]);
@@ -22,7 +22,7 @@ describe('TS master with 4 TS workers', () => {
     expect(runner.userClassesCount()).toEqual({ SimpleUser: 10 });
 
     // requests flow and are merged (workers report every 3 s)
-    await waitFor(() => runner.stats.total.numRequests > 20, 10_000, 'merged requests');
+    await waitFor(() => runner.stats.total.numRequests > 20, 45_000, 'merged requests');
     const code = await master.quit();
     expect(code).toBe(0);
     expect(runner.state).toBe('stopped');

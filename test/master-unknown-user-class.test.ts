@@ -28,11 +28,11 @@ describe('a user class the worker lacks', () => {
       onlySummary: true,
     });
     const runner = master.runner;
-    await waitFor(() => runner.unknownUserClasses().length > 0, 10_000, 'the unknown class to be reported');
+    await waitFor(() => runner.unknownUserClasses().length > 0, 45_000, 'the unknown class to be reported');
     const workerId = runner.workers()[0]!.id;
     expect(runner.unknownUserClasses()).toEqual([{ workerId, userClass: 'GhostUser' }]);
     // the known class runs: 2 SimpleUsers on the worker, the 2 GhostUsers cannot start
-    await waitFor(() => runner.userClassesCount().SimpleUser === 2, 5_000, '2 SimpleUsers');
+    await waitFor(() => runner.userClassesCount().SimpleUser === 2, 45_000, '2 SimpleUsers');
     expect(runner.userCount).toBe(2);
 
     await new Promise((r) => setTimeout(r, TWO_REPORTS_MS));

@@ -34,7 +34,7 @@ describe('POST /swarm with a built-in shape', () => {
     // then base 2: one user each
     for (const w of workers) expect((await w.next('spawn')).data).toMatchObject({ user_classes_count: { SimpleUser: 1 } });
     // the shape ends after 2 s: the test stops and the intended users leave the stats
-    await waitFor(() => master.runner.state === 'stopping' || master.runner.state === 'stopped', 10_000, 'the shape to stop the test');
+    await waitFor(() => master.runner.state === 'stopping' || master.runner.state === 'stopped', 45_000, 'the shape to stop the test');
     const after = (await (await fetch(`${url}/stats/requests`)).json()) as Record<string, unknown>;
     expect(after).not.toHaveProperty('intended_users');
   });

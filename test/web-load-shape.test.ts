@@ -38,7 +38,7 @@ describe('web UI with a load shape', () => {
     const body = await (await postSwarm()).json();
     expect(body).toEqual({ success: true, message: "Swarming started using shape class 'ShortShape'", host: 'http://127.0.0.1:1' });
     const runner = master.runner;
-    await waitFor(() => runner.userCount === 3 && runner.state === 'running', 5_000, '3 users from the shape');
+    await waitFor(() => runner.userCount === 3 && runner.state === 'running', 45_000, '3 users from the shape');
     expect((await (await postSwarm()).json()).success).toBe(true);
     expect(sink.text).toContain('There is an ongoing shape test running. Editing is disabled');
     for (const w of workers) expect((await w.next('spawn')).data).toMatchObject({ user_classes_count: { SimpleUser: expect.any(Number) }, host: 'http://127.0.0.1:1' });

@@ -47,7 +47,7 @@ const open = (sockets: Socket[]) => sockets.filter((s) => !s.destroyed && !s.rea
 describe('HttpPools.preconnect', () => {
   it('opens one connection per starting user ahead, sends nothing, and the users then need no new connection', async () => {
     pools.preconnect(`${base}/api`, 8, 2_000);
-    await waitFor(() => accepted.length === 8, 10_000, 'the 8 connections opened ahead');
+    await waitFor(() => accepted.length === 8, 45_000, 'the 8 connections opened ahead');
     expect(requests).toBe(0);
     expect(await getAll(8)).toEqual(Array(8).fill(200));
     expect(requests).toBe(8);
@@ -56,25 +56,25 @@ describe('HttpPools.preconnect', () => {
 
   it('counts the idle keep-alive connections the pool already holds', async () => {
     await getAll(3); // three idle keep-alive connections stay in the pool
-    await waitFor(() => pools.get(new URL(base).origin).stats.free === 3, 10_000, 'three idle connections in the pool');
+    await waitFor(() => pools.get(new URL(base).origin).stats.free === 3, 45_000, 'three idle connections in the pool');
     pools.preconnect(base, 5, 2_000);
-    await waitFor(() => accepted.length === 5, 10_000, 'two more connections');
+    await waitFor(() => accepted.length === 5, 45_000, 'two more connections');
     expect(await getAll(5)).toEqual(Array(5).fill(200));
     expect(accepted).toHaveLength(5);
   });
 
   it('closes the connections nobody took shortly after the instant', async () => {
     pools.preconnect(base, 4, 200);
-    await waitFor(() => accepted.length === 4, 10_000, 'the 4 connections opened ahead');
-    await waitFor(() => open(accepted) === 0 && pools.stashed(new URL(base).origin) === 0, 10_000, 'the unused connections closed by the worker');
+    await waitFor(() => accepted.length === 4, 45_000, 'the 4 connections opened ahead');
+    await waitFor(() => open(accepted) === 0 && pools.stashed(new URL(base).origin) === 0, 45_000, 'the unused connections closed by the worker');
     expect(requests).toBe(0);
   });
 
   it('never hands out a connection the server closed meanwhile', async () => {
     pools.preconnect(base, 3, 2_000);
-    await waitFor(() => accepted.length === 3, 10_000, 'the 3 connections opened ahead');
+    await waitFor(() => accepted.length === 3, 45_000, 'the 3 connections opened ahead');
     for (const socket of accepted) socket.destroy();
-    await waitFor(() => pools.stashed(new URL(base).origin) === 0, 10_000, 'the worker to see the 3 connections closed');
+    await waitFor(() => pools.stashed(new URL(base).origin) === 0, 45_000, 'the worker to see the 3 connections closed');
     expect(await getAll(3)).toEqual(Array(3).fill(200));
     expect(accepted).toHaveLength(6);
   });
