@@ -43,6 +43,8 @@ const stopTarget = (): void => {
 };
 process.on('exit', stopTarget);
 process.on('SIGINT', () => process.exit(130));
+// a soak stopped by SIGTERM (a script's kill) takes its target with it, as on Ctrl-C
+process.on('SIGTERM', () => process.exit(143));
 
 async function startTarget(port: number): Promise<void> {
   target = spawn(process.execPath, ['--import', 'tsx', 'packages/target-server/src/main.ts', '--host', '127.0.0.1', '--port', String(port)], {
