@@ -18,12 +18,10 @@ import {
   type V1Service,
   type V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
-import { DeployError, apiStatus, describeError } from './errors.js';
+import { DeployError, HTTP_NOT_FOUND, apiStatus, describeError } from './errors.js';
 import { FIELD_MANAGER, PART_OF_SELECTOR } from './constants.js';
 import { objectRef, type Manifest } from './manifests.js';
 import type { ClusterTarget } from './kubeconfig.js';
-
-const HTTP_NOT_FOUND = 404;
 
 export class Cluster {
   readonly namespace: string;

@@ -15,6 +15,10 @@ interface StatusBody {
   readonly details?: { readonly kind?: string; readonly name?: string };
 }
 
+/** The API server's answers the tool treats apart: an object that is not there, a verb RBAC does not grant. */
+export const HTTP_NOT_FOUND = 404;
+export const HTTP_FORBIDDEN = 403;
+
 /** Network failures as node and node-fetch report them, for the "cannot reach" message. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
 const TLS_CODES = new Set([
@@ -46,7 +50,7 @@ export function describeError(error: unknown, server: string, what?: string): st
     switch (status.code) {
       case 401:
         return `the API server at ${server} refused the credentials (${status.code}${reasonText(status.reason)}): ${status.message}`;
-      case 403:
+      case HTTP_FORBIDDEN:
         // Authenticated, but RBAC does not grant this user the verb (e.g. a namespace-only user).
         return `not allowed on${about || ' a request'} (403${reasonText(status.reason)}): ${status.message}; the kubeconfig's user needs RBAC rights for it, or pass another --context`;
       case 409:

@@ -7,11 +7,10 @@ import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { Cluster } from './cluster.js';
 import type { Manifest } from './manifests.js';
 import type { Print } from './rollout.js';
-import { causeStatus } from './errors.js';
+import { HTTP_FORBIDDEN, causeStatus } from './errors.js';
 
 /** metrics-server registers this API; the HPA reads pod CPU through it. */
 export const METRICS_API_SERVICE = 'v1beta1.metrics.k8s.io';
-const HTTP_FORBIDDEN = 403;
 const FINISHED_PHASES = new Set(['Succeeded', 'Failed']);
 const PART_OF = 'app.kubernetes.io/part-of';
 

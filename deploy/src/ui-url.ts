@@ -2,9 +2,7 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { MASTER_SERVICE, MASTER_WEB_PORT_NAME } from './constants.js';
 import type { Cluster } from './cluster.js';
-import { causeStatus } from './errors.js';
-
-const HTTP_FORBIDDEN = 403;
+import { HTTP_FORBIDDEN, causeStatus } from './errors.js';
 
 /** minikube's node reports its VM/container address as InternalIP; clouds add ExternalIP. */
 const ADDRESS_PREFERENCE = ['ExternalIP', 'InternalIP', 'Hostname'];
