@@ -3,10 +3,9 @@
  * client-node's loadFromDefault() quietly falls back to localhost:8080 when no kubeconfig exists,
  * so the file is located and checked here first.
  */
-import { existsSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { kubeconfigFiles, loadKubeconfigFiles } from '@locust-ts/kube-watch';
+import { existingKubeconfigFiles, kubeconfigFiles, loadKubeconfigFiles } from '@locust-ts/kube-watch';
 import { DeployError } from './errors.js';
 import { DEFAULT_NAMESPACE, SAFE_CONTEXT } from './constants.js';
 
@@ -29,11 +28,12 @@ export interface TargetOptions {
 
 export function resolveTarget(options: TargetOptions): ClusterTarget {
   const files = kubeconfigFiles(options.kubeconfig);
-  const path = files.filter((f) => existsSync(f)).join(delimiter);
-  if (!path) throw new DeployError(`no kubeconfig at ${files.join(delimiter)}: start the cluster first (minikube start) or pass --kubeconfig PATH`);
+  const existing = existingKubeconfigFiles(files);
+  if (existing.length === 0) throw new DeployError(`no kubeconfig at ${files.join(delimiter)}: start the cluster first (minikube start) or pass --kubeconfig PATH`);
+  const path = existing.join(delimiter);
   let kubeConfig: KubeConfig;
   try {
-    kubeConfig = loadKubeconfigFiles(files);
+    kubeConfig = loadKubeconfigFiles(existing);
   } catch (error) {
     throw new DeployError((error as Error).message);
   }

@@ -5,6 +5,6 @@
  */
 export { KubeScaleWatch, WATCH_RETRY_MS } from './watch.js';
 export { resolveCluster, KubeConfigError, SERVICE_ACCOUNT_DIR, SERVICE_ACCOUNT_PREFIX_ENV, type ClusterChoice, type ResolvedCluster } from './kubeconfig.js';
-export { kubeconfigFiles, loadKubeconfigFiles } from './kubeconfig-files.js';
+export { existingKubeconfigFiles, kubeconfigFiles, loadKubeconfigFiles } from './kubeconfig-files.js';
 export type * from './types.js';
 export { quantity, hpaState, podCounts, deploymentReplicas } from './objects.js';

@@ -30,10 +30,16 @@ function firstLine(error: unknown): string {
   return error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
 }
 
-/** The existing ones of `files`, merged into one KubeConfig; throws {@link KubeConfigError} (one line naming the file). */
-export function loadKubeconfigFiles(files: readonly string[]): KubeConfig {
-  const existing = files.filter((p) => existsSync(p));
-  if (existing.length === 0) throw new KubeConfigError(`no kubeconfig at ${files.join(delimiter)}`);
+/**
+ * The files of a KUBECONFIG list that exist (kubectl skips the others). Callers say in their own
+ * words what to do when none does.
+ */
+export function existingKubeconfigFiles(files: readonly string[]): string[] {
+  return files.filter((p) => existsSync(p));
+}
+
+/** `existing` (see {@link existingKubeconfigFiles}) merged into one KubeConfig; throws {@link KubeConfigError} (one line naming the file). */
+export function loadKubeconfigFiles(existing: readonly string[]): KubeConfig {
   const merged: Json = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [] };
   for (const path of existing) {
     let doc: Json;

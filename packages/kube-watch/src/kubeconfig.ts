@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeConfigError } from '@locust-ts/protocol';
-import { kubeconfigFiles, loadKubeconfigFiles } from './kubeconfig-files.js';
+import { existingKubeconfigFiles, kubeconfigFiles, loadKubeconfigFiles } from './kubeconfig-files.js';
 
 /** Where Kubernetes mounts a pod's service-account credentials. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -47,8 +47,8 @@ export function resolveCluster(choice: ClusterChoice): ResolvedCluster {
       source: 'in-cluster service account',
     };
   }
-  const files = kubeconfigFiles(null, env);
-  if (!files.some((f) => existsSync(f))) {
+  const files = existingKubeconfigFiles(kubeconfigFiles(null, env));
+  if (files.length === 0) {
     throw new KubeConfigError(`no kubeconfig (${env.KUBECONFIG ? `none of KUBECONFIG's files exist` : 'KUBECONFIG unset, no ~/.kube/config'}) and not inside a pod`);
   }
   const kc = loadKubeconfigFiles(files);
