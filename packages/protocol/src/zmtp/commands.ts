@@ -13,6 +13,24 @@ export const FLAG_COMMAND = 0x04;
 /** Frames up to this size carry a 1-byte size, larger ones an 8-byte size. */
 export const SHORT_FRAME_MAX = 0xff;
 
+/** The header size of a frame whose body is `length` bytes: a 1-byte size up to 255, else 8 bytes. */
+export function frameHeaderLength(length: number): number {
+  return length > SHORT_FRAME_MAX ? 9 : 2;
+}
+
+/** Write a frame's header (`flags`, LONG added when needed) at the start of `frame`; `headerLength` from {@link frameHeaderLength}. */
+export function writeFrameHeader(frame: Buffer, flags: number, length: number, headerLength: number): void {
+  if (headerLength === 2) {
+    frame[0] = flags;
+    frame[1] = length;
+  } else {
+    frame[0] = flags | FLAG_LONG;
+    // two halves: no BigInt per frame (sizes stay far below 2^53)
+    frame.writeUInt32BE(Math.floor(length / 2 ** 32), 1);
+    frame.writeUInt32BE(length >>> 0, 5);
+  }
+}
+
 export interface Command {
   name: string;
   data: Buffer;
@@ -45,12 +63,9 @@ export function parseProperties(data: Buffer): Map<string, Buffer> {
 /** A whole command frame (header + body), ready to write. */
 export function encodeCommand(name: string, data: Buffer): Buffer {
   const bodyLength = 1 + name.length + data.length;
-  const long = bodyLength > SHORT_FRAME_MAX;
-  const headerLength = long ? 9 : 2;
+  const headerLength = frameHeaderLength(bodyLength);
   const frame = Buffer.alloc(headerLength + bodyLength);
-  frame[0] = FLAG_COMMAND | (long ? FLAG_LONG : 0);
-  if (long) frame.writeBigUInt64BE(BigInt(bodyLength), 1);
-  else frame[1] = bodyLength;
+  writeFrameHeader(frame, FLAG_COMMAND, bodyLength, headerLength);
   frame[headerLength] = name.length;
   frame.write(name, headerLength + 1, 'latin1');
   data.copy(frame, headerLength + 1 + name.length);

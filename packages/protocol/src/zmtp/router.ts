@@ -15,7 +15,7 @@ import { type Server, type Socket, createServer } from 'node:net';
 import { TCP_KEEPALIVE_IDLE } from '../constants.js';
 import { ZmtpProtocolError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { FLAG_LONG, ROUTER_PEERS, ROUTER_READY, SHORT_FRAME_MAX, parseCommand, parseProperties, pongFor } from './commands.js';
+import { ROUTER_PEERS, ROUTER_READY, frameHeaderLength, parseCommand, parseProperties, pongFor, writeFrameHeader } from './commands.js';
 import { FrameParser, type FrameSink } from './frame-parser.js';
 import { OUR_GREETING } from './greeting.js';
 
@@ -119,15 +119,15 @@ export class ZmtpRouter {
     const socket = c.socket;
     if (socket.writableLength > PEER_SEND_BOUND_BYTES || socket.destroyed) return false;
     const length = payload.length;
-    const headerLength = length > SHORT_FRAME_MAX ? 9 : 2;
+    const headerLength = frameHeaderLength(length);
     if (length <= COPY_SEND_MAX) {
       const frame = Buffer.allocUnsafe(headerLength + length);
-      writeHeader(frame, length, headerLength);
+      writeFrameHeader(frame, 0, length, headerLength);
       payload.copy(frame, headerLength);
       socket.write(frame);
     } else {
       const header = Buffer.allocUnsafe(headerLength);
-      writeHeader(header, length, headerLength);
+      writeFrameHeader(header, 0, length, headerLength);
       socket.cork();
       socket.write(header);
       socket.write(payload);
@@ -193,15 +193,3 @@ export class ZmtpRouter {
     if (c.identity !== null && this.byIdentity.get(c.identity) === c) this.byIdentity.delete(c.identity);
   }
 }
-
-function writeHeader(frame: Buffer, length: number, headerLength: number): void {
-  if (headerLength === 2) {
-    frame[0] = 0;
-    frame[1] = length;
-  } else {
-    frame[0] = FLAG_LONG;
-    frame.writeUInt32BE(Math.floor(length / 2 ** 32), 1);
-    frame.writeUInt32BE(length >>> 0, 5);
-  }
-}
-
