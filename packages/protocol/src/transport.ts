@@ -7,6 +7,7 @@ import { Dealer } from 'zeromq';
 import { decodeFlatMessage, decodeMessage, encodeMessage, hasMessageType } from './codec.js';
 import { TCP_KEEPALIVE_IDLE } from './constants.js';
 import { FrameDecodeError, MessageValidationError } from './errors.js';
+import { readHeartbeat } from './heartbeat-decoder.js';
 import { Logger } from './logger.js';
 import {
   type CustomMessage,
@@ -17,7 +18,7 @@ import {
   parseMasterMessage,
   parseWorkerMessage,
 } from './messages.js';
-import { ZmtpRouter } from './zmtp/router.js';
+import { ZmtpRouter, frameOf } from './zmtp/router.js';
 
 /** How long a reset worker waits before reconnecting with its old identity (see `reset`). */
 const RESET_CONNECT_DELAY_MS = 300;
@@ -74,7 +75,7 @@ export interface MasterSocketHandlers {
 }
 
 /** Bound on {@link MasterSocket}'s cache of data-less payloads per message type (workers come and go). */
-const NIL_PAYLOADS_KEPT = 20_000;
+const NIL_FRAMES_KEPT = 20_000;
 
 /** `--master-bind-host` as Node's `net` takes it: '' and '*' mean every IPv4 interface, as libzmq binds them. */
 function listenHost(host: string): string {
@@ -88,8 +89,8 @@ function listenHost(host: string): string {
  */
 export class MasterSocket {
   private router: ZmtpRouter | null = null;
-  /** Encoded data-less messages per type and worker: a heartbeat reply is the same bytes each second. */
-  private readonly nilPayloads = new Map<string, Map<string, Buffer>>();
+  /** Framed data-less messages per type and worker: a heartbeat reply is the same bytes each second. */
+  private readonly nilFrames = new Map<string, Map<string, Buffer>>();
   private closed = false;
   private stopListening: (() => void) | null = null;
   /** The endpoint actually bound (port 0 resolved). */
@@ -113,7 +114,7 @@ export class MasterSocket {
       onMessage: (identity, payload) => {
         let message: WorkerMessage | CustomMessage;
         try {
-          message = parseWorkerMessage(decodeWorkerPayload(payload));
+          message = readHeartbeat(payload, identity) ?? parseWorkerMessage(decodeWorkerPayload(payload));
         } catch (err) {
           onBadFrame({ identity, error: err as Error, corrupt: err instanceof FrameDecodeError });
           return;
@@ -155,19 +156,20 @@ export class MasterSocket {
   private sendNow(clientId: string, type: string, data: unknown): void {
     const router = this.router;
     if (!router || this.closed) return;
-    router.send(clientId, data === null ? this.nilPayload(clientId, type) : encodeMessage(type, data, clientId));
+    if (data === null) router.sendFrame(clientId, this.nilFrame(clientId, type));
+    else router.send(clientId, encodeMessage(type, data, clientId));
   }
 
-  private nilPayload(clientId: string, type: string): Buffer {
-    let perWorker = this.nilPayloads.get(type);
-    if (!perWorker) this.nilPayloads.set(type, (perWorker = new Map()));
-    let payload = perWorker.get(clientId);
-    if (!payload) {
-      if (perWorker.size >= NIL_PAYLOADS_KEPT) perWorker.clear();
-      payload = encodeMessage(type, null, clientId);
-      perWorker.set(clientId, payload);
+  private nilFrame(clientId: string, type: string): Buffer {
+    let perWorker = this.nilFrames.get(type);
+    if (!perWorker) this.nilFrames.set(type, (perWorker = new Map()));
+    let frame = perWorker.get(clientId);
+    if (!frame) {
+      if (perWorker.size >= NIL_FRAMES_KEPT) perWorker.clear();
+      frame = frameOf(encodeMessage(type, null, clientId));
+      perWorker.set(clientId, frame);
     }
-    return payload;
+    return frame;
   }
 
   /** The hot path's send (heartbeat replies, acks): no promise; a failure (an encoding error) goes to `onError`. */

@@ -23,8 +23,24 @@ import { OUR_GREETING } from './greeting.js';
 export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 /** Unsent bytes per peer beyond which sends to it are dropped (libzmq drops at its HWM too). */
 export const PEER_SEND_BOUND_BYTES = 8 * 1024 * 1024;
+/**
+ * Connections waiting to be accepted (the kernel caps it at net.core.somaxconn). Thousands of
+ * workers start at once in a pulse test; past Node's default of 511 their SYNs are dropped and
+ * retried a second or more later, which only slows registration down.
+ */
+const LISTEN_BACKLOG = 8192;
 /** Payloads up to this size are copied behind their header and written once; larger ones are corked. */
 const COPY_SEND_MAX = 16 * 1024;
+
+/** A one-frame message's bytes on the wire: its frame header and the payload, in one buffer. */
+export function frameOf(payload: Buffer): Buffer {
+  const length = payload.length;
+  const headerLength = frameHeaderLength(length);
+  const frame = Buffer.allocUnsafe(headerLength + length);
+  writeFrameHeader(frame, 0, length, headerLength);
+  payload.copy(frame, headerLength);
+  return frame;
+}
 
 export interface RouterHandlers {
   /** A one-frame message (what every Locust DEALER sends), with the sender's routing id. */
@@ -97,7 +113,7 @@ export class ZmtpRouter {
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen({ host, port }, () => {
+      server.listen({ host, port, backlog: LISTEN_BACKLOG }, () => {
         server.off('error', reject);
         server.on('error', (err) => this.log.error(`ZMTP listener: ${err.message}`));
         const address = server.address();
@@ -114,18 +130,13 @@ export class ZmtpRouter {
 
   /** Send a one-frame message; false when dropped (unknown routing id, peer over its send bound). */
   send(identity: string, payload: Buffer): boolean {
-    const c = this.byIdentity.get(identity);
-    if (!c) return false;
-    const socket = c.socket;
-    if (socket.writableLength > PEER_SEND_BOUND_BYTES || socket.destroyed) return false;
+    const socket = this.writableSocket(identity);
+    if (!socket) return false;
     const length = payload.length;
-    const headerLength = frameHeaderLength(length);
     if (length <= COPY_SEND_MAX) {
-      const frame = Buffer.allocUnsafe(headerLength + length);
-      writeFrameHeader(frame, 0, length, headerLength);
-      payload.copy(frame, headerLength);
-      socket.write(frame);
+      socket.write(frameOf(payload));
     } else {
+      const headerLength = frameHeaderLength(length);
       const header = Buffer.allocUnsafe(headerLength);
       writeFrameHeader(header, 0, length, headerLength);
       socket.cork();
@@ -134,6 +145,21 @@ export class ZmtpRouter {
       socket.uncork();
     }
     return true;
+  }
+
+  /** Send a frame made by {@link frameOf} (a reply sent again and again is framed once); false when dropped. */
+  sendFrame(identity: string, frame: Buffer): boolean {
+    const socket = this.writableSocket(identity);
+    if (!socket) return false;
+    socket.write(frame);
+    return true;
+  }
+
+  private writableSocket(identity: string): Socket | null {
+    const c = this.byIdentity.get(identity);
+    if (!c) return null;
+    const socket = c.socket;
+    return socket.writableLength > PEER_SEND_BOUND_BYTES || socket.destroyed ? null : socket;
   }
 
   /** Stop listening (the port is free at once) and close every connection. */
