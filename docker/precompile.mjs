@@ -8,7 +8,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const root = process.argv[2] ?? '.';
-const PACKAGES = ['protocol', 'worker', 'master', 'cli', 'target-server'];
+// Every package with TypeScript that runs on Node (webui ships a built dist/). kube-watch was
+// missing here once: `--watch-scale` in a pod then imported a .ts file under plain Node.
+const PACKAGES = ['protocol', 'worker', 'master', 'kube-watch', 'cli', 'target-server'];
 // esbuild comes with tsx, a production dependency of the worker and the target: whichever of the
 // packages this image installed.
 function findEsbuild() {

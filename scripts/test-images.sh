@@ -357,6 +357,15 @@ check_signals() {
   check_stop target "the target server"
 }
 
+# Every workspace module the CLI may load later (kube-watch only for --watch-scale) must be
+# compiled: plain Node in the image cannot import a .ts file.
+check_compiled() {
+  local out
+  out="$(podman run --rm "${RUN_FLAGS[@]}" --network none --workdir /app/packages/cli --entrypoint node "$LOCUST_IMAGE" \
+    --input-type=module -e "await import('@locust-ts/kube-watch'); await import('@locust-ts/master'); await import('@locust-ts/worker'); console.log('loaded')" 2>&1)"
+  [ "$out" = loaded ] && pass "the image's workspace packages load on plain Node (kube-watch for --watch-scale)" || fail "a workspace package does not load in the image: $(tail -3 <<<"$out" | tr '\n' ' ')"
+}
+
 check_user() {
   local uid
   uid="$(podman run --rm "${RUN_FLAGS[@]}" --network none --entrypoint id "$LOCUST_IMAGE" -u)"
@@ -377,6 +386,7 @@ main() {
   make_base_image
   build_images
   check_user
+  check_compiled
   check_contents
   make_network
   run_swarm
