@@ -11,6 +11,10 @@
  * The simulated workers announce themselves to locust-ts as the newest Locust (so the master answers
  * their heartbeats: the round trip is measured) and to the Python master as 2.12.1 (its own
  * version; it never answers heartbeats, so its lag comes from the `capacity_probe` log lines).
+ * locust-ts runs as its master pod runs it: the packages precompiled to JavaScript by the image's
+ * step (compiled-copy.ts) and the Node options of deploy/manifests/base/master.yaml. `--checkout`
+ * runs the checkout's TypeScript through tsx with Node's defaults instead (~33 MiB more for tsx's
+ * loader thread, and V8's default young generation).
  * Needs python3-zmq, python3-msgpack, python3-psutil and /usr/bin/locust (Debian's python3-locust).
  */
 import { spawn } from 'node:child_process';
@@ -20,6 +24,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LOCUST_PROTOCOL_VERSION } from '@locust-ts/protocol';
+import { parseAllDocuments } from 'yaml';
+import { compiledCopy } from './compiled-copy.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -49,8 +55,22 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1000,2000,4000,6000' },
     'run-time': { type: 'string', default: '60' },
     window: { type: 'string', default: '30' },
+    checkout: { type: 'boolean', default: false },
   },
 });
+
+interface Container {
+  name: string;
+  env?: Array<{ name: string; value?: string }>;
+}
+
+/** The NODE_OPTIONS the master pod sets (deploy/manifests/base/master.yaml), as node flags. */
+function masterPodNodeOptions(): string {
+  const docs = parseAllDocuments(readFileSync(join(ROOT, 'deploy/manifests/base/master.yaml'), 'utf8')).map((d) => d.toJS() as Record<string, any>);
+  const deployment = docs.find((d) => d?.kind === 'Deployment');
+  const containers = (deployment?.spec?.template?.spec?.containers ?? []) as Container[];
+  return containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+}
 
 function runBench(label: string, workers: number, extra: string[], outdir: string): Promise<RunResult | null> {
   const args = [
@@ -72,9 +92,17 @@ function runBench(label: string, workers: number, extra: string[], outdir: strin
   });
 }
 
-const TS_MASTER_CMD =
-  `node ${ROOT}packages/cli/bin/locust-ts.mjs -f {locustfile} --master --master-bind-host 127.0.0.1 ` +
+const MASTER_ARGS =
+  '-f {locustfile} --master --master-bind-host 127.0.0.1 ' +
   '--master-bind-port {port} --headless --expect-workers {workers} -u {users} -r {rate} -t {run_time}s --host {host}';
+
+/** The master command bench.py starts: the image's compiled packages and the pod's Node options, or the checkout. */
+function tsMasterCommand(): string {
+  if (values.checkout) return `node ${ROOT}packages/cli/bin/locust-ts.mjs ${MASTER_ARGS}`;
+  const copy = compiledCopy(ROOT);
+  console.log(`locust-ts as its pod runs it: compiled in ${copy}, node ${masterPodNodeOptions() || '(no options)'}`);
+  return `node ${masterPodNodeOptions()} ${copy}/packages/cli/bin/locust-ts.mjs ${MASTER_ARGS}`;
+}
 
 function cpu(r: RunResult | null): string {
   return r?.master_cpu_pct === undefined ? '-' : r.master_cpu_pct.toFixed(1);
@@ -102,9 +130,10 @@ async function main(): Promise<void> {
   const counts = values.workers.split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
   const outRoot = mkdtempSync(join(tmpdir(), 'bench-master-'));
   const rows: string[] = [];
+  const tsMasterCmd = tsMasterCommand();
   for (const n of counts) {
     const tsLoad = loadavg()[0]!.toFixed(1);
-    const ts = await runBench('locust-ts', n, ['--impl', 'cmd', '--master-cmd', TS_MASTER_CMD, '--version', LOCUST_PROTOCOL_VERSION], join(outRoot, `ts-${n}`));
+    const ts = await runBench('locust-ts', n, ['--impl', 'cmd', '--master-cmd', tsMasterCmd, '--version', LOCUST_PROTOCOL_VERSION], join(outRoot, `ts-${n}`));
     const pyLoad = loadavg()[0]!.toFixed(1);
     const py = await runBench('locust-2.12.1', n, ['--impl', 'debian'], join(outRoot, `py-${n}`));
     const row =
