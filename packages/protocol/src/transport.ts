@@ -7,7 +7,7 @@ import { Dealer } from 'zeromq';
 import { decodeFlatMessage, decodeMessage, encodeMessage, hasMessageType } from './codec.js';
 import { TCP_KEEPALIVE_IDLE } from './constants.js';
 import { FrameDecodeError, MessageValidationError } from './errors.js';
-import { readHeartbeat } from './heartbeat-decoder.js';
+import { readHotMessage } from './fast-read/index.js';
 import { Logger } from './logger.js';
 import {
   type CustomMessage,
@@ -114,7 +114,7 @@ export class MasterSocket {
       onMessage: (identity, payload) => {
         let message: WorkerMessage | CustomMessage;
         try {
-          message = readHeartbeat(payload, identity) ?? parseWorkerMessage(decodeWorkerPayload(payload));
+          message = readHotMessage(payload, identity) ?? parseWorkerMessage(decodeWorkerPayload(payload));
         } catch (err) {
           onBadFrame({ identity, error: err as Error, corrupt: err instanceof FrameDecodeError });
           return;

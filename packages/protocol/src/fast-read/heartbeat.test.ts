@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type CapturedFrame, captureFiles, loadCapturedFrames } from '../../../test/helpers/captures.js';
-import { decodeFlatMessage, encodeMessage } from './codec.js';
-import { CLOCK_KEY, RTT_KEY } from './edges.js';
-import { readHeartbeat } from './heartbeat-decoder.js';
-import { parseWorkerMessage } from './messages.js';
+import { type CapturedFrame, captureFiles, loadCapturedFrames } from '../../../../test/helpers/captures.js';
+import { decodeFlatMessage, encodeMessage } from '../codec.js';
+import { CLOCK_KEY, RTT_KEY } from '../edges.js';
+import { readHeartbeat } from './heartbeat.js';
+import { parseWorkerMessage } from '../messages.js';
 
 /** What the general path makes of a payload, or the error it throws. */
 function general(payload: Buffer): unknown {
