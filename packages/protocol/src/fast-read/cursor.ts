@@ -192,11 +192,3 @@ export class Cursor {
     return identity;
   }
 }
-
-/** Whether `payload` starts with a [type, data, node_id] envelope of `type` (fixarray 3, fixstr). */
-export function envelopeOf(payload: Buffer, type: Buffer): boolean {
-  const n = type.length;
-  if (payload.length < n + 2 || payload[0] !== 0x93 || payload[1] !== (0xa0 | n)) return false;
-  for (let i = 0; i < n; i++) if (payload[i + 2] !== type[i]) return false;
-  return true;
-}

@@ -7,7 +7,8 @@
  */
 import { CLOCK_KEY, RTT_KEY } from '../edges.js';
 import type { HeartbeatData } from '../messages.js';
-import { Cursor, NOT_SURE, envelopeOf } from './cursor.js';
+import { hasMessageType } from '../codec.js';
+import { Cursor, NOT_SURE } from './cursor.js';
 
 /** A heartbeat as the general path returns it from parseWorkerMessage. */
 export interface FastHeartbeat {
@@ -51,7 +52,7 @@ function finite(v: number | null): v is number {
  * (not a heartbeat, or not one this reader is sure of: the general path takes it).
  */
 export function readHeartbeat(payload: Buffer, identity: string): FastHeartbeat | null {
-  if (!envelopeOf(payload, TYPE)) return null;
+  if (!hasMessageType(payload, TYPE)) return null;
   const c = cursor;
   c.reset(payload, TYPE.length + 2);
   try {

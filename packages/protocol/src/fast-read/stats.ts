@@ -7,7 +7,8 @@
  * result is always the general path's (tested on recorded frames and every one-byte damage).
  */
 import type { StatsEntryData, StatsReportData, UserClassesCount } from '../messages.js';
-import { Cursor, NOT_SURE, envelopeOf } from './cursor.js';
+import { hasMessageType } from '../codec.js';
+import { Cursor, NOT_SURE } from './cursor.js';
 
 /** A stats report as the general path returns it from parseWorkerMessage. */
 export interface FastStats {
@@ -181,7 +182,7 @@ function userClassesCount(c: Cursor): UserClassesCount {
  * (not a report, or not one this reader is sure of: the general path takes it).
  */
 export function readStats(payload: Buffer, identity: string): FastStats | null {
-  if (!envelopeOf(payload, TYPE)) return null;
+  if (!hasMessageType(payload, TYPE)) return null;
   const c = cursor;
   c.reset(payload, TYPE.length + 2);
   try {
