@@ -172,12 +172,15 @@ export class MasterSocket {
     return frame;
   }
 
-  /** The hot path's send (heartbeat replies, acks): no promise; a failure (an encoding error) goes to `onError`. */
-  post(clientId: string, type: string, data: unknown, onError: (error: Error) => void): void {
+  /**
+   * The hot path's send (heartbeat replies, acks): no promise; a failure (an encoding error) goes
+   * to `onError` with the recipient and type, so one handler serves every send (no closure each).
+   */
+  post(clientId: string, type: string, data: unknown, onError: (error: Error, clientId: string, type: string) => void): void {
     try {
       this.sendNow(clientId, type, data);
     } catch (err) {
-      onError(err as Error);
+      onError(err as Error, clientId, type);
     }
   }
 

@@ -12,9 +12,9 @@ function fakeSocket() {
       sent.push(`${type}→${clientId}`);
       return new Promise<void>((resolve, reject) => pending.push({ resolve, reject }));
     },
-    post(clientId: string, type: string, _data: unknown, onError: (err: Error) => void) {
+    post(clientId: string, type: string, _data: unknown, onError: (err: Error, clientId: string, type: string) => void) {
       sent.push(`${type}→${clientId}`);
-      if (clientId === 'gone') onError(new Error('host unreachable'));
+      if (clientId === 'gone') onError(new Error('host unreachable'), clientId, type);
     },
   };
   return { socket: socket as unknown as MasterSocket, sent, pending };

@@ -21,8 +21,11 @@ export class Outbox {
 
   /** A message type the protocol map does not know: a custom message (Locust's `send_message`). */
   postCustom(clientId: string, type: string, data: unknown): void {
-    this.socket.post(clientId, type, data, (err) => this.log.error(`Error sending ${type} message to worker ${clientId}: ${err.message}`));
+    this.socket.post(clientId, type, data, this.sendFailed);
   }
+
+  private readonly sendFailed = (err: Error, clientId: string, type: string): void =>
+    this.log.error(`Error sending ${type} message to worker ${clientId}: ${err.message}`);
 
   /** Send and resolve once the message left; a failure is logged and the promise still resolves. */
   send<K extends MasterMessageType>(clientId: string, type: K, data: MasterMessageMap[K]): Promise<void> {
