@@ -203,8 +203,8 @@ export function decodeMessage(payload: Uint8Array): Envelope {
 const PROTO_KEY = Buffer.from('__proto__');
 
 /**
- * {@link decodeMessage} for the messages every worker sends every few seconds (heartbeat, stats),
- * at a fraction of the cost: maps are decoded into objects at once instead of into `Map`s that
+ * {@link decodeMessage} for the messages every worker sends every few seconds (heartbeat, stats)
+ * when the master's byte readers (fast-read/) are not sure of their shape, at a fraction of the cost: maps are decoded into objects at once instead of into `Map`s that
  * are then copied, and number keys (response-time buckets, per-second counts) arrive as decimal
  * strings, which the message parser reads as numbers. Only for message types whose data holds
  * no datetime; a payload with a `__proto__` key takes the general path.
