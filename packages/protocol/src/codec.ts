@@ -204,10 +204,11 @@ const PROTO_KEY = Buffer.from('__proto__');
 
 /**
  * {@link decodeMessage} for the messages every worker sends every few seconds (heartbeat, stats)
- * when the master's byte readers (fast-read/) are not sure of their shape, at a fraction of the cost: maps are decoded into objects at once instead of into `Map`s that
- * are then copied, and number keys (response-time buckets, per-second counts) arrive as decimal
- * strings, which the message parser reads as numbers. Only for message types whose data holds
- * no datetime; a payload with a `__proto__` key takes the general path.
+ * when the master's byte readers (fast-read/) are not sure of their shape, at a fraction of the
+ * cost: maps are decoded into objects at once instead of into `Map`s that are then copied, and
+ * number keys (response-time buckets, per-second counts) arrive as decimal strings, which the
+ * message parser reads as numbers. Only for message types whose data holds no datetime; a payload
+ * with a `__proto__` key takes the general path.
  */
 export function decodeFlatMessage(payload: Uint8Array): Envelope {
   const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);

@@ -96,7 +96,13 @@ export class Cursor {
 
   /** Which of `words` the next str is (its index); NOT_SURE for any other. */
   oneOf(words: readonly Buffer[]): number {
-    const start = this.strStart();
+    const w = this.wordAt(this.strStart(), words);
+    if (w < 0) throw NOT_SURE;
+    return w;
+  }
+
+  /** Which of `words` the str just read (its bytes from `start` to `at`) is; -1 for none. */
+  wordAt(start: number, words: readonly Buffer[]): number {
     const length = this.at - start;
     const buf = this.buf;
     for (let w = 0; w < words.length; w++) {
@@ -106,7 +112,7 @@ export class Cursor {
       while (i < length && buf[start + i] === word[i]) i++;
       if (i === length) return w;
     }
-    throw NOT_SURE;
+    return -1;
   }
 
   /** A number (any msgpack int, a float64), or null for nil; NOT_SURE for anything else. */

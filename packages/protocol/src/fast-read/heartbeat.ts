@@ -33,12 +33,9 @@ const cursor = new Cursor();
 
 function state(c: Cursor): string {
   const start = c.strStart();
+  const known = c.wordAt(start, STATE_WORDS);
+  if (known >= 0) return STATES[known] as string;
   const buf = c.buf;
-  const length = c.at - start;
-  for (let s = 0; s < STATE_WORDS.length; s++) {
-    const word = STATE_WORDS[s] as Buffer;
-    if (word.length === length && buf.compare(word, 0, length, start, c.at) === 0) return STATES[s] as string;
-  }
   for (let i = start; i < c.at; i++) if ((buf[i] as number) >= 0x80) throw NOT_SURE;
   return buf.toString('latin1', start, c.at);
 }
