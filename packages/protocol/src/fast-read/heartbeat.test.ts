@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type CapturedFrame, captureFiles, loadCapturedFrames } from '../../../../test/helpers/captures.js';
-import { decodeFlatMessage, encodeMessage } from '../codec.js';
+import { damagedCopies, generalRead, recordedWorkerFrames } from '../../../../test/helpers/fast-read.js';
+import { encodeMessage } from '../codec.js';
 import { CLOCK_KEY, RTT_KEY } from '../edges.js';
 import { readHeartbeat } from './heartbeat.js';
-import { parseWorkerMessage } from '../messages.js';
 
-/** What the general path makes of a payload, or the error it throws. */
-function general(payload: Buffer): unknown {
-  try {
-    return parseWorkerMessage(decodeFlatMessage(payload));
-  } catch (err) {
-    return err;
-  }
-}
-
-const workerFrames: CapturedFrame[] = captureFiles()
-  .flatMap((file) => loadCapturedFrames(file))
-  .filter((f) => f.dir === 'worker->master');
+const workerFrames = recordedWorkerFrames();
+/** Byte values each byte of a recorded frame is set to (msgpack type markers at their edges). */
+const DAMAGE = [0x00, 0x7f, 0x80, 0x8f, 0xa0, 0xc0, 0xca, 0xcb, 0xce, 0xcf, 0xd3, 0xd9, 0xde, 0xff];
 const heartbeats = workerFrames.filter((f) => f.type === 'heartbeat');
 
 describe('readHeartbeat (the master fast path) against recorded heartbeats', () => {
@@ -26,7 +16,7 @@ describe('readHeartbeat (the master fast path) against recorded heartbeats', () 
     for (const f of heartbeats) {
       const fast = readHeartbeat(f.payload, f.identity);
       expect(fast, `${f.file} #${f.seq}`).not.toBeNull();
-      expect(fast).toEqual(general(f.payload));
+      expect(fast).toEqual(generalRead(f.payload));
       expect(fast!.data).toEqual(f.data);
       // the routing id's own string, whose hash the master's maps already hold
       expect(fast!.nodeId).toBe(f.identity);
@@ -43,7 +33,7 @@ describe('readHeartbeat (the master fast path) against recorded heartbeats', () 
     const id = 'node-1_0123456789abcdef0123456789abcdef';
     const data = { state: 'running', current_cpu_usage: 12.5, current_memory_usage: 5_000_000_000, [CLOCK_KEY]: 1795625249.084824, [RTT_KEY]: 0.0007 };
     const payload = encodeMessage('heartbeat', data, id);
-    expect(readHeartbeat(payload, id)).toEqual(general(payload));
+    expect(readHeartbeat(payload, id)).toEqual(generalRead(payload));
     expect(readHeartbeat(payload, id)!.data).toEqual(data);
   });
 
@@ -58,24 +48,14 @@ describe('readHeartbeat (the master fast path) against recorded heartbeats', () 
     let taken = 0;
     let refused = 0;
     for (const f of heartbeats.filter((_, i) => i % 7 === 0)) {
-      const variants: Buffer[] = [];
-      for (let cut = 0; cut < f.payload.length; cut++) variants.push(f.payload.subarray(0, cut));
-      variants.push(Buffer.concat([f.payload, Buffer.from([0xc0])]));
-      for (let i = 0; i < f.payload.length; i++) {
-        for (const value of [0x00, 0x7f, 0x80, 0x8f, 0xa0, 0xc0, 0xca, 0xcb, 0xce, 0xcf, 0xd3, 0xd9, 0xde, 0xff, f.payload[i]! ^ 0x01]) {
-          const v = Buffer.from(f.payload);
-          v[i] = value;
-          variants.push(v);
-        }
-      }
-      for (const v of variants) {
+      for (const v of damagedCopies(f.payload, DAMAGE)) {
         const fast = readHeartbeat(v, f.identity);
         if (fast === null) {
           refused++;
           continue;
         }
         taken++;
-        expect(fast).toEqual(general(v));
+        expect(fast).toEqual(generalRead(v));
       }
     }
     // both outcomes happen: damage the reader can read (a changed number) and damage it refuses
