@@ -42,6 +42,20 @@ describe('readStats (the master fast path) against recorded reports', () => {
     expect((generalRead(extra) as { data: Record<string, unknown> }).data.my_extra).toBe(7);
   });
 
+  it('reads an entry without its optional keys, or with them nil, with the general path\'s defaults', () => {
+    const f = plain.find((p) => (p.data as { stats: unknown[] }).stats.length > 0)!;
+    const report = (generalRead(f.payload) as { data: { stats: Array<Record<string, unknown>>; stats_total: Record<string, unknown> } }).data;
+    const optional = ['method', 'last_request_timestamp', 'num_none_requests', 'max_response_time', 'min_response_time', 'total_content_length', 'response_times', 'num_reqs_per_sec', 'num_fail_per_sec'];
+    const without = (e: Record<string, unknown>) => Object.fromEntries(Object.entries(e).filter(([k]) => !optional.includes(k)));
+    const nil = (e: Record<string, unknown>) => ({ ...e, ...Object.fromEntries(optional.map((k) => [k, null])) });
+    for (const change of [without, nil]) {
+      const payload = encodeMessage('stats', { ...report, stats: report.stats.map(change), stats_total: change(report.stats_total) }, f.identity);
+      const fast = readStats(payload, f.identity);
+      expect(fast).not.toBeNull();
+      expect(fast).toEqual(generalRead(payload));
+    }
+  });
+
   it('never reads a damaged report differently from the general path: every byte changed, every cut', () => {
     let taken = 0;
     let refused = 0;
