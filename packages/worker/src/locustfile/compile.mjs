@@ -23,7 +23,8 @@ const CACHE_LIMIT = 400;
  * types are dropped, so `import { Environment } from 'locust-ts'` needs no `import type`.
  */
 const TSCONFIG = { compilerOptions: { experimentalDecorators: false, useDefineForClassFields: true } };
-const TARGET = `node${process.versions.node.split('.')[0]}`;
+// this Node's own version: esbuild then keeps what it can run (import attributes need 20.10)
+const TARGET = `node${process.versions.node}`;
 const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.jsx': 'jsx' };
 // Prepended to line 1 (no newline: the source map's lines stay right) of a wrapped CommonJS file.
 const COMMONJS_PRELUDE =

@@ -49,15 +49,15 @@ function shownPath(path: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
-/** `shown:line:column` of the first place `needle` appears in `path` (1-based), or null. */
-function findInFile(path: string, needle: string): string | null {
+/** `shown:line:column` of the first place from line `from` on where `needle` appears in `path` (1-based), or null. */
+function findInFile(path: string, needle: string, from = 1): string | null {
   let lines: string[];
   try {
     lines = readFileSync(path, 'utf8').split('\n');
   } catch {
     return null;
   }
-  for (let i = 0; i < lines.length; i++) {
+  for (let i = from - 1; i < lines.length; i++) {
     const col = lines[i]!.indexOf(needle);
     if (col >= 0) return `${shownPath(path)}:${i + 1}:${col + 1}`;
   }
@@ -72,10 +72,14 @@ function importLocation(err: { code?: unknown; message: string; stack?: string }
     const spelled = isAbsolute(what) ? what.slice(what.lastIndexOf('/') + 1).replace(/\.[^.]*$/, '') : what;
     return findInFile(importer, `${what}'`) ?? findInFile(importer, `${what}"`) ?? findInFile(importer, spelled);
   }
+  // Node's link and CommonJS syntax errors start their stack with `path:line`, the source line
+  // and a caret (an ES module's line is source-mapped, its caret is not: find the name instead)
+  const at = /^((?:file:\/\/|\/)[^\n]*?):(\d+)\n(?:[^\n]*\n( *)\^)?/.exec(err.stack ?? '');
+  if (!at) return null;
+  const path = at[1]!.startsWith('file:') ? fileURLToPath(at[1]!) : at[1]!;
   const noExport = /does not provide an export named '([^']+)'/.exec(err.message);
-  const file = /^(file:\/\/[^\n]*?):\d+\n/.exec(err.stack ?? '');
-  if (noExport && file) return findInFile(fileURLToPath(file[1]!), noExport[1]!);
-  return null;
+  if (noExport) return findInFile(path, noExport[1]!, Number(at[2])) ?? findInFile(path, noExport[1]!);
+  return at[3] === undefined ? `${path}:${at[2]}` : `${path}:${at[2]}:${at[3].length + 1}`;
 }
 
 /** One line for an error thrown while importing: a syntax error, an import error, or the module's own throw. */
