@@ -1,0 +1,4 @@
+/** compile.mjs: a locustfile module compiled to an ES module with an inline source map, cached on disk. */
+export function compileModule(path: string, source: string): Promise<string>;
+/** The cache folder in use, or null when none can be written. */
+export function compileCacheDir(): string | null;
