@@ -1,6 +1,6 @@
 /**
  * Errors point at the user's code (issue 19): with the locustfile in a temp folder outside the
- * repository, a throwing task, listener and shape, an error while the module runs and a syntax
+ * repository, a throwing task, `onStart`, listener and shape, an error while the module runs and a syntax
  * error each name the locustfile's own `path:line:column` (source-mapped: the fixtures have
  * type-only lines that compiling removes) — in the console and in the exceptions the master
  * reports (`--csv` exceptions, the HTML report). No `data:` URL anywhere. The task's traceback
@@ -53,6 +53,14 @@ events.testStart.addListener(() => {
   throw new Error('listener says no');
 });
 
+export class LoginFails extends User {
+  override onStart(): void {
+    const token: string | undefined = undefined;
+    if (!token) throw new Error('login refused');
+  }
+  @task() idle(): void {}
+}
+
 export class Failing extends User {
   @task() checkout(): void {
     const plan: Plan = { stages: [] as Stage[] };
@@ -79,14 +87,33 @@ function runPythonLocust(args: string[]): Promise<string> {
   });
 }
 
-describe('errors point at the locustfile outside the repository', () => {
-  it('a throwing task and listener: console, --csv exceptions and the HTML report name file:line:column', async () => {
+interface TaskRun {
+  locustfile: string;
+  output: string;
+  csv: string;
+  html: string;
+}
+let taskRun: Promise<TaskRun> | undefined;
+
+/** The run of TASK_SOURCE (once for the file): StopTest ends it after the task's third run. */
+function runTaskLocustfile(): Promise<TaskRun> {
+  taskRun ??= (async () => {
     const locustfile = write('locustfile.ts', TASK_SOURCE);
     const csv = join(scratch, 'run');
     const html = join(scratch, 'report.html');
-    const { output } = await runBin(['-f', locustfile, '--headless', '-u', '1', '-r', '1', '-t', '30s', '--csv', csv, '--html', html], 50_000);
+    const { output } = await runBin(['-f', locustfile, '--headless', '-u', '2', '-r', '2', '-t', '30s', '--csv', csv, '--html', html], 50_000);
+    return { locustfile, output, csv, html };
+  })();
+  return taskRun;
+}
+
+describe('errors point at the locustfile outside the repository', () => {
+  it('a throwing task, onStart and listener: console, --csv exceptions and the HTML report name file:line:column', async () => {
+    const { locustfile, output, csv, html } = await runTaskLocustfile();
     const raise = at(locustfile, TASK_SOURCE, 'new TypeError');
     const listener = at(locustfile, TASK_SOURCE, "new Error('listener says no')");
+    const onStart = at(locustfile, TASK_SOURCE, "new Error('login refused')");
+    expect(output).toContain(`Unhandled error in LoginFails: login refused\n  File "${onStart}", in LoginFails.onStart\n`);
     // the console: Locust's lines, then the user's frame first with its source line below it
     expect(output).toContain(`Unhandled error in Failing: no stage 0\n  File "${raise}", in Failing.checkout\n    throw new TypeError(\`no stage \${plan.stages.length}\`);\n`);
     expect(output).toContain(`Uncaught exception in event handler: \nError: listener says no\n  File "${listener}", in `);
@@ -95,6 +122,7 @@ describe('errors point at the locustfile outside the repository', () => {
     expect(exceptions).toContain(`,no stage 0,"  File "${raise}", in Failing.checkout\n    throw new TypeError(`);
     // one row for the same error raised again (the callers' frames name no column that could differ)
     expect(exceptions.match(/,no stage 0,/g)).toHaveLength(1);
+    expect(exceptions).toContain(`,login refused,"  File "${onStart}", in LoginFails.onStart\n`);
     const report = readFileSync(html, 'utf8');
     expect(report).toContain(raise);
     for (const text of [output, exceptions, report]) expect(text).not.toContain('data:text/javascript');
@@ -108,7 +136,7 @@ describe('errors point at the locustfile outside the repository', () => {
     const pyRow = csvText(`${pyCsv}_exceptions.csv`);
     // Python: `  File "<locustfile>", line N, in checkout\n    raise TypeError(...)` (its frames most recent last)
     expect(pyRow).toMatch(new RegExp(`  File "${py}", line \\d+, in checkout\\n    raise TypeError\\("no stage %d" % 0\\)\\n`));
-    const tsRow = csvText(join(scratch, 'run_exceptions.csv'));
+    const tsRow = csvText(`${(await runTaskLocustfile()).csv}_exceptions.csv`);
     expect(tsRow).toMatch(new RegExp(`  File "${join(scratch, 'locustfile.ts')}:\\d+:\\d+", in Failing\\.checkout\\n    throw new TypeError\\(`));
   });
 
