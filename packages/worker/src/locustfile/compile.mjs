@@ -132,28 +132,50 @@ function syntaxError(path, err) {
   return new SyntaxError(`${path}${where}: ${first.text}`);
 }
 
-/** The ES module source for the locustfile module at `path` (an absolute path). */
-export async function compileModule(path, source) {
+function transformOptions(path) {
+  return {
+    loader: LOADERS[extname(path)] ?? 'ts',
+    format: 'esm',
+    target: TARGET,
+    platform: 'node',
+    sourcemap: 'inline',
+    // relative to the module's own URL, which is the file's: the map names the file itself
+    sourcefile: basename(path),
+    tsconfigRaw: TSCONFIG,
+  };
+}
+
+/** The cache entry for `path` and `source`: `{ dir, key, code }`, `code` null on a miss. */
+function lookUp(path, source) {
   const dir = compileCacheDir();
   const key = dir ? cacheKey(path, source) : '';
-  const cached = dir ? readCached(dir, key) : null;
-  if (cached !== null) return cached;
-  let result;
+  return { dir, key, code: dir ? readCached(dir, key) : null };
+}
+
+function finish(entry, result) {
+  const code = result.code.includes('__commonJS(') ? COMMONJS_PRELUDE + result.code : result.code;
+  if (entry.dir) writeCached(entry.dir, entry.key, code);
+  return code;
+}
+
+/** The ES module source for the locustfile module at `path` (an absolute path). */
+export async function compileModule(path, source) {
+  const entry = lookUp(path, source);
+  if (entry.code !== null) return entry.code;
   try {
-    result = await esbuild().transform(source, {
-      loader: LOADERS[extname(path)] ?? 'ts',
-      format: 'esm',
-      target: TARGET,
-      platform: 'node',
-      sourcemap: 'inline',
-      // relative to the module's own URL, which is the file's: the map names the file itself
-      sourcefile: basename(path),
-      tsconfigRaw: TSCONFIG,
-    });
+    return finish(entry, await esbuild().transform(source, transformOptions(path)));
   } catch (err) {
     throw syntaxError(path, err);
   }
-  const code = result.code.includes('__commonJS(') ? COMMONJS_PRELUDE + result.code : result.code;
-  if (dir) writeCached(dir, key, code);
-  return code;
+}
+
+/** As {@link compileModule}, for Node's in-thread (synchronous) module hooks. */
+export function compileModuleSync(path, source) {
+  const entry = lookUp(path, source);
+  if (entry.code !== null) return entry.code;
+  try {
+    return finish(entry, esbuild().transformSync(source, transformOptions(path)));
+  } catch (err) {
+    throw syntaxError(path, err);
+  }
 }

@@ -13,7 +13,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileModule } from './compile.mjs';
+import { compileModule, compileModuleSync } from './compile.mjs';
 
 /** The query load.ts puts on a locustfile's URL; stripped here, never seen by the module. */
 const ENTRY_QUERY = 'locust-ts-locustfile';
@@ -26,14 +26,18 @@ const TYPESCRIPT_SPELLINGS = {
   '': ['.ts', '.mts', '.tsx', '.js', '.mjs', '.cjs', '/index.ts', '/index.mts', '/index.js', '/index.mjs'],
 };
 
+/** The API module's URL for `import` (its source comes from api-link.ts); `require` gets a file. */
+const API_URL = 'locust-ts:api';
 let apiSpecifiers = new Set();
-let apiUrl = '';
+let apiSource = '';
+let apiRequireUrl = '';
 /** file: URLs of the locustfiles' own modules: these are compiled. */
 const locustfileModules = new Set();
 
 export function initialize(data) {
   apiSpecifiers = new Set(data.apiSpecifiers);
-  apiUrl = data.apiUrl;
+  apiSource = data.apiSource;
+  apiRequireUrl = data.apiRequireUrl;
 }
 
 function isFile(url) {
@@ -63,8 +67,24 @@ function typescriptSpelling(specifier, parentURL) {
   return null;
 }
 
-export async function resolve(specifier, context, nextResolve) {
-  if (apiSpecifiers.has(specifier)) return { url: apiUrl, shortCircuit: true };
+/** `fn()`'s value (or its promise's) passed to `onValue`, its throw (or rejection) to `onError`. */
+function attempt(fn, onValue, onError) {
+  let value;
+  try {
+    value = fn();
+  } catch (err) {
+    return onError(err);
+  }
+  return value instanceof Promise ? value.then(onValue, onError) : onValue(value);
+}
+
+/** The resolve hook; `nextResolve` returns a value (in-thread hooks) or a promise (off-thread). */
+function resolveHook(specifier, context, nextResolve) {
+  if (apiSpecifiers.has(specifier)) {
+    // in-thread hooks also see require() (Node >= 22.15): that gets the CommonJS shim
+    const required = context.conditions?.includes('require') && !context.conditions.includes('import');
+    return { url: required ? apiRequireUrl : API_URL, shortCircuit: true };
+  }
   if (specifier.startsWith('file:') && specifier.includes(ENTRY_QUERY)) {
     const url = new URL(specifier);
     url.search = '';
@@ -73,22 +93,59 @@ export async function resolve(specifier, context, nextResolve) {
   }
   const parent = context.parentURL;
   if (!parent || !locustfileModules.has(parent)) return nextResolve(specifier, context);
-  let resolved;
-  try {
-    resolved = await nextResolve(specifier, context);
-    if (resolved.url.startsWith('file:') && !isFile(resolved.url)) throw Object.assign(new Error('not a file'), { code: 'ERR_MODULE_NOT_FOUND' });
-  } catch (err) {
+  const spelledTheTypeScriptWay = (err) => {
     const url = err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'ERR_UNSUPPORTED_DIR_IMPORT' ? typescriptSpelling(specifier, parent) : null;
     if (!url) throw err;
-    resolved = { url, shortCircuit: true };
-  }
-  adopt(resolved.url);
-  return resolved;
+    adopt(url);
+    return { url, shortCircuit: true };
+  };
+  return attempt(
+    () => nextResolve(specifier, context),
+    (resolved) => {
+      if (resolved.url.startsWith('file:') && !isFile(resolved.url)) {
+        const url = typescriptSpelling(specifier, parent);
+        if (url) {
+          adopt(url);
+          return { url, shortCircuit: true };
+        }
+      }
+      adopt(resolved.url);
+      return resolved;
+    },
+    spelledTheTypeScriptWay,
+  );
+}
+
+function loadHook(url, context, nextLoad, compile) {
+  if (url === API_URL) return { format: 'module', source: apiSource, shortCircuit: true };
+  if (!locustfileModules.has(url)) return nextLoad(url, context);
+  const path = fileURLToPath(url);
+  return attempt(
+    () => compile(path, readFileSync(path, 'utf8')),
+    (source) => ({ format: 'module', source, shortCircuit: true }),
+    (err) => {
+      throw err;
+    },
+  );
+}
+
+// Off-thread hooks (module.register, Node 20): promises throughout.
+export async function resolve(specifier, context, nextResolve) {
+  return resolveHook(specifier, context, nextResolve);
 }
 
 export async function load(url, context, nextLoad) {
-  if (!locustfileModules.has(url)) return nextLoad(url, context);
-  const path = fileURLToPath(url);
-  const source = await compileModule(path, readFileSync(path, 'utf8'));
-  return { format: 'module', source, shortCircuit: true };
+  return loadHook(url, context, nextLoad, compileModule);
+}
+
+/**
+ * In-thread hooks (module.registerHooks, Node >= 22.15): registered after the workspace's
+ * TypeScript loader (which uses them too), they run before it, so the locustfile is ours.
+ */
+export function resolveSync(specifier, context, nextResolve) {
+  return resolveHook(specifier, context, nextResolve);
+}
+
+export function loadSync(url, context, nextLoad) {
+  return loadHook(url, context, nextLoad, compileModuleSync);
 }
