@@ -1,4 +1,6 @@
-// Node module hooks for locustfiles (they run in Node's hooks thread, so plain JavaScript).
+// Node module hooks for locustfiles: off-thread (module.register, Node 20: its hooks thread, where
+// the workspace's TypeScript loader may be missing, so plain JavaScript) or in-thread
+// (module.registerHooks, Node >= 22.15); api-link.ts installs them.
 //
 // - `locust-ts` / `@locust-ts/worker`, imported from anywhere (the locustfile, a sibling, a
 //   package beside it), resolve to the running worker's own API (api-link.ts), so a
