@@ -116,6 +116,8 @@ describe('errors point at the locustfile outside the repository', () => {
     expect(output).toContain(`Unhandled error in LoginFails: login refused\n  File "${onStart}", in LoginFails.onStart\n`);
     // the console: Locust's lines, then the user's frame first with its source line below it
     expect(output).toContain(`Unhandled error in Failing: no stage 0\n  File "${raise}", in Failing.checkout\n    throw new TypeError(\`no stage \${plan.stages.length}\`);\n`);
+    // the frames end with the error's own line, as Python's log does
+    expect(output).toMatch(/Unhandled error in Failing: no stage 0\n(  File .*\n(    .*\n)?)+TypeError: no stage 0\n/);
     expect(output).toContain(`Uncaught exception in event handler: \nError: listener says no\n  File "${listener}", in `);
     // the master's merged exceptions, from the TS worker
     const exceptions = csvText(`${csv}_exceptions.csv`);
