@@ -46,5 +46,7 @@ export async function prepare(argv: readonly string[], context: ParseContext, be
   }
   const parser = new CustomArgumentParser();
   events.initCommandLineParser.fire({ parser });
+  // a key Locust's add_argument does not have: one line, before anything runs
+  if (parser.problems.length > 0) throw new UsageError(`${locustfile}: ${parser.problems[0]}`, EXIT_INVALID);
   return { file, customSpecs: parser.specs };
 }

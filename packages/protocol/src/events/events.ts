@@ -134,25 +134,43 @@ export class RequestEventHook extends EventHook<RequestEventArgs> {
   }
 }
 
-/** What `initCommandLineParser` listeners get: `parser.addArgument('--my-arg', {...})`. */
+/**
+ * What `initCommandLineParser` listeners get: `parser.addArgument('--my-arg', {...})`, Locust's
+ * `parser.add_argument` with its keys in camelCase. As in argparse, only `action` decides whether
+ * an option takes a value: `{ default: true }` takes one (`--my-flag false` gives the text
+ * 'false'), `{ action: 'store_true' }` is a bare flag. A key Locust does not have is refused.
+ */
 export interface ArgumentOptions {
-  default?: string | number | boolean | null;
+  default?: string | number | boolean | null | ReadonlyArray<string | number>;
   help?: string;
   /** shown in the web UI's start form (default true, as Locust) */
   includeInWebUi?: boolean;
-  /** masked in the web UI */
+  /** masked in the web UI (newest Locust's `is_secret`) */
   isSecret?: boolean;
+  /** a required field of the web UI's form (newest Locust's `is_required`; the command line: `required`) */
   isRequired?: boolean;
-  choices?: ReadonlyArray<string>;
-  /** how the text becomes a value (default from `default`'s type, else string) */
-  type?: 'string' | 'int' | 'float' | 'flag';
-  /** `store_true`, as argparse's `action='store_true'` */
-  action?: 'store_true' | 'store_false';
-  /** `LOCUST_*` variable (default: `LOCUST_` + the name upper-cased, dashes as underscores) */
+  /** a multiple-select field of the web UI's form (newest Locust's `is_multiple`, with `choices`) */
+  isMultiple?: boolean;
+  /** argparse's `required=True`: the command line must give it */
+  required?: boolean;
+  choices?: ReadonlyArray<string | number>;
+  /** argparse's `type=`: how the text becomes a value ('string' = str, 'int', 'float', or a function) */
+  type?: 'string' | 'int' | 'float' | 'flag' | ((text: string) => unknown);
+  /** argparse's `action=` ('store' takes a value, the default) */
+  action?: 'store' | 'store_true' | 'store_false' | 'append';
+  /** argparse's `nargs='*'` / `'+'`: the values up to the next option, as a list */
+  nargs?: '*' | '+';
+  /** ConfigArgParse's `env_var=`: read from this environment variable (none unless given, as Locust) */
   envVar?: string;
   metavar?: string;
   dest?: string;
 }
+
+/** The keys of {@link ArgumentOptions}: any other key is refused (argparse raises TypeError). */
+export const ARGUMENT_OPTION_KEYS: readonly (keyof ArgumentOptions)[] = [
+  'default', 'help', 'includeInWebUi', 'isSecret', 'isRequired', 'isMultiple', 'required', 'choices', 'type', 'action',
+  'nargs', 'envVar', 'metavar', 'dest',
+];
 
 export interface ArgumentParser {
   addArgument(flag: string, options?: ArgumentOptions): void;
