@@ -100,8 +100,9 @@ export class CustomArgumentParser implements ArgumentParser {
     const options = (args.find((a) => typeof a === 'object' && a !== null) ?? {}) as ArgumentOptions;
     const problem = optionsProblem(flags, options);
     if (problem) {
+      // reported by prepare() as one line; a throw here would be logged as a listener failure
       this.problems.push(problem);
-      throw new TypeError(problem);
+      return;
     }
     const long = flags.find((f) => f.startsWith('--'))!;
     const dest = options.dest ?? long.slice(2).replaceAll('-', '_');
