@@ -114,18 +114,20 @@ async function runMode(
   // options.ts has already refused a bad spec: this cannot throw
   const builtinShape = options.shape === null ? null : parseShapeOption(options.shape);
   const file = kind === 'typescript' ? (preloaded ?? (await loadTypeScriptLocustfile(locustfile))) : null;
-  const userClasses = await userClassesOf(options, file, locustfile);
+  const userClasses = await userClassesOf(options, file, locustfile, prepared?.python?.classes);
   if (options.list) return listUserClasses(userClasses);
+  // a .py locustfile: what this master will not run, named once (python-locustfile.ts)
+  for (const line of prepared?.notices ?? []) log.warning(line);
   const code = await runMasterAndWorkers(options, parsedOptions, locustfile, file, userClasses, log, builtinShape, environment, prepared?.customSpecs ?? []);
   // the master fired `quitting` before it decided the exit code, as Locust's shutdown() does
   return finishProcess(environment, code, log, true);
 }
 
 /** The user classes a run would use (the locustfile's, narrowed by the UserClass arguments). */
-async function userClassesOf(options: CliOptions, file: Locustfile | null, locustfile?: string): Promise<UserClassDescription[]> {
+async function userClassesOf(options: CliOptions, file: Locustfile | null, locustfile?: string, pythonClasses?: UserClassDescription[]): Promise<UserClassDescription[]> {
   try {
     return await resolveUserClasses({
-      ...(file ? { userClasses: file.describeUserClasses() } : { locustfile: locustfile! }),
+      ...(file ? { userClasses: file.describeUserClasses() } : pythonClasses?.length ? { userClasses: pythonClasses } : { locustfile: locustfile! }),
       userClassNames: options.userClasses,
     });
   } catch (err) {
