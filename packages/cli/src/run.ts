@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Closers, type UserClassDescription } from '@locust-ts/protocol';
+import { Closers, createWebUi, type UserClassDescription } from '@locust-ts/protocol';
 import { type BuiltinShape, MasterStartError, processHtmlFilename, resolveUserClasses, runMaster, type MasterHandle } from '@locust-ts/master';
 import {
   LocustfileError,
@@ -205,7 +205,7 @@ async function runMasterAndWorkers(
   // local: one in-process worker, or N worker processes; --master: only --processes N adds workers
   const processCount = options.processes ?? 0;
   const inProcessWorker = local && processCount === 0;
-  if (!options.headless) environment.webUi = { authArgs: {}, authenticate: null }; // Locust's `web_ui` in init
+  if (!options.headless) environment.webUi = createWebUi(); // Locust's `web_ui` in init (the master attaches `app`)
   const localWorkers = inProcessWorker ? 1 : processCount;
 
   if (file?.shapeClass && options.arrivalRate !== null) {

@@ -37,6 +37,8 @@ export interface WebUiOptions {
   extraOptions?: Record<string, { default_value: unknown; help_text: string; is_secret: boolean; is_required: boolean; is_multiple: boolean; choices: readonly (string | number)[] | null }>;
   /** the live `environment.parsedOptions`: `POST /swarm` writes the form's custom fields into it */
   parsedOptions?: Record<string, unknown>;
+  /** the locustfile's `webUi.templateArgs`, merged over the page's (read on every page load) */
+  templateArgs?: Record<string, unknown>;
   /** shown in the UI's About box */
   version?: string;
   /** `--watch-scale`: the recorder `GET /scale` and `/metrics` read (null: `/scale` says enabled: false) */
