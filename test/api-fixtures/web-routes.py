@@ -23,4 +23,4 @@ class WebsiteUser(HttpUser):
 
     @task
     def index(self):
-        self.client.get("/")
+        self.client.get("/hello")

@@ -5,6 +5,17 @@ import { HttpUser, constant, events, task } from 'locust-ts';
 
 const stats = { contentLength: 0 };
 
+// a bool default is a checkbox in the form; isMultiple with choices a multiple select
+events.initCommandLineParser.addListener(({ parser }) => {
+  parser.addArgument('--my-flag', { default: true, help: 'a bool default' });
+  parser.addArgument('--regions', { nargs: '*', default: ['eu'], choices: ['eu', 'us'], isMultiple: true, help: 'where' });
+});
+
+events.testStart.addListener(({ environment }) => {
+  const options = environment.parsedOptions;
+  console.log(`MARK my_flag=${JSON.stringify(options.my_flag)} regions=${JSON.stringify(options.regions)}`);
+});
+
 events.init.addListener(({ webUi }) => {
   // only the master has a web UI (null on workers and in headless runs)
   if (!webUi) return;
@@ -29,6 +40,6 @@ export class WebsiteUser extends HttpUser {
 
   @task()
   async index(): Promise<void> {
-    await this.client.get('/');
+    await this.client.get('/hello');
   }
 }
