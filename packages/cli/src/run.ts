@@ -116,8 +116,9 @@ async function runMode(
   const file = kind === 'typescript' ? (preloaded ?? (await loadTypeScriptLocustfile(locustfile))) : null;
   const userClasses = await userClassesOf(options, file, locustfile, prepared?.python?.classes);
   if (options.list) return listUserClasses(userClasses);
-  // a .py locustfile: what this master will not run, named once (python-locustfile.ts)
-  for (const line of prepared?.notices ?? []) log.warning(line);
+  // a .py locustfile: what this master will not run, named once (python-locustfile.ts); a local
+  // run of a .py file is refused below with one line instead
+  if (options.master) for (const line of prepared?.notices ?? []) log.warning(line);
   const code = await runMasterAndWorkers(options, parsedOptions, locustfile, file, userClasses, log, builtinShape, environment, prepared?.customSpecs ?? []);
   // the master fired `quitting` before it decided the exit code, as Locust's shutdown() does
   return finishProcess(environment, code, log, true);
