@@ -74,6 +74,12 @@ describe('custom arguments as Python Locust 2.12.1 parses them', () => {
     expect(ts.code).toBe(py.code);
   }, 60_000);
 
+  it('abbreviated and --flag=value spellings, as argparse reads them', async () => {
+    const [py, ts] = await sideBySide(['--headless', '--my-fl', 'off', '--cou=5', '--items=a', '--verb']);
+    expect(py.seen, py.output).toMatchObject({ my_flag: 'off', count: 5, items: ['a'], verbose_x: true });
+    expect(ts.seen, ts.output).toEqual(py.seen);
+  }, 60_000);
+
   it('the environment is read only where env_var/envVar is given', async () => {
     const env = { LOCUST_PLAIN: 'from-env', LOCUST_MY_FLAG: 'from-env', LOCUST_COUNT: 'x', MY_WITH_ENV: 'from-env' };
     const [py, ts] = await sideBySide(['--headless'], env);
