@@ -145,6 +145,7 @@ export class WorkerRunner {
     const classInfos = options.userClasses.map(userClassInfo);
     this.pool = new UserPool(classInfos, this.environment, {
       onException: (err, user) => this.onUserException(err, user),
+      onGreenletError: (err, user) => this.logger.error(`${user.info.name} died of an uncaught ${(err as Error).name}: ${exceptionData(err).traceback}`),
       onExit: () => undefined,
       onUserError: (err, owner) => this.locust.userError(err, owner),
       onStopTest: (err) => this.locust.stopTestRaised(err),
