@@ -123,8 +123,12 @@ export class WorkerEnvironment {
     this.logger.error(`Uncaught exception in handler for ${type}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
 
-  /** A spawn message: custom options from the master; the first of a test starts it. */
-  spawn(parsedOptions: Record<string, unknown>, classes: readonly UserClassInfo[], starting: boolean): void {
+  /**
+   * A spawn message: custom options from the master; the first of a test starts it. Resolves
+   * once the `testStart` listeners (async ones awaited) are done: Locust's worker runs test_start
+   * before it spawns a user.
+   */
+  async spawn(parsedOptions: Record<string, unknown>, classes: readonly UserClassInfo[], starting: boolean): Promise<void> {
     const own = this.environment.parsedOptions;
     const standard = this.options.standardOptionKeys;
     for (const [key, value] of Object.entries(parsedOptions)) {
@@ -135,7 +139,7 @@ export class WorkerEnvironment {
     filterTasksByTags(classes, own.tags, own.exclude_tags, this.logger);
     this.testRunning = true;
     this.testStopped = false;
-    if (this.runnerEvents) this.environment.events.testStart.fire({ environment: this.environment });
+    if (this.runnerEvents) await this.environment.events.testStart.fireAndWait({ environment: this.environment });
   }
 
   /** Before the users stop (a `stop` or `quit` from the master, or StopTest). */

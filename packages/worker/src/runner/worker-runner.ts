@@ -289,7 +289,30 @@ export class WorkerRunner {
   // ---------------------------------------------------------------------------
   // messages from the master
 
+  /**
+   * A message's handling that has not finished (a spawn waiting for async `testStart` listeners):
+   * the messages after it wait, as Locust's worker loop handles one message at a time.
+   */
+  private handling: Promise<void> | null = null;
+
   private onMessage(message: MasterMessage | CustomMessage): void {
+    if (this.handling === null) {
+      const result = this.handleMessage(message);
+      if (result) this.holdMessagesUntil(result);
+      return;
+    }
+    this.holdMessagesUntil(this.handling.then(() => this.handleMessage(message)));
+  }
+
+  private holdMessagesUntil(done: Promise<void>): void {
+    const handling = done.catch((err: unknown) => this.logger.error(`Handling a message from the master failed: ${(err as Error).stack ?? String(err)}`));
+    this.handling = handling;
+    void handling.then(() => {
+      if (this.handling === handling) this.handling = null;
+    });
+  }
+
+  private handleMessage(message: MasterMessage | CustomMessage): void | Promise<void> {
     if (this.finished) return;
     if (isCustom(message)) {
       const handler = this.customHandlers.get(message.type);
@@ -298,8 +321,8 @@ export class WorkerRunner {
       return;
     }
     // the table is keyed by the message type, so the handler matches the data's type
-    const handler = WORKER_HANDLERS[message.type] as (ctx: WorkerHandlerContext, data: unknown) => void;
-    handler(this.handlerContext, message.data);
+    const handler = WORKER_HANDLERS[message.type] as (ctx: WorkerHandlerContext, data: unknown) => void | Promise<void>;
+    return handler(this.handlerContext, message.data);
   }
 
   private unknownType(type: string): void {
@@ -311,7 +334,7 @@ export class WorkerRunner {
     this.logger.warning(`Unknown message type received: ${type} (ignored)`);
   }
 
-  private onSpawn(data: SpawnData): void {
+  private onSpawn(data: SpawnData): void | Promise<void> {
     void this.link.send('spawning', null);
     if (data.timestamp <= this.lastSpawnTimestamp) {
       this.logger.info('Discard spawn message with older or equal timestamp than timestamp of previous spawn message');
@@ -322,8 +345,17 @@ export class WorkerRunner {
     this.stopTimeout = data.stop_timeout ?? 0;
     const starting = this.state !== 'spawning' && this.state !== 'running';
     if (starting) this.stats.clear();
-    this.locust.spawn(data.parsed_options, this.pool.classInfos(), starting);
+    const testStarted = this.locust.spawn(data.parsed_options, this.pool.classInfos(), starting);
     this.state = 'spawning';
+    // only a test's first spawn fires testStart: the others apply at once
+    if (!starting) return this.applySpawn(data);
+    return testStarted.then(() => {
+      // a stop, quit or reconnect while the listeners ran wins
+      if (!this.finished && this.state === 'spawning' && data.timestamp === this.lastSpawnTimestamp) this.applySpawn(data);
+    });
+  }
+
+  private applySpawn(data: SpawnData): void {
     this.edges.cancel();
     if (this.arrival.userCount > 0) void this.arrival.stop();
     if (data.locust_ts_edge) {
