@@ -34,6 +34,7 @@ export async function finishProcess(environment: Environment, runCode: number, l
     else if (code === 0 && listenerErrors.count > 0) code = 2;
     if (code !== runCode) log.info(`Exit code ${code} (${environment.processExitCode !== null ? 'set by the locustfile' : 'an event listener failed'})`);
   }
-  events.quit.fire({ exitCode: code });
+  // Locust's quit listeners run before the process exits: async ones are awaited
+  await events.quit.fireAndWait({ exitCode: code });
   return code;
 }

@@ -127,17 +127,20 @@ export class MasterEnvironment {
   /** Users per class when the last test began to stop (Locust's `final_user_classes_count`, for the report). */
   finalUserClassesCount: Record<string, number> = {};
 
-  /** Before the workers are told to stop (also when quitting a running test). */
-  testStopping(): void {
+  /**
+   * Before the workers are told to stop (also when quitting a running test); resolves when the
+   * listeners are done (async ones awaited, as Locust's blocking listeners hold `stop()`).
+   */
+  async testStopping(): Promise<void> {
     this.finalUserClassesCount = { ...this.runner.userClassesCount() };
-    if (this.testRunning) this.events.testStopping.fire({ environment: this.environment });
+    if (this.testRunning) await this.events.testStopping.fireAndWait({ environment: this.environment });
   }
 
-  /** The workers stopped (or the master quit): once per test. */
-  testStop(): void {
+  /** The workers stopped (or the master quit): once per test; async listeners are awaited. */
+  async testStop(): Promise<void> {
     if (!this.testRunning) return;
     this.testRunning = false;
-    this.events.testStop.fire({ environment: this.environment });
+    await this.events.testStop.fireAndWait({ environment: this.environment });
   }
 
   spawningComplete(userCount: number): void {

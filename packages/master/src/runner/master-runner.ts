@@ -206,12 +206,14 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     this.shape.stop();
     if (this.currentState === 'ready' || this.currentState === 'stopped' || this.currentState === 'stopping') return;
     this.log.debug('Stopping...');
-    this.locust.testStopping();
+    // the state is `stopping` at once (no second stop); the workers hear of it after the listeners
+    const stopping = this.locust.testStopping();
     this.endTest();
+    await stopping;
     const stopped = await stopWorkers(this.workerParts(), this.options.stopTimeout ?? 0, () => this.userCount);
     if (!stopped && !this.quitting) this.log.error('Timeout waiting for all workers to stop');
     this.checkStopped();
-    this.locust.testStop();
+    await this.locust.testStop();
   }
 
   resetStats(): void {
@@ -420,12 +422,13 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
   private async doQuit(): Promise<void> {
     this.shape.stop();
     if (this.currentState !== 'ready' && this.currentState !== 'stopped' && this.currentState !== 'stopping') {
-      this.locust.testStopping();
+      const stopping = this.locust.testStopping();
       this.endTest();
+      await stopping;
     }
     await quitWorkers(this.workerParts(), this.events.stoppedIds, this.options.stopTimeout ?? 0);
     this.setState('stopped');
-    this.locust.testStop();
+    await this.locust.testStop();
     await this.closers.close();
     this.resolveQuitted();
   }

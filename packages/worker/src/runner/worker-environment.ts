@@ -142,18 +142,18 @@ export class WorkerEnvironment {
     if (this.runnerEvents) await this.environment.events.testStart.fireAndWait({ environment: this.environment });
   }
 
-  /** Before the users stop (a `stop` or `quit` from the master, or StopTest). */
-  stopping(): void {
+  /** Before the users stop (a `stop` or `quit` from the master, or StopTest); async listeners are awaited. */
+  async stopping(): Promise<void> {
     if (this.testStopped || !this.runnerEvents) return;
-    this.environment.events.testStopping.fire({ environment: this.environment });
+    await this.environment.events.testStopping.fireAndWait({ environment: this.environment });
   }
 
-  /** After the users stopped. */
-  stopped(): void {
+  /** After the users stopped; async listeners are awaited. */
+  async stopped(): Promise<void> {
     if (this.testStopped) return;
     this.testStopped = true;
     this.testRunning = false;
-    if (this.runnerEvents) this.environment.events.testStop.fire({ environment: this.environment });
+    if (this.runnerEvents) await this.environment.events.testStop.fireAndWait({ environment: this.environment });
   }
 
   /**
@@ -205,9 +205,9 @@ export class WorkerEnvironment {
 
   private async stopTest(): Promise<void> {
     if (!this.testRunning) return;
-    this.stopping();
+    await this.stopping();
     await this.runner.stopUsers();
-    this.stopped();
+    await this.stopped();
   }
 }
 

@@ -232,9 +232,9 @@ export class WorkerRunner {
     this.finished = true;
     this.link.beginQuit();
     this.edges.cancel();
-    this.locust.stopping();
+    await this.locust.stopping();
     await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
-    this.locust.stopped();
+    await this.locust.stopped();
     this.state = 'stopped';
     await this.closers.close();
     this.resolveDone({ reason, exitCode: reason === 'connect-failed' || reason === 'master-heartbeat-timeout' ? 1 : 0, message });
@@ -381,9 +381,9 @@ export class WorkerRunner {
   private async onStop(): Promise<void> {
     this.edges.cancel();
     // graceful within the spawn's stop_timeout, as Locust's worker `stop()` (spec §3.4, §3.9)
-    this.locust.stopping();
+    await this.locust.stopping();
     await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
-    this.locust.stopped();
+    await this.locust.stopped();
     this.state = 'ready';
     await this.link.send('client_stopped', null);
     const extra = Number(process.env[ADDITIONAL_WAIT_ENV] ?? 0) || 0;
