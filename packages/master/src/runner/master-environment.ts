@@ -14,11 +14,13 @@ import {
   type MessageHandler,
   type RequestStats,
   type StatsReportData,
+  type WorkerNodeInfo,
   CPU_WARNING_THRESHOLD,
   ProcessMonitor,
   createEnvironment,
   fireUsageEvents,
   nowSeconds,
+  workerNodes,
 } from '@locust-ts/protocol';
 import type { MasterLogger } from '../log/master-logger.js';
 
@@ -28,7 +30,13 @@ export interface MasterRunnerLike {
   readonly state: string;
   readonly stats: RequestStats;
   readonly host: string | null;
+  readonly targetUserCount: number;
+  readonly spawnRate: number;
+  readonly targetUserClassesCount: Record<string, number>;
+  readonly spawning: Promise<void> | null;
   userClassesCount(): Record<string, number>;
+  workerCount(): number;
+  workerNodes(): WorkerNodeInfo[];
   registerMessage(type: string, handler: (message: CustomMessageEnvelope) => void): void;
   sendMessage(type: string, data: unknown, clientId?: string): void;
   stop(): Promise<void>;
@@ -82,15 +90,55 @@ export class MasterEnvironment {
     const runner = this.runner;
     const env = this.environment;
     const local = this.local;
+    const self = this;
+    // a local run is one worker, `local`, as Locust's LocalRunner's own WorkerNode
+    const localNode = (): WorkerNodeInfo => ({
+      id: 'local',
+      state: runner.state,
+      userCount: runner.userCount,
+      userClassesCount: runner.userClassesCount(),
+      heartbeat: 0,
+      cpuUsage: 0,
+      memoryUsage: 0,
+      workerIndex: 0,
+    });
+    const clients = workerNodes(local ? () => [localNode()] : () => runner.workerNodes());
     return {
       mode: local ? 'local' : 'master',
       get userCount() {
         return runner.userCount;
       },
+      get userClassesCount() {
+        return runner.userClassesCount();
+      },
+      get targetUserCount() {
+        return runner.targetUserCount;
+      },
+      get targetUserClassesCount() {
+        return runner.targetUserClassesCount;
+      },
+      get spawnRate() {
+        return runner.spawnRate;
+      },
+      get workerCount() {
+        return local ? 1 : runner.workerCount();
+      },
+      clients,
       get state() {
         return runner.state;
       },
-      workerIndex: -1,
+      workerIndex: local ? 0 : -1,
+      clientId: local ? 'local' : null,
+      get stats() {
+        return runner.stats;
+      },
+      environment: env,
+      get spawningGreenlet() {
+        return local ? runner.spawning : null;
+      },
+      get finalUserClassesCount() {
+        return self.finalUserClassesCount;
+      },
       registerMessage: (type: string, handler: MessageHandler) => {
         if (local) this.localHandlers.set(type, handler);
         else runner.registerMessage(type, (msg) => this.call(handler, env, msg));

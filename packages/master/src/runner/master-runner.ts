@@ -315,7 +315,16 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     void this.dispatchToTarget();
   }
 
-  private async dispatchToTarget(): Promise<void> {
+  /** The last dispatch to a target (Locust's `spawning_greenlet` of a local run): settles when it is done. */
+  spawning: Promise<void> | null = null;
+
+  private dispatchToTarget(): Promise<void> {
+    const dispatch = this.dispatchToTargetNow();
+    this.spawning = dispatch;
+    return dispatch;
+  }
+
+  private async dispatchToTargetNow(): Promise<void> {
     const active = this.registry.active();
     if (active.length === 0) {
       this.log.warning("You can't start a distributed test before at least one worker processes has connected");

@@ -23,15 +23,111 @@ export interface CustomMessageEnvelope {
 /** `runner.registerMessage(type, (environment, msg) => ...)`, as Locust's `register_message`. */
 export type MessageHandler = (environment: Environment, msg: CustomMessageEnvelope) => unknown;
 
-/** What a locustfile sees of its process's runner (`environment.runner`). */
+/** One worker as a master sees it (Locust's `WorkerNode`, camelCase). */
+export interface WorkerNodeInfo {
+  readonly id: string;
+  /** ready, spawning, running, stopped or missing */
+  readonly state: string;
+  readonly userCount: number;
+  readonly userClassesCount: Readonly<Record<string, number>>;
+  /** heartbeat credit left (Locust's `heartbeat`: reset on each heartbeat, counts down when they stop) */
+  readonly heartbeat: number;
+  readonly cpuUsage: number;
+  readonly memoryUsage: number;
+  /** the index the master gave it */
+  readonly workerIndex: number;
+}
+
+/**
+ * `runner.clients` (Locust's `WorkerNodes`, a mapping of client id → node): iterating it gives
+ * the client ids, so `for (const id of runner.clients) runner.sendMessage(type, data, id)` works
+ * as Locust's `for worker in runner.clients`.
+ */
+export interface WorkerNodes extends Iterable<string> {
+  /** how many (Locust's `len(clients)`), missing ones included */
+  readonly size: number;
+  get(clientId: string): WorkerNodeInfo | undefined;
+  has(clientId: string): boolean;
+  keys(): IterableIterator<string>;
+  values(): IterableIterator<WorkerNodeInfo>;
+  entries(): IterableIterator<[string, WorkerNodeInfo]>;
+  readonly all: WorkerNodeInfo[];
+  readonly ready: WorkerNodeInfo[];
+  readonly spawning: WorkerNodeInfo[];
+  readonly running: WorkerNodeInfo[];
+  readonly missing: WorkerNodeInfo[];
+}
+
+/** A {@link WorkerNodes} over a list read at each call (the runner's table, or none). */
+export function workerNodes(list: () => readonly WorkerNodeInfo[]): WorkerNodes {
+  const byId = () => new Map(list().map((n) => [n.id, n] as [string, WorkerNodeInfo]));
+  const inState = (state: string) => list().filter((n) => n.state === state);
+  return {
+    [Symbol.iterator]: () => byId().keys(),
+    get size() {
+      return list().length;
+    },
+    get: (id) => byId().get(id),
+    has: (id) => byId().has(id),
+    keys: () => byId().keys(),
+    values: () => byId().values(),
+    entries: () => byId().entries(),
+    get all() {
+      return [...list()];
+    },
+    get ready() {
+      return inState('ready');
+    },
+    get spawning() {
+      return inState('spawning');
+    },
+    get running() {
+      return inState('running');
+    },
+    get missing() {
+      return inState('missing');
+    },
+  };
+}
+
+/**
+ * What a locustfile sees of its process's runner (`environment.runner`): Locust's runner
+ * attributes by their camelCase names, on every kind (docs/porting.md, "Runner attributes").
+ */
 export interface LocustRunner {
   /** `'master' | 'worker' | 'local'` */
   readonly mode: 'master' | 'worker' | 'local';
+  /** running users: on a master the sum of its workers' last reports */
   readonly userCount: number;
+  /** running users per class */
+  readonly userClassesCount: Readonly<Record<string, number>>;
+  /** the users asked for, set when a start (or a worker's spawn) begins, before the ramp */
+  readonly targetUserCount: number;
+  /** users per class once the last ramp was dispatched (Locust sets it at the ramp's end) */
+  readonly targetUserClassesCount: Readonly<Record<string, number>>;
+  /** the last start's spawn rate (master, local); null on a worker (its master keeps the rate) */
+  readonly spawnRate: number | null;
+  /** connected workers (ready, spawning, running) on a master; 1 on a local run; null on a worker */
+  readonly workerCount: number | null;
+  /** the master's workers by client id (iterate for the ids); a local run has one, `local`; a worker none */
+  readonly clients: WorkerNodes;
   /** Locust's state names: ready, spawning, running, stopping, stopped, missing, ... */
   readonly state: string;
-  /** This worker's index from the master's `ack` (-1 on a master or before the ack). */
+  /** This worker's index from the master's `ack` (-1 before it); 0 on a local run; -1 on a master. */
   readonly workerIndex: number;
+  /** this worker's client id (a local run's too); null on a master */
+  readonly clientId: string | null;
+  /** this process's request statistics */
+  readonly stats: RequestStats;
+  /** the environment this runner belongs to */
+  readonly environment: Environment;
+  /**
+   * The running (or last) spawn, settled when its users are spawned (Locust's `spawning_greenlet`,
+   * whose `join()` is an `await` here); null before the first spawn and on a master.
+   */
+  readonly spawningGreenlet: Promise<void> | null;
+  /** users per class when the last test began to stop (for the report) */
+  readonly finalUserClassesCount: Readonly<Record<string, number>>;
   /** Handle a custom message type sent by the other side. */
   registerMessage(type: string, handler: MessageHandler): void;
   /** Send a custom message: a worker to its master; a master to `clientId` or every worker. */

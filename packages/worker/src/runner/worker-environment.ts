@@ -16,6 +16,7 @@ import {
   fireUsageEvents,
   pyRepr,
   nowSeconds,
+  workerNodes,
 } from '@locust-ts/protocol';
 import type { StopTest } from '../errors.js';
 import type { HttpContext } from '../http/session.js';
@@ -35,6 +36,10 @@ export interface WorkerRunnerLike {
   readonly workerIndex: number;
   readonly userCount: number;
   readonly state: string;
+  readonly targetUserCount: number;
+  readonly targetUserClassesCount: Record<string, number>;
+  readonly spawning: Promise<void> | null;
+  userClassesCount(): Record<string, number>;
   registerMessage(type: string, handler: (data: unknown) => void): void;
   sendMessage(type: string, data: unknown): Promise<void>;
   stopUsers(): Promise<void>;
@@ -61,6 +66,8 @@ export class WorkerEnvironment {
   private readonly runnerEvents: boolean;
   private testRunning = false;
   private testStopped = false;
+  /** users per class when the last test began to stop (Locust's `final_user_classes_count`) */
+  finalUserClassesCount: Record<string, number> = {};
   /** the master replies to heartbeats or sends `spawning_complete` (newest protocol) */
   private masterSpeaksNewest = false;
 
@@ -92,16 +99,40 @@ export class WorkerEnvironment {
   private locustRunner(): LocustRunner {
     const runner = this.runner;
     const env = this.environment;
+    const stats = this.environment.stats!;
+    const self = this;
     return {
       mode: 'worker',
       get userCount() {
         return runner.userCount;
       },
+      get userClassesCount() {
+        return runner.userClassesCount();
+      },
+      get targetUserCount() {
+        return runner.targetUserCount;
+      },
+      get targetUserClassesCount() {
+        return { ...runner.targetUserClassesCount };
+      },
+      // Locust's worker has neither: its master keeps the rate and the workers
+      spawnRate: null,
+      workerCount: null,
+      clients: workerNodes(() => []),
       get state() {
         return runner.state;
       },
       get workerIndex() {
         return runner.workerIndex;
+      },
+      clientId: runner.clientId,
+      stats,
+      environment: env,
+      get spawningGreenlet() {
+        return runner.spawning;
+      },
+      get finalUserClassesCount() {
+        return self.finalUserClassesCount;
       },
       registerMessage: (type: string, handler: MessageHandler) =>
         runner.registerMessage(type, (data) => {
@@ -144,7 +175,9 @@ export class WorkerEnvironment {
 
   /** Before the users stop (a `stop` or `quit` from the master, or StopTest); async listeners are awaited. */
   async stopping(): Promise<void> {
-    if (this.testStopped || !this.runnerEvents) return;
+    if (this.testStopped) return;
+    this.finalUserClassesCount = { ...this.runner.userClassesCount() };
+    if (!this.runnerEvents) return;
     await this.environment.events.testStopping.fireAndWait({ environment: this.environment });
   }
 

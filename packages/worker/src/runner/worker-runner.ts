@@ -78,6 +78,12 @@ export class WorkerRunner {
   state: WorkerRunnerState = 'ready';
   /** Assigned by the master's `ack` (spec §3.1); -1 until then. */
   workerIndex = -1;
+  /** Locust's worker `target_user_count` / `target_user_classes_count`: the last spawn's, set as it is applied. */
+  targetUserCount = 0;
+  targetUserClassesCount: Record<string, number> = {};
+  /** The last spawn (Locust's `spawning_greenlet`): settles once its users are spawned, or it is superseded or stopped. */
+  spawning: Promise<void> | null = null;
+  private spawnSettled: (() => void) | null = null;
   readonly done: Promise<WorkerExit>;
 
   private readonly logger: Logger;
@@ -222,6 +228,7 @@ export class WorkerRunner {
   /** Stop all users here, without telling the master (it will see 0 users in the next report). */
   async stopUsers(): Promise<void> {
     this.edges.cancel();
+    this.settleSpawning();
     await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
     if (this.state !== 'stopped') this.state = 'ready';
   }
@@ -232,6 +239,7 @@ export class WorkerRunner {
     this.finished = true;
     this.link.beginQuit();
     this.edges.cancel();
+    this.settleSpawning();
     await this.locust.stopping();
     await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
     await this.locust.stopped();
@@ -356,6 +364,10 @@ export class WorkerRunner {
   }
 
   private applySpawn(data: SpawnData): void {
+    this.targetUserClassesCount = { ...data.user_classes_count };
+    this.targetUserCount = Object.values(data.user_classes_count).reduce((n, c) => n + c, 0);
+    this.settleSpawning();
+    this.spawning = new Promise<void>((resolve) => (this.spawnSettled = resolve));
     this.edges.cancel();
     if (this.arrival.userCount > 0) void this.arrival.stop();
     if (data.locust_ts_edge) {
@@ -367,7 +379,14 @@ export class WorkerRunner {
     this.pool.spawnPaced(data.user_classes_count, this.stopTimeout, (result) => this.spawned(result));
   }
 
+  /** The last spawn is done, superseded (Locust kills its greenlet) or its users stop. */
+  private settleSpawning(): void {
+    this.spawnSettled?.();
+    this.spawnSettled = null;
+  }
+
   private spawned({ unknownClasses }: SpawnResult): void {
+    this.settleSpawning();
     this.locust.spawned();
     if (unknownClasses.length > 0) {
       this.logger.error(`Master asked for user classes this worker does not have: ${unknownClasses.join(', ')} (known: ${this.pool.classNames.join(', ')})`);
@@ -380,6 +399,7 @@ export class WorkerRunner {
 
   private async onStop(): Promise<void> {
     this.edges.cancel();
+    this.settleSpawning();
     // graceful within the spawn's stop_timeout, as Locust's worker `stop()` (spec §3.4, §3.9)
     await this.locust.stopping();
     await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
