@@ -125,7 +125,7 @@ export class MasterEnvironment {
       },
       clients,
       get state() {
-        return runner.state;
+        return self.stateForListeners ?? runner.state;
       },
       workerIndex: local ? 0 : -1,
       clientId: local ? 'local' : null,
@@ -165,11 +165,26 @@ export class MasterEnvironment {
     }
   }
 
-  /** A new test (Locust fires test_start before the first spawn); async listeners are awaited. */
-  async testStart(): Promise<void> {
+  /**
+   * `runner.state` as a listener reads it at the moments Locust's runner has not moved on yet:
+   * test_start fires before it turns `spawning`, spawning_complete before its own listener turns
+   * it `running` (the runner's listener was added after the locustfile's).
+   */
+  private stateForListeners: string | null = null;
+
+  /**
+   * A new test (Locust fires test_start before the first spawn); async listeners are awaited.
+   * `stateBefore`: the runner's state before this test began (what Locust's listeners read).
+   */
+  async testStart(stateBefore?: string): Promise<void> {
     this.testRunning = true;
     if (this.runner.host !== null) this.environment.host = this.runner.host;
-    await this.events.testStart.fireAndWait({ environment: this.environment });
+    this.stateForListeners = stateBefore ?? null;
+    try {
+      await this.events.testStart.fireAndWait({ environment: this.environment });
+    } finally {
+      this.stateForListeners = null;
+    }
   }
 
   /** Users per class when the last test began to stop (Locust's `final_user_classes_count`, for the report). */
@@ -192,7 +207,12 @@ export class MasterEnvironment {
   }
 
   spawningComplete(userCount: number): void {
-    this.events.spawningComplete.fire({ userCount });
+    this.stateForListeners = 'spawning';
+    try {
+      this.events.spawningComplete.fire({ userCount });
+    } finally {
+      this.stateForListeners = null;
+    }
   }
 
   resetStats(): void {

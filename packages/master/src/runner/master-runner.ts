@@ -336,10 +336,11 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     );
     this.log.info(this.ramp.describe(active.length));
     const starting = !this.testStarted();
+    const before = this.currentState;
     if (starting) this.beginTest();
     this.setState('spawning');
     if (starting) {
-      await this.locust.testStart();
+      await this.locust.testStart(before);
       // a stop or quit while async testStart listeners ran wins
       if (this.currentState !== 'spawning' || this.quitting) return;
     }

@@ -66,6 +66,12 @@ export class WorkerEnvironment {
   private readonly runnerEvents: boolean;
   private testRunning = false;
   private testStopped = false;
+  /**
+   * Locust's `runner.state` on a worker (its Runner's, not the `worker_state` of its heartbeats):
+   * ready → spawning when users start → running once spawning_complete's listeners ran →
+   * cleanup while they stop → stopped.
+   */
+  state = 'ready';
   /** users per class when the last test began to stop (Locust's `final_user_classes_count`) */
   finalUserClassesCount: Record<string, number> = {};
   /** the master replies to heartbeats or sends `spawning_complete` (newest protocol) */
@@ -120,7 +126,7 @@ export class WorkerEnvironment {
       workerCount: null,
       clients: workerNodes(() => []),
       get state() {
-        return runner.state;
+        return self.state;
       },
       get workerIndex() {
         return runner.workerIndex;
@@ -177,8 +183,13 @@ export class WorkerEnvironment {
   async stopping(): Promise<void> {
     if (this.testStopped) return;
     this.finalUserClassesCount = { ...this.runner.userClassesCount() };
-    if (!this.runnerEvents) return;
-    await this.environment.events.testStopping.fireAndWait({ environment: this.environment });
+    if (this.runnerEvents) await this.environment.events.testStopping.fireAndWait({ environment: this.environment });
+    this.state = 'cleanup';
+  }
+
+  /** A spawn's users start (Locust's `spawn_users`). */
+  spawnApplied(): void {
+    if (this.state === 'ready' || this.state === 'stopped') this.state = 'spawning';
   }
 
   /** After the users stopped; async listeners are awaited. */
@@ -186,6 +197,7 @@ export class WorkerEnvironment {
     if (this.testStopped) return;
     this.testStopped = true;
     this.testRunning = false;
+    this.state = 'stopped';
     if (this.runnerEvents) await this.environment.events.testStop.fireAndWait({ environment: this.environment });
   }
 
@@ -196,6 +208,8 @@ export class WorkerEnvironment {
    */
   spawned(): void {
     if (this.runnerEvents && !this.masterSpeaksNewest) this.environment.events.spawningComplete.fire({ userCount: this.runner.userCount });
+    // Locust's runner turns `running` in its own spawning_complete listener, after the locustfile's
+    if (!this.masterSpeaksNewest) this.state = 'running';
   }
 
   /** The master's `spawning_complete` (newest Locust fires the worker's event on it). */
@@ -204,6 +218,7 @@ export class WorkerEnvironment {
     if (!this.runnerEvents) return;
     const userCount = (data as { user_count?: unknown } | null)?.user_count;
     this.environment.events.spawningComplete.fire({ userCount: typeof userCount === 'number' ? userCount : this.runner.userCount });
+    this.state = 'running';
   }
 
   heartbeatReceived(): void {

@@ -368,6 +368,7 @@ export class WorkerRunner {
     this.targetUserCount = Object.values(data.user_classes_count).reduce((n, c) => n + c, 0);
     this.settleSpawning();
     this.spawning = new Promise<void>((resolve) => (this.spawnSettled = resolve));
+    this.locust.spawnApplied();
     this.edges.cancel();
     if (this.arrival.userCount > 0) void this.arrival.stop();
     if (data.locust_ts_edge) {
