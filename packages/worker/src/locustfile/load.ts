@@ -40,7 +40,7 @@ export interface Locustfile {
 let hookInstalled = false;
 
 /** Make `import ... from 'locust-ts'` resolve to this worker's API, once per process. */
-function installApiResolver(): void {
+export function installApiResolver(): void {
   if (hookInstalled) return;
   hookInstalled = true;
   (globalThis as Record<symbol, unknown>)[API_GLOBAL] = api;
