@@ -129,7 +129,8 @@ export class RunningUser {
   private userWaitTime(user: User): WaitTime {
     const own = waitTimeOf(user) ?? NO_WAIT;
     const overrides = this.info.overrides;
-    return (owner) => (overrides.waitTime ?? own)(owner);
+    // `this` is the user: a `waitTime() { … this … }` method is Locust's `def wait_time(self)`
+    return (owner) => (overrides.waitTime ?? own).call(owner, owner);
   }
 
   /**
@@ -176,10 +177,13 @@ export class RunningUser {
   /** A nested task set until it is interrupted: `interrupt()` skips the parent's wait, `interrupt(false)` not. */
   private async runTaskSet(parent: User | TaskSet, cls: TaskSetClass): Promise<boolean> {
     const set = new cls(parent);
-    const parentWait = waitTimeOf(parent) ?? NO_WAIT;
+    const parentOwn = waitTimeOf(parent);
+    // a set without a wait time waits as its parent does, with the parent as `this`
+    const parentWait: WaitTime = parentOwn ? () => parentOwn.call(parent, parent) : NO_WAIT;
+    const setOwn = waitTimeOf(set);
     try {
       await set.onStart();
-      await this.loop(set, taskSetTasks(cls), waitTimeOf(set) ?? parentWait);
+      await this.loop(set, taskSetTasks(cls), setOwn ? (owner) => setOwn.call(owner, owner) : parentWait);
     } catch (err) {
       if (!(err instanceof InterruptTaskSet)) throw err;
       return !err.reschedule;
