@@ -7,7 +7,7 @@
  * Locust's locustfile guards the call with `if __name__ == "__main__"`; here the call runs only
  * in a process started with this package's `register.mjs` (`node --import …/register.mjs
  * locustfile.ts`), and is a no-op when the locust-ts CLI loads the same file — so one file serves
- * both (on Node ≥ 24.2 `if (import.meta.main)` reads as Python's guard, too).
+ * both (on Node ≥ 24.2, in an ES module, `if (import.meta.main)` reads as Python's guard, too).
  */
 import { basename } from 'node:path';
 import { type Environment, type RequestEventArgs, createEnvironment, events } from '@locust-ts/protocol';
