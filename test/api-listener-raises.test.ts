@@ -4,7 +4,8 @@
  * goes on), StopUser stops that user (its onStop runs), InterruptTaskSet in a user's own task ends
  * the user without onStop (Locust's greenlet dies of it), and any other error is logged as
  * "Uncaught exception in event handler" while the task goes on (exit code 2). No run adds a
- * failure row for the listener's error, and none hangs.
+ * failure row for the listener's error, and none hangs. The same exceptions thrown by the task
+ * itself, right after its request, act as Python's too.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,10 +34,12 @@ function readCsv(file: string): string[][] {
     .map((l) => l.split(','));
 }
 
-async function run(side: 'python' | 'ts', mode: string): Promise<Side> {
-  const prefix = join(runs.scratch, `${side}-${mode}`);
+type RaiseIn = 'listener' | 'task';
+
+async function run(side: 'python' | 'ts', mode: string, raiseIn: RaiseIn): Promise<Side> {
+  const prefix = join(runs.scratch, `${side}-${mode}-${raiseIn}`);
   const args = ['--headless', '-u', '1', '-r', '1', '-t', '3s', '-H', runs.targetUrl, '--only-summary', '--csv', prefix];
-  const env = cleanEnv({ LISTENER_RAISES: mode });
+  const env = cleanEnv({ LISTENER_RAISES: mode, RAISE_IN: raiseIn });
   const p =
     side === 'python'
       ? startProcess('/usr/bin/locust', ['-f', 'test/api-fixtures/listener-raises.py', ...args], { env })
@@ -50,8 +53,8 @@ async function run(side: 'python' | 'ts', mode: string): Promise<Side> {
   return { code, output: p.output(), counts, failures };
 }
 
-async function sideBySide(mode: string): Promise<{ python: Side; ts: Side }> {
-  const [python, ts] = await Promise.all([run('python', mode), run('ts', mode)]);
+async function sideBySide(mode: string, raiseIn: RaiseIn = 'listener'): Promise<{ python: Side; ts: Side }> {
+  const [python, ts] = await Promise.all([run('python', mode, raiseIn), run('ts', mode, raiseIn)]);
   expect(ts.code, ts.output.slice(-3000)).toBe(python.code);
   expect(Object.keys(ts.counts).sort()).toEqual(Object.keys(python.counts).sort());
   expect(ts.failures).toEqual(python.failures);
@@ -108,6 +111,35 @@ describe('an exception thrown by a request listener, as Python Locust 2.12.1', (
       expect(side.output).toMatch(/Uncaught exception in event handler/);
       expect(Math.abs(side.counts.a! - side.counts.b!)).toBeLessThanOrEqual(1);
     }
+    bothKeptGoing(python.counts.a!, ts.counts.a!);
+  }, 120_000);
+});
+
+describe('the same exceptions thrown by the task itself, as Python Locust 2.12.1', () => {
+  it('RescheduleTask', async () => {
+    const { python, ts } = await sideBySide('reschedule', 'task');
+    expect(python.counts.b).toBeUndefined();
+    bothKeptGoing(python.counts.a!, ts.counts.a!);
+  }, 120_000);
+
+  it('StopUser', async () => {
+    const { python, ts } = await sideBySide('stop-user', 'task');
+    expect(python.counts).toEqual({ a: 1 });
+    expect(ts.counts).toEqual({ a: 1 });
+    expect(onStopRan(ts)).toBe(onStopRan(python));
+  }, 120_000);
+
+  it("InterruptTaskSet in a user's own task", async () => {
+    const { python, ts } = await sideBySide('interrupt', 'task');
+    expect(python.counts).toEqual({ a: 1 });
+    expect(ts.counts).toEqual({ a: 1 });
+    expect(onStopRan(ts)).toBe(onStopRan(python));
+  }, 120_000);
+
+  it('any other error: logged, counted as an exception (exit code 1), the user goes on', async () => {
+    const { python, ts } = await sideBySide('error', 'task');
+    expect(python.code).toBe(1);
+    expect(python.counts.b).toBeUndefined();
     bothKeptGoing(python.counts.a!, ts.counts.a!);
   }, 120_000);
 });

@@ -1,4 +1,5 @@
-# The Python twin of listener-raises.ts: a request listener raises, per LISTENER_RAISES, when request "a" ends.
+# The Python twin of listener-raises.ts: a request listener raises, per LISTENER_RAISES, when request "a" ends
+# (or, with RAISE_IN=task, the task raises it right after request "a").
 import os
 import sys
 
@@ -6,12 +7,10 @@ from locust import HttpUser, constant, events, task
 from locust.exception import InterruptTaskSet, RescheduleTask, RescheduleTaskImmediately, StopUser
 
 MODE = os.environ.get("LISTENER_RAISES", "reschedule")
+IN_TASK = os.environ.get("RAISE_IN") == "task"
 
 
-@events.request.add_listener
-def on_request(name, exception, **kw):
-    if name != "a":
-        return
+def raise_for_mode():
     if MODE == "reschedule":
         raise RescheduleTask()
     if MODE == "reschedule-immediately":
@@ -24,6 +23,12 @@ def on_request(name, exception, **kw):
         raise ValueError("listener failed")
 
 
+@events.request.add_listener
+def on_request(name, exception, **kw):
+    if name == "a" and not IN_TASK:
+        raise_for_mode()
+
+
 class Listened(HttpUser):
     wait_time = constant(0.01)
 
@@ -33,4 +38,6 @@ class Listened(HttpUser):
     @task
     def t(self):
         self.client.get("/hello", name="a")
+        if IN_TASK:
+            raise_for_mode()
         self.client.get("/hello", name="b")
