@@ -19,6 +19,8 @@ export {
   EventHook,
   type Environment,
   type LocustRunner,
+  type WorkerNodes,
+  type WorkerNodeInfo,
   type MessageHandler,
   type CustomMessageEnvelope,
   type RequestEventArgs,

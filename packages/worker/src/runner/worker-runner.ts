@@ -29,6 +29,8 @@ import { userClassInfo } from '../runtime/user-class-info.js';
 import { type SpawnResult, UserPool } from '../runtime/user-pool.js';
 import { ArrivalRateLink } from './arrival-link.js';
 import { EdgeSpawner } from './edge-spawn.js';
+import { InOrder } from './in-order.js';
+import { SpawnProgress } from './spawn-progress.js';
 import { DEFAULT_TIMING, MasterLink, type WorkerTiming } from './master-link.js';
 import { ProcessMonitor } from './process-monitor.js';
 import type { UserClass, UserEnvironment } from '../user.js';
@@ -81,9 +83,16 @@ export class WorkerRunner {
   /** Locust's worker `target_user_count` / `target_user_classes_count`: the last spawn's, set as it is applied. */
   targetUserCount = 0;
   targetUserClassesCount: Record<string, number> = {};
+  private readonly spawnProgress = new SpawnProgress();
+  private readonly messages = new InOrder<MasterMessage | CustomMessage>(
+    (m) => this.handleMessage(m),
+    (err) => this.logger.error(`Handling a message from the master failed: ${(err as Error).stack ?? String(err)}`),
+  );
+
   /** The last spawn (Locust's `spawning_greenlet`): settles once its users are spawned, or it is superseded or stopped. */
-  spawning: Promise<void> | null = null;
-  private spawnSettled: (() => void) | null = null;
+  get spawning(): Promise<void> | null {
+    return this.spawnProgress.current;
+  }
   readonly done: Promise<WorkerExit>;
 
   private readonly logger: Logger;
@@ -228,7 +237,7 @@ export class WorkerRunner {
   /** Stop all users here, without telling the master (it will see 0 users in the next report). */
   async stopUsers(): Promise<void> {
     this.edges.cancel();
-    this.settleSpawning();
+    this.spawnProgress.settle();
     await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
     if (this.state !== 'stopped') this.state = 'ready';
   }
@@ -239,7 +248,7 @@ export class WorkerRunner {
     this.finished = true;
     this.link.beginQuit();
     this.edges.cancel();
-    this.settleSpawning();
+    this.spawnProgress.settle();
     await this.locust.stopping();
     await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
     await this.locust.stopped();
@@ -297,27 +306,8 @@ export class WorkerRunner {
   // ---------------------------------------------------------------------------
   // messages from the master
 
-  /**
-   * A message's handling that has not finished (a spawn waiting for async `testStart` listeners):
-   * the messages after it wait, as Locust's worker loop handles one message at a time.
-   */
-  private handling: Promise<void> | null = null;
-
   private onMessage(message: MasterMessage | CustomMessage): void {
-    if (this.handling === null) {
-      const result = this.handleMessage(message);
-      if (result) this.holdMessagesUntil(result);
-      return;
-    }
-    this.holdMessagesUntil(this.handling.then(() => this.handleMessage(message)));
-  }
-
-  private holdMessagesUntil(done: Promise<void>): void {
-    const handling = done.catch((err: unknown) => this.logger.error(`Handling a message from the master failed: ${(err as Error).stack ?? String(err)}`));
-    this.handling = handling;
-    void handling.then(() => {
-      if (this.handling === handling) this.handling = null;
-    });
+    this.messages.push(message);
   }
 
   private handleMessage(message: MasterMessage | CustomMessage): void | Promise<void> {
@@ -366,8 +356,7 @@ export class WorkerRunner {
   private applySpawn(data: SpawnData): void {
     this.targetUserClassesCount = { ...data.user_classes_count };
     this.targetUserCount = Object.values(data.user_classes_count).reduce((n, c) => n + c, 0);
-    this.settleSpawning();
-    this.spawning = new Promise<void>((resolve) => (this.spawnSettled = resolve));
+    this.spawnProgress.begin();
     this.locust.spawnApplied();
     this.edges.cancel();
     if (this.arrival.userCount > 0) void this.arrival.stop();
@@ -380,14 +369,8 @@ export class WorkerRunner {
     this.pool.spawnPaced(data.user_classes_count, this.stopTimeout, (result) => this.spawned(result));
   }
 
-  /** The last spawn is done, superseded (Locust kills its greenlet) or its users stop. */
-  private settleSpawning(): void {
-    this.spawnSettled?.();
-    this.spawnSettled = null;
-  }
-
   private spawned({ unknownClasses }: SpawnResult): void {
-    this.settleSpawning();
+    this.spawnProgress.settle();
     this.locust.spawned();
     if (unknownClasses.length > 0) {
       this.logger.error(`Master asked for user classes this worker does not have: ${unknownClasses.join(', ')} (known: ${this.pool.classNames.join(', ')})`);
@@ -400,7 +383,7 @@ export class WorkerRunner {
 
   private async onStop(): Promise<void> {
     this.edges.cancel();
-    this.settleSpawning();
+    this.spawnProgress.settle();
     // graceful within the spawn's stop_timeout, as Locust's worker `stop()` (spec §3.4, §3.9)
     await this.locust.stopping();
     await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
