@@ -14,9 +14,12 @@ export function processEnvironment(parsedOptions: ParsedOptions, log: CliLogger)
   return createEnvironment({ parsedOptions: { ...parsedOptions }, host: (parsedOptions.host as string | null) ?? undefined });
 }
 
-/** `init`, once the runner exists (Locust: after the runner and web UI are created). */
-export function fireInit(environment: Environment): void {
-  events.init.fire({ environment, runner: environment.runner, webUi: environment.webUi ?? null });
+/**
+ * `init`, once the runner exists (Locust: after the runner and web UI are created); `async`
+ * listeners are awaited before the run goes on, as Locust's blocking listeners hold main().
+ */
+export function fireInit(environment: Environment): Promise<void> {
+  return events.init.fireAndWait({ environment, runner: environment.runner, webUi: environment.webUi ?? null });
 }
 
 /**
@@ -31,6 +34,7 @@ export async function finishProcess(environment: Environment, runCode: number, l
     else if (code === 0 && listenerErrors.count > 0) code = 2;
     if (code !== runCode) log.info(`Exit code ${code} (${environment.processExitCode !== null ? 'set by the locustfile' : 'an event listener failed'})`);
   }
-  events.quit.fire({ exitCode: code });
+  // Locust's quit listeners run before the process exits: async ones are awaited
+  await events.quit.fireAndWait({ exitCode: code });
   return code;
 }

@@ -156,7 +156,7 @@ async function runSingleWorker(options: CliOptions, file: Locustfile, log: CliLo
     environment,
     standardOptionKeys: STANDARD_OPTION_KEYS,
   });
-  fireInit(environment);
+  await fireInit(environment);
   const ended = await Promise.race([worker.done, signal.then(() => null)]);
   if (ended === null) await worker.quit();
   const exit = await worker.done;

@@ -40,7 +40,7 @@ export interface MasterOptions extends UserClassSources, MasterEnvironmentOption
   /** `--master-bind-port` (default 5557); 0 = a free port (see {@link MasterHandle.port}). */
   masterBindPort?: number;
   /** Called once the runner exists, before it handles any worker message (the CLI fires `init` here). */
-  beforeListen?: () => void;
+  beforeListen?: () => void | Promise<void>;
 
   /** `-H/--host`: base URL sent to the workers in every `spawn`. */
   host?: string | null;
@@ -233,7 +233,7 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
     throw err;
   }
   // Locust fires `init` after creating the runner and before its greenlets handle any message
-  options.beforeListen?.();
+  await options.beforeListen?.();
   void runner.listen();
   log.info(`Starting locust-ts ${LOCUST_TS_RELEASE} master (Locust protocol up to ${LOCUST_PROTOCOL_VERSION}, workers connect to port ${port})`, 'locust.main');
   log.info(`User classes: ${userClasses.map((c) => (c.fixedCount ? `${c.name} (fixed ${c.fixedCount})` : `${c.name} (weight ${c.weight})`)).join(', ')}`, 'locust.main');

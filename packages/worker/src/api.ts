@@ -10,6 +10,7 @@ export { tag } from './tags.js';
 export { transition, transitions } from './markov.js';
 export { between, constant, constantPacing, constantThroughput, type WaitTime } from './wait-time.js';
 export { StopUser, StopTest, InterruptTaskSet, RescheduleTask } from './errors.js';
+export { runSingleUser, type RunSingleUserOptions, type SingleUserEnvironment } from './debug.js';
 export { HttpSession, type RequestOptions, type QueryParams } from './http/session.js';
 export { HttpResponse, HTTPError } from './http/response.js';
 export { LoadTestShape, type LoadTestShapeTick, type ShapeUserClassRef, type ShapeRunner } from './shape.js';
@@ -18,6 +19,8 @@ export {
   EventHook,
   type Environment,
   type LocustRunner,
+  type WorkerNodes,
+  type WorkerNodeInfo,
   type MessageHandler,
   type CustomMessageEnvelope,
   type RequestEventArgs,

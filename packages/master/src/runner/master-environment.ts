@@ -14,12 +14,14 @@ import {
   type MessageHandler,
   type RequestStats,
   type StatsReportData,
+  type WorkerNodeInfo,
   CPU_WARNING_THRESHOLD,
   ProcessMonitor,
   createEnvironment,
   fireUsageEvents,
   nowSeconds,
   errorReport,
+  workerNodes,
 } from '@locust-ts/protocol';
 import type { MasterLogger } from '../log/master-logger.js';
 
@@ -29,7 +31,13 @@ export interface MasterRunnerLike {
   readonly state: string;
   readonly stats: RequestStats;
   readonly host: string | null;
+  readonly targetUserCount: number;
+  readonly spawnRate: number;
+  readonly targetUserClassesCount: Record<string, number>;
+  readonly spawning: Promise<void> | null;
   userClassesCount(): Record<string, number>;
+  workerCount(): number;
+  workerNodes(): WorkerNodeInfo[];
   registerMessage(type: string, handler: (message: CustomMessageEnvelope) => void): void;
   sendMessage(type: string, data: unknown, clientId?: string): void;
   stop(): Promise<void>;
@@ -83,15 +91,55 @@ export class MasterEnvironment {
     const runner = this.runner;
     const env = this.environment;
     const local = this.local;
+    const self = this;
+    // a local run is one worker, `local`, as Locust's LocalRunner's own WorkerNode
+    const localNode = (): WorkerNodeInfo => ({
+      id: 'local',
+      state: runner.state,
+      userCount: runner.userCount,
+      userClassesCount: runner.userClassesCount(),
+      heartbeat: 0,
+      cpuUsage: 0,
+      memoryUsage: 0,
+      workerIndex: 0,
+    });
+    const clients = workerNodes(local ? () => [localNode()] : () => runner.workerNodes());
     return {
       mode: local ? 'local' : 'master',
       get userCount() {
         return runner.userCount;
       },
-      get state() {
-        return runner.state;
+      get userClassesCount() {
+        return runner.userClassesCount();
       },
-      workerIndex: -1,
+      get targetUserCount() {
+        return runner.targetUserCount;
+      },
+      get targetUserClassesCount() {
+        return runner.targetUserClassesCount;
+      },
+      get spawnRate() {
+        return runner.spawnRate;
+      },
+      get workerCount() {
+        return local ? 1 : runner.workerCount();
+      },
+      clients,
+      get state() {
+        return self.stateForListeners ?? runner.state;
+      },
+      workerIndex: local ? 0 : -1,
+      clientId: local ? 'local' : null,
+      get stats() {
+        return runner.stats;
+      },
+      environment: env,
+      get spawningGreenlet() {
+        return local ? runner.spawning : null;
+      },
+      get finalUserClassesCount() {
+        return self.finalUserClassesCount;
+      },
       registerMessage: (type: string, handler: MessageHandler) => {
         if (local) this.localHandlers.set(type, handler);
         else runner.registerMessage(type, (msg) => this.call(handler, env, msg));
@@ -118,31 +166,54 @@ export class MasterEnvironment {
     }
   }
 
-  /** A new test (Locust fires test_start before the first spawn); async listeners are awaited. */
-  async testStart(): Promise<void> {
+  /**
+   * `runner.state` as a listener reads it at the moments Locust's runner has not moved on yet:
+   * test_start fires before it turns `spawning`, spawning_complete before its own listener turns
+   * it `running` (the runner's listener was added after the locustfile's).
+   */
+  private stateForListeners: string | null = null;
+
+  /**
+   * A new test (Locust fires test_start before the first spawn); async listeners are awaited.
+   * `stateBefore`: the runner's state before this test began (what Locust's listeners read).
+   */
+  async testStart(stateBefore?: string): Promise<void> {
     this.testRunning = true;
     if (this.runner.host !== null) this.environment.host = this.runner.host;
-    await this.events.testStart.fireAndWait({ environment: this.environment });
+    this.stateForListeners = stateBefore ?? null;
+    try {
+      await this.events.testStart.fireAndWait({ environment: this.environment });
+    } finally {
+      this.stateForListeners = null;
+    }
   }
 
   /** Users per class when the last test began to stop (Locust's `final_user_classes_count`, for the report). */
   finalUserClassesCount: Record<string, number> = {};
 
-  /** Before the workers are told to stop (also when quitting a running test). */
-  testStopping(): void {
+  /**
+   * Before the workers are told to stop (also when quitting a running test); resolves when the
+   * listeners are done (async ones awaited, as Locust's blocking listeners hold `stop()`).
+   */
+  async testStopping(): Promise<void> {
     this.finalUserClassesCount = { ...this.runner.userClassesCount() };
-    if (this.testRunning) this.events.testStopping.fire({ environment: this.environment });
+    if (this.testRunning) await this.events.testStopping.fireAndWait({ environment: this.environment });
   }
 
-  /** The workers stopped (or the master quit): once per test. */
-  testStop(): void {
+  /** The workers stopped (or the master quit): once per test; async listeners are awaited. */
+  async testStop(): Promise<void> {
     if (!this.testRunning) return;
     this.testRunning = false;
-    this.events.testStop.fire({ environment: this.environment });
+    await this.events.testStop.fireAndWait({ environment: this.environment });
   }
 
   spawningComplete(userCount: number): void {
-    this.events.spawningComplete.fire({ userCount });
+    this.stateForListeners = 'spawning';
+    try {
+      this.events.spawningComplete.fire({ userCount });
+    } finally {
+      this.stateForListeners = null;
+    }
   }
 
   resetStats(): void {

@@ -206,12 +206,14 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     this.shape.stop();
     if (this.currentState === 'ready' || this.currentState === 'stopped' || this.currentState === 'stopping') return;
     this.log.debug('Stopping...');
-    this.locust.testStopping();
+    // the state is `stopping` at once (no second stop); the workers hear of it after the listeners
+    const stopping = this.locust.testStopping();
     this.endTest();
+    await stopping;
     const stopped = await stopWorkers(this.workerParts(), this.options.stopTimeout ?? 0, () => this.userCount);
     if (!stopped && !this.quitting) this.log.error('Timeout waiting for all workers to stop');
     this.checkStopped();
-    this.locust.testStop();
+    await this.locust.testStop();
   }
 
   resetStats(): void {
@@ -313,7 +315,16 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     void this.dispatchToTarget();
   }
 
-  private async dispatchToTarget(): Promise<void> {
+  /** The last dispatch to a target (Locust's `spawning_greenlet` of a local run): settles when it is done. */
+  spawning: Promise<void> | null = null;
+
+  private dispatchToTarget(): Promise<void> {
+    const dispatch = this.dispatchToTargetNow();
+    this.spawning = dispatch;
+    return dispatch;
+  }
+
+  private async dispatchToTargetNow(): Promise<void> {
     const active = this.registry.active();
     if (active.length === 0) {
       this.log.warning("You can't start a distributed test before at least one worker processes has connected");
@@ -325,10 +336,11 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     );
     this.log.info(this.ramp.describe(active.length));
     const starting = !this.testStarted();
+    const before = this.currentState;
     if (starting) this.beginTest();
     this.setState('spawning');
     if (starting) {
-      await this.locust.testStart();
+      await this.locust.testStart(before);
       // a stop or quit while async testStart listeners ran wins
       if (this.currentState !== 'spawning' || this.quitting) return;
     }
@@ -420,12 +432,13 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
   private async doQuit(): Promise<void> {
     this.shape.stop();
     if (this.currentState !== 'ready' && this.currentState !== 'stopped' && this.currentState !== 'stopping') {
-      this.locust.testStopping();
+      const stopping = this.locust.testStopping();
       this.endTest();
+      await stopping;
     }
     await quitWorkers(this.workerParts(), this.events.stoppedIds, this.options.stopTimeout ?? 0);
     this.setState('stopped');
-    this.locust.testStop();
+    await this.locust.testStop();
     await this.closers.close();
     this.resolveQuitted();
   }

@@ -66,7 +66,19 @@ export class Ramp {
   setTarget(userCount: number, spawnRate: number): void {
     this.targetUserCount = userCount;
     this.spawnRate = spawnRate;
+    this.targetSet = true;
   }
+
+  /** Locust's `target_user_count` and `spawn_rate`: set by each start, before its ramp. */
+  get target(): { userCount: number; spawnRate: number } {
+    // Locust's master starts with spawn_rate 0.0, until a first start sets it
+    return { userCount: this.targetUserCount, spawnRate: this.targetSet ? this.spawnRate : 0 };
+  }
+
+  private targetSet = false;
+
+  /** Locust's `target_user_classes_count`: the users per class of the last ramp's final dispatch. */
+  targetUserClassesCount: Record<string, number> = {};
 
   /** `Sending spawn jobs of …`: the line Locust logs when a dispatch starts. */
   describe(workers: number): string {
@@ -223,7 +235,13 @@ export class Ramp {
 
   private async complete(generation: number, last: UsersOnWorkers): Promise<void> {
     let target = 0;
-    for (const counts of last.values()) target += sumCounts(counts);
+    const perClass: Record<string, number> = {};
+    for (const counts of last.values()) {
+      target += sumCounts(counts);
+      for (const [name, n] of Object.entries(counts)) perClass[name] = (perClass[name] ?? 0) + n;
+    }
+    // as Locust's master, once the dispatch is walked and before the wait for the workers' reports
+    this.targetUserClassesCount = perClass;
     // an edge's users start at its instant, not when the spawns leave: the report wait counts from there
     const untilEdge = this.pendingEdgeStart === null ? 0 : Math.max(0, this.pendingEdgeStart - nowSeconds());
     this.pendingEdgeStart = null;

@@ -3,7 +3,7 @@
  * (runner-view.ts' {@link MasterRunnerView} getters). The runner (master-runner.ts) extends it
  * and is the only writer.
  */
-import { RequestStats, type UserClassDescription } from '@locust-ts/protocol';
+import { RequestStats, type UserClassDescription, type WorkerNodeInfo } from '@locust-ts/protocol';
 import type { EdgesView } from '../edges/edge-report.js';
 import type { EdgeSync } from '../edges/edge-sync.js';
 import { MasterLogger } from '../log/master-logger.js';
@@ -81,6 +81,35 @@ export abstract class MasterView {
 
   workerCount(): number {
     return this.registry.activeCount();
+  }
+
+  /** Locust's `target_user_count`: what the last start asked for (set before its ramp). */
+  get targetUserCount(): number {
+    return this.ramp.target.userCount;
+  }
+
+  /** Locust's master `spawn_rate`: the last start's (0 before one). */
+  get spawnRate(): number {
+    return this.ramp.target.spawnRate;
+  }
+
+  /** Locust's `target_user_classes_count`: users per class of the last ramp's final dispatch. */
+  get targetUserClassesCount(): Record<string, number> {
+    return { ...this.ramp.targetUserClassesCount };
+  }
+
+  /** Every worker record, missing ones too (Locust's `runner.clients`). */
+  workerNodes(): WorkerNodeInfo[] {
+    return this.registry.all().map((n) => ({
+      id: n.id,
+      state: n.state,
+      userCount: n.userCount,
+      userClassesCount: { ...n.userClassesCount },
+      heartbeat: n.heartbeat,
+      cpuUsage: n.cpuUsage,
+      memoryUsage: n.memoryUsage,
+      workerIndex: n.index,
+    }));
   }
 
   exceptions(): ExceptionView[] {

@@ -12,6 +12,7 @@
 import { CPU_WARNING_THRESHOLD } from '../constants.js';
 import type { RequestStats } from '../stats/request-stats.js';
 import { EventHook } from './event-hook.js';
+import type { WorkerNodes } from './worker-nodes.js';
 
 /** A custom message as a handler sees it (Locust's `msg`: `.type`, `.data`, `.node_id`). */
 export interface CustomMessageEnvelope {
@@ -23,15 +24,44 @@ export interface CustomMessageEnvelope {
 /** `runner.registerMessage(type, (environment, msg) => ...)`, as Locust's `register_message`. */
 export type MessageHandler = (environment: Environment, msg: CustomMessageEnvelope) => unknown;
 
-/** What a locustfile sees of its process's runner (`environment.runner`). */
+/**
+ * What a locustfile sees of its process's runner (`environment.runner`): Locust's runner
+ * attributes by their camelCase names, on every kind (docs/porting.md, "Runner attributes").
+ */
 export interface LocustRunner {
   /** `'master' | 'worker' | 'local'` */
   readonly mode: 'master' | 'worker' | 'local';
+  /** running users: on a master the sum of its workers' last reports */
   readonly userCount: number;
+  /** running users per class */
+  readonly userClassesCount: Readonly<Record<string, number>>;
+  /** the users asked for, set when a start (or a worker's spawn) begins, before the ramp */
+  readonly targetUserCount: number;
+  /** users per class once the last ramp was dispatched (Locust sets it at the ramp's end) */
+  readonly targetUserClassesCount: Readonly<Record<string, number>>;
+  /** the last start's spawn rate (master, local); null on a worker (its master keeps the rate) */
+  readonly spawnRate: number | null;
+  /** connected workers (ready, spawning, running) on a master; 1 on a local run; null on a worker */
+  readonly workerCount: number | null;
+  /** the master's workers by client id (iterate for the ids); a local run has one, `local`; a worker none */
+  readonly clients: WorkerNodes;
   /** Locust's state names: ready, spawning, running, stopping, stopped, missing, ... */
   readonly state: string;
-  /** This worker's index from the master's `ack` (-1 on a master or before the ack). */
+  /** This worker's index from the master's `ack` (-1 before it); 0 on a local run; -1 on a master. */
   readonly workerIndex: number;
+  /** this worker's client id (a local run's too); null on a master */
+  readonly clientId: string | null;
+  /** this process's request statistics */
+  readonly stats: RequestStats;
+  /** the environment this runner belongs to */
+  readonly environment: Environment;
+  /**
+   * The running (or last) spawn, settled when its users are spawned (Locust's `spawning_greenlet`,
+   * whose `join()` is an `await` here); null before the first spawn and on a master.
+   */
+  readonly spawningGreenlet: Promise<void> | null;
+  /** users per class when the last test began to stop (for the report) */
+  readonly finalUserClassesCount: Readonly<Record<string, number>>;
   /** Handle a custom message type sent by the other side. */
   registerMessage(type: string, handler: MessageHandler): void;
   /** Send a custom message: a worker to its master; a master to `clientId` or every worker. */

@@ -434,7 +434,14 @@ export class HttpSession implements OutcomeSink {
       r.sink = this;
       this.undecided.add(r);
     } else {
-      this.record(r, error, x.context);
+      try {
+        this.record(r, error, x.context);
+      } catch (err) {
+        // a request listener threw (RescheduleTask, StopUser, ...): as in Locust, it is raised
+        // where the task made the request, not inside undici (which would count it again)
+        x.reject(err as Error);
+        return;
+      }
     }
     x.resolve(r);
   }
@@ -485,9 +492,17 @@ export class HttpSession implements OutcomeSink {
   /** End of a task: caught responses nobody decided count with their status-based outcome. */
   settleUndecided(): void {
     if (this.undecided.size === 0) return;
+    // a request listener may throw (RescheduleTask, ...): every response is still counted, then
+    // the first error is raised in the task's place, as Locust's `with` block exit raises it
+    let thrown: { err: unknown } | null = null;
     for (const r of [...this.undecided]) {
       r.sink = null;
-      this.report(r, r.error);
+      try {
+        this.report(r, r.error);
+      } catch (err) {
+        thrown ??= { err };
+      }
     }
+    if (thrown) throw thrown.err;
   }
 }

@@ -82,7 +82,7 @@ function checkUserClass(cls: UserClass): string | null {
   if (typeof waitTime !== 'function') return `bad wait time: ${name}.waitTime is ${typeof waitTime} ${String(waitTime)}; ${hint}`;
   let seconds: unknown;
   try {
-    seconds = (waitTime as (owner: object) => unknown)(user);
+    seconds = (waitTime as (this: object, owner: object) => unknown).call(user, user);
   } catch (err) {
     return `bad wait time: ${name}.waitTime threw ${firstLine((err as Error).message ?? String(err))}`;
   }

@@ -17,6 +17,7 @@ import {
   pyRepr,
   nowSeconds,
   errorReport,
+  workerNodes,
 } from '@locust-ts/protocol';
 import type { StopTest } from '../errors.js';
 import type { HttpContext } from '../http/session.js';
@@ -36,6 +37,10 @@ export interface WorkerRunnerLike {
   readonly workerIndex: number;
   readonly userCount: number;
   readonly state: string;
+  readonly targetUserCount: number;
+  readonly targetUserClassesCount: Record<string, number>;
+  readonly spawning: Promise<void> | null;
+  userClassesCount(): Record<string, number>;
   registerMessage(type: string, handler: (data: unknown) => void): void;
   sendMessage(type: string, data: unknown): Promise<void>;
   stopUsers(): Promise<void>;
@@ -62,6 +67,14 @@ export class WorkerEnvironment {
   private readonly runnerEvents: boolean;
   private testRunning = false;
   private testStopped = false;
+  /**
+   * Locust's `runner.state` on a worker (its Runner's, not the `worker_state` of its heartbeats):
+   * ready → spawning when users start → running once spawning_complete's listeners ran →
+   * cleanup while they stop → stopped.
+   */
+  state = 'ready';
+  /** users per class when the last test began to stop (Locust's `final_user_classes_count`) */
+  finalUserClassesCount: Record<string, number> = {};
   /** the master replies to heartbeats or sends `spawning_complete` (newest protocol) */
   private masterSpeaksNewest = false;
 
@@ -93,16 +106,40 @@ export class WorkerEnvironment {
   private locustRunner(): LocustRunner {
     const runner = this.runner;
     const env = this.environment;
+    const stats = this.environment.stats!;
+    const self = this;
     return {
       mode: 'worker',
       get userCount() {
         return runner.userCount;
       },
+      get userClassesCount() {
+        return runner.userClassesCount();
+      },
+      get targetUserCount() {
+        return runner.targetUserCount;
+      },
+      get targetUserClassesCount() {
+        return { ...runner.targetUserClassesCount };
+      },
+      // Locust's worker has neither: its master keeps the rate and the workers
+      spawnRate: null,
+      workerCount: null,
+      clients: workerNodes(() => []),
       get state() {
-        return runner.state;
+        return self.state;
       },
       get workerIndex() {
         return runner.workerIndex;
+      },
+      clientId: runner.clientId,
+      stats,
+      environment: env,
+      get spawningGreenlet() {
+        return runner.spawning;
+      },
+      get finalUserClassesCount() {
+        return self.finalUserClassesCount;
       },
       registerMessage: (type: string, handler: MessageHandler) =>
         runner.registerMessage(type, (data) => {
@@ -124,8 +161,12 @@ export class WorkerEnvironment {
     this.logger.error(`Uncaught exception in handler for ${type}: ${errorReport(err)}`);
   }
 
-  /** A spawn message: custom options from the master; the first of a test starts it. */
-  spawn(parsedOptions: Record<string, unknown>, classes: readonly UserClassInfo[], starting: boolean): void {
+  /**
+   * A spawn message: custom options from the master; the first of a test starts it. Resolves
+   * once the `testStart` listeners (async ones awaited) are done: Locust's worker runs test_start
+   * before it spawns a user.
+   */
+  async spawn(parsedOptions: Record<string, unknown>, classes: readonly UserClassInfo[], starting: boolean): Promise<void> {
     const own = this.environment.parsedOptions;
     const standard = this.options.standardOptionKeys;
     for (const [key, value] of Object.entries(parsedOptions)) {
@@ -136,21 +177,29 @@ export class WorkerEnvironment {
     filterTasksByTags(classes, own.tags, own.exclude_tags, this.logger);
     this.testRunning = true;
     this.testStopped = false;
-    if (this.runnerEvents) this.environment.events.testStart.fire({ environment: this.environment });
+    if (this.runnerEvents) await this.environment.events.testStart.fireAndWait({ environment: this.environment });
   }
 
-  /** Before the users stop (a `stop` or `quit` from the master, or StopTest). */
-  stopping(): void {
-    if (this.testStopped || !this.runnerEvents) return;
-    this.environment.events.testStopping.fire({ environment: this.environment });
+  /** Before the users stop (a `stop` or `quit` from the master, or StopTest); async listeners are awaited. */
+  async stopping(): Promise<void> {
+    if (this.testStopped) return;
+    this.finalUserClassesCount = { ...this.runner.userClassesCount() };
+    if (this.runnerEvents) await this.environment.events.testStopping.fireAndWait({ environment: this.environment });
+    this.state = 'cleanup';
   }
 
-  /** After the users stopped. */
-  stopped(): void {
+  /** A spawn's users start (Locust's `spawn_users`). */
+  spawnApplied(): void {
+    if (this.state === 'ready' || this.state === 'stopped') this.state = 'spawning';
+  }
+
+  /** After the users stopped; async listeners are awaited. */
+  async stopped(): Promise<void> {
     if (this.testStopped) return;
     this.testStopped = true;
     this.testRunning = false;
-    if (this.runnerEvents) this.environment.events.testStop.fire({ environment: this.environment });
+    this.state = 'stopped';
+    if (this.runnerEvents) await this.environment.events.testStop.fireAndWait({ environment: this.environment });
   }
 
   /**
@@ -160,6 +209,8 @@ export class WorkerEnvironment {
    */
   spawned(): void {
     if (this.runnerEvents && !this.masterSpeaksNewest) this.environment.events.spawningComplete.fire({ userCount: this.runner.userCount });
+    // Locust's runner turns `running` in its own spawning_complete listener, after the locustfile's
+    if (!this.masterSpeaksNewest) this.state = 'running';
   }
 
   /** The master's `spawning_complete` (newest Locust fires the worker's event on it). */
@@ -168,6 +219,7 @@ export class WorkerEnvironment {
     if (!this.runnerEvents) return;
     const userCount = (data as { user_count?: unknown } | null)?.user_count;
     this.environment.events.spawningComplete.fire({ userCount: typeof userCount === 'number' ? userCount : this.runner.userCount });
+    this.state = 'running';
   }
 
   heartbeatReceived(): void {
@@ -202,9 +254,9 @@ export class WorkerEnvironment {
 
   private async stopTest(): Promise<void> {
     if (!this.testRunning) return;
-    this.stopping();
+    await this.stopping();
     await this.runner.stopUsers();
-    this.stopped();
+    await this.stopped();
   }
 }
 

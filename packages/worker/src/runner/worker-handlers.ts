@@ -19,12 +19,14 @@ export interface WorkerHandlerContext {
   readonly pool: UserPool;
   /** the index the master's `ack` assigned (spec §3.1) */
   workerIndex: number;
-  spawn(data: SpawnData): void;
+  /** a promise while the spawn waits for async `testStart` listeners (later messages wait too) */
+  spawn(data: SpawnData): void | Promise<void>;
   stop(): Promise<void>;
   quitByMaster(): void;
 }
 
-type Handler<K extends keyof MasterMessageMap> = (ctx: WorkerHandlerContext, data: MasterMessageMap[K]) => void;
+/** A handler returning a promise holds the later messages until it settles (Locust's worker loop handles one at a time). */
+type Handler<K extends keyof MasterMessageMap> = (ctx: WorkerHandlerContext, data: MasterMessageMap[K]) => void | Promise<void>;
 export type WorkerHandlerTable = { [K in keyof MasterMessageMap]: Handler<K> };
 
 /** The web UI edited a user class (spec §3.12): apply it to the running and future users. */

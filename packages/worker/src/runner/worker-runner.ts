@@ -31,6 +31,8 @@ import { userClassInfo } from '../runtime/user-class-info.js';
 import { type SpawnResult, UserPool } from '../runtime/user-pool.js';
 import { ArrivalRateLink } from './arrival-link.js';
 import { EdgeSpawner } from './edge-spawn.js';
+import { InOrder } from './in-order.js';
+import { SpawnProgress } from './spawn-progress.js';
 import { DEFAULT_TIMING, MasterLink, type WorkerTiming } from './master-link.js';
 import { ProcessMonitor } from './process-monitor.js';
 import type { UserClass, UserEnvironment } from '../user.js';
@@ -80,6 +82,19 @@ export class WorkerRunner {
   state: WorkerRunnerState = 'ready';
   /** Assigned by the master's `ack` (spec §3.1); -1 until then. */
   workerIndex = -1;
+  /** Locust's worker `target_user_count` / `target_user_classes_count`: the last spawn's, set as it is applied. */
+  targetUserCount = 0;
+  targetUserClassesCount: Record<string, number> = {};
+  private readonly spawnProgress = new SpawnProgress();
+  private readonly messages = new InOrder<MasterMessage | CustomMessage>(
+    (m) => this.handleMessage(m),
+    (err) => this.logger.error(`Handling a message from the master failed: ${(err as Error).stack ?? String(err)}`),
+  );
+
+  /** The last spawn (Locust's `spawning_greenlet`): settles once its users are spawned, or it is superseded or stopped. */
+  get spawning(): Promise<void> | null {
+    return this.spawnProgress.current;
+  }
   readonly done: Promise<WorkerExit>;
 
   private readonly logger: Logger;
@@ -147,6 +162,7 @@ export class WorkerRunner {
     const classInfos = options.userClasses.map(userClassInfo);
     this.pool = new UserPool(classInfos, this.environment, {
       onException: (err, user) => this.onUserException(err, user),
+      onGreenletError: (err, user) => this.logger.error(`${user.info.name} died of an uncaught ${(err as Error).name}: ${exceptionData(err).traceback}`),
       onExit: () => undefined,
       onUserError: (err, owner) => this.locust.userError(err, owner),
       onStopTest: (err) => this.locust.stopTestRaised(err),
@@ -223,6 +239,7 @@ export class WorkerRunner {
   /** Stop all users here, without telling the master (it will see 0 users in the next report). */
   async stopUsers(): Promise<void> {
     this.edges.cancel();
+    this.spawnProgress.settle();
     await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
     if (this.state !== 'stopped') this.state = 'ready';
   }
@@ -233,9 +250,10 @@ export class WorkerRunner {
     this.finished = true;
     this.link.beginQuit();
     this.edges.cancel();
-    this.locust.stopping();
+    this.spawnProgress.settle();
+    await this.locust.stopping();
     await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
-    this.locust.stopped();
+    await this.locust.stopped();
     this.state = 'stopped';
     await this.closers.close();
     this.resolveDone({ reason, exitCode: reason === 'connect-failed' || reason === 'master-heartbeat-timeout' ? 1 : 0, message });
@@ -291,6 +309,10 @@ export class WorkerRunner {
   // messages from the master
 
   private onMessage(message: MasterMessage | CustomMessage): void {
+    this.messages.push(message);
+  }
+
+  private handleMessage(message: MasterMessage | CustomMessage): void | Promise<void> {
     if (this.finished) return;
     if (isCustom(message)) {
       const handler = this.customHandlers.get(message.type);
@@ -299,8 +321,8 @@ export class WorkerRunner {
       return;
     }
     // the table is keyed by the message type, so the handler matches the data's type
-    const handler = WORKER_HANDLERS[message.type] as (ctx: WorkerHandlerContext, data: unknown) => void;
-    handler(this.handlerContext, message.data);
+    const handler = WORKER_HANDLERS[message.type] as (ctx: WorkerHandlerContext, data: unknown) => void | Promise<void>;
+    return handler(this.handlerContext, message.data);
   }
 
   private unknownType(type: string): void {
@@ -312,7 +334,7 @@ export class WorkerRunner {
     this.logger.warning(`Unknown message type received: ${type} (ignored)`);
   }
 
-  private onSpawn(data: SpawnData): void {
+  private onSpawn(data: SpawnData): void | Promise<void> {
     void this.link.send('spawning', null);
     if (data.timestamp <= this.lastSpawnTimestamp) {
       this.logger.info('Discard spawn message with older or equal timestamp than timestamp of previous spawn message');
@@ -323,8 +345,21 @@ export class WorkerRunner {
     this.stopTimeout = data.stop_timeout ?? 0;
     const starting = this.state !== 'spawning' && this.state !== 'running';
     if (starting) this.stats.clear();
-    this.locust.spawn(data.parsed_options, this.pool.classInfos(), starting);
+    const testStarted = this.locust.spawn(data.parsed_options, this.pool.classInfos(), starting);
     this.state = 'spawning';
+    // only a test's first spawn fires testStart: the others apply at once
+    if (!starting) return this.applySpawn(data);
+    return testStarted.then(() => {
+      // a stop, quit or reconnect while the listeners ran wins
+      if (!this.finished && this.state === 'spawning' && data.timestamp === this.lastSpawnTimestamp) this.applySpawn(data);
+    });
+  }
+
+  private applySpawn(data: SpawnData): void {
+    this.targetUserClassesCount = { ...data.user_classes_count };
+    this.targetUserCount = Object.values(data.user_classes_count).reduce((n, c) => n + c, 0);
+    this.spawnProgress.begin();
+    this.locust.spawnApplied();
     this.edges.cancel();
     if (this.arrival.userCount > 0) void this.arrival.stop();
     if (data.locust_ts_edge) {
@@ -337,6 +372,7 @@ export class WorkerRunner {
   }
 
   private spawned({ unknownClasses }: SpawnResult): void {
+    this.spawnProgress.settle();
     this.locust.spawned();
     if (unknownClasses.length > 0) {
       this.logger.error(`Master asked for user classes this worker does not have: ${unknownClasses.join(', ')} (known: ${this.pool.classNames.join(', ')})`);
@@ -349,10 +385,11 @@ export class WorkerRunner {
 
   private async onStop(): Promise<void> {
     this.edges.cancel();
+    this.spawnProgress.settle();
     // graceful within the spawn's stop_timeout, as Locust's worker `stop()` (spec §3.4, §3.9)
-    this.locust.stopping();
+    await this.locust.stopping();
     await Promise.all([this.pool.stopAll(this.stopTimeout), this.arrival.stop()]);
-    this.locust.stopped();
+    await this.locust.stopped();
     this.state = 'ready';
     await this.link.send('client_stopped', null);
     const extra = Number(process.env[ADDITIONAL_WAIT_ENV] ?? 0) || 0;

@@ -7,7 +7,7 @@
  * A TaskSet picked as a task runs one iteration too: `onStart`, one pick of its own tasks,
  * `onStop` (a TaskSet's endless loop would hold the user forever, which an open model cannot use).
  */
-import { InterruptTaskSet, StopUser } from '../errors.js';
+import { InterruptTaskSet, RescheduleTask, StopUser } from '../errors.js';
 import type { TaskSet, TaskSetClass } from '../task-set.js';
 import type { TaskEntry } from '../task.js';
 import { HttpUser, type User, type UserEnvironment } from '../user.js';
@@ -68,14 +68,14 @@ export class ArrivalUser {
       // after onStart: its own requests were not the iteration's, so the delay goes to the task's first
       if (scheduleDelayMs > 0 && user instanceof HttpUser) user.client.scheduleDelay = scheduleDelayMs;
       await this.runPick(user, this.info);
+      // a request listener may throw while the caught responses are counted: the task's error
+      if (user instanceof HttpUser) user.client.settleUndecided();
     } catch (err) {
+      if (user instanceof HttpUser) settleQuietly(user);
       if (err instanceof StopUser) this.retired = true;
-      else if (!(err instanceof InterruptTaskSet) && !this.retired) this.host.onException(err, this);
+      else if (!(err instanceof InterruptTaskSet) && !(err instanceof RescheduleTask) && !this.retired) this.host.onException(err, this);
     } finally {
-      if (user instanceof HttpUser) {
-        user.client.scheduleDelay = 0;
-        user.client.settleUndecided();
-      }
+      if (user instanceof HttpUser) user.client.scheduleDelay = 0;
     }
   }
 
@@ -98,5 +98,14 @@ export class ArrivalUser {
     } finally {
       await set.onStop();
     }
+  }
+}
+
+/** Count what the failed task left undecided; a listener's error then is dropped (the task's own wins). */
+function settleQuietly(user: HttpUser): void {
+  try {
+    user.client.settleUndecided();
+  } catch {
+    // the task already failed
   }
 }

@@ -30,6 +30,11 @@ const ZERO_WAIT_YIELD_EVERY = 32;
 export interface UserHost {
   /** An uncaught error escaped a task, `onStart` or `onStop` (sent as `exception`). */
   onException(err: unknown, user: RunningUser): void;
+  /**
+   * An InterruptTaskSet escaped a user's own task: Locust's user greenlet dies of it, logged by
+   * gevent only (no exception row, no exit code); default {@link onException}.
+   */
+  onGreenletError?(err: unknown, user: RunningUser): void;
   /** A task raised StopTest: the host stops the test (Locust's greenlet handler). */
   onStopTest?(err: StopTest, user: RunningUser): void;
   /** A task raised an error (Locust's `user_error` event, fired before it is logged). */
@@ -93,17 +98,28 @@ export class RunningUser {
 
   private async run(): Promise<void> {
     const user = this.user;
+    // Locust's User.run runs on_stop only after a stop or StopUser: an error escaping on_start or
+    // the task loop (an InterruptTaskSet in a user's own task) ends the user's greenlet without it
+    let runOnStop = true;
     try {
       await user.onStart();
       await this.loop(user, this.info, this.userWaitTime(user));
     } catch (err) {
       if (err instanceof StopTest) this.host.onStopTest?.(err, this);
-      else if (!(err instanceof StopUser) && !this.stopped) this.host.onException(err, this);
+      else if (!(err instanceof StopUser)) {
+        runOnStop = this.stopped;
+        if (!this.stopped) {
+          if (err instanceof InterruptTaskSet && this.host.onGreenletError) this.host.onGreenletError(err, this);
+          else this.host.onException(err, this);
+        }
+      }
     }
-    try {
-      await user.onStop();
-    } catch (err) {
-      this.host.onException(err, this);
+    if (runOnStop) {
+      try {
+        await user.onStop();
+      } catch (err) {
+        this.host.onException(err, this);
+      }
     }
     this.stopped = true;
     this.host.onExit(this);
@@ -113,7 +129,8 @@ export class RunningUser {
   private userWaitTime(user: User): WaitTime {
     const own = waitTimeOf(user) ?? NO_WAIT;
     const overrides = this.info.overrides;
-    return (owner) => (overrides.waitTime ?? own)(owner);
+    // `this` is the user: a `waitTime() { … this … }` method is Locust's `def wait_time(self)`
+    return (owner) => (overrides.waitTime ?? own).call(owner, owner);
   }
 
   /**
@@ -128,18 +145,19 @@ export class RunningUser {
       let wait = true;
       try {
         wait = await this.execute(owner, task);
+        // counting the task's caught responses fires `request`: a listener's throw is the task's
+        if (this.user instanceof HttpUser) this.user.client.settleUndecided();
       } catch (err) {
-        if (err instanceof StopUser || err instanceof StopTest) throw err;
-        if (err instanceof InterruptTaskSet) {
-          if (owner instanceof TaskSet) throw err;
-        } else if (err instanceof RescheduleTask) {
+        if (this.user instanceof HttpUser) settleQuietly(this.user);
+        // Locust's TaskSet.run: InterruptTaskSet leaves any task set, the user's own too (its
+        // greenlet then dies, see run); RescheduleTask skips the rest of the task
+        if (err instanceof StopUser || err instanceof StopTest || err instanceof InterruptTaskSet) throw err;
+        if (err instanceof RescheduleTask) {
           wait = !err.immediately;
         } else if (!this.stopped) {
           this.host.onUserError?.(err, owner);
           this.host.onException(err, this);
         }
-      } finally {
-        if (this.user instanceof HttpUser) this.user.client.settleUndecided();
       }
       if (this.stopped) return;
       if (!wait) continue;
@@ -159,10 +177,13 @@ export class RunningUser {
   /** A nested task set until it is interrupted: `interrupt()` skips the parent's wait, `interrupt(false)` not. */
   private async runTaskSet(parent: User | TaskSet, cls: TaskSetClass): Promise<boolean> {
     const set = new cls(parent);
-    const parentWait = waitTimeOf(parent) ?? NO_WAIT;
+    const parentOwn = waitTimeOf(parent);
+    // a set without a wait time waits as its parent does, with the parent as `this`
+    const parentWait: WaitTime = parentOwn ? () => parentOwn.call(parent, parent) : NO_WAIT;
+    const setOwn = waitTimeOf(set);
     try {
       await set.onStart();
-      await this.loop(set, taskSetTasks(cls), waitTimeOf(set) ?? parentWait);
+      await this.loop(set, taskSetTasks(cls), setOwn ? (owner) => setOwn.call(owner, owner) : parentWait);
     } catch (err) {
       if (!(err instanceof InterruptTaskSet)) throw err;
       return !err.reschedule;
@@ -189,5 +210,14 @@ export class RunningUser {
     const wake = this.wake;
     this.wake = null;
     wake?.();
+  }
+}
+
+/** Count what a failed task left undecided; a listener's error then is dropped (the task's own wins). */
+function settleQuietly(user: HttpUser): void {
+  try {
+    user.client.settleUndecided();
+  } catch {
+    // the task already failed
   }
 }
