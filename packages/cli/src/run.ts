@@ -34,6 +34,8 @@ import { checkOneShape, parseShapeOption, withEndHook } from './shape-option.js'
 const LOOPBACK = '127.0.0.1';
 /** After the master quit, in-process workers get this long to close their sockets. */
 const LOCAL_WORKER_CLOSE_MS = 5_000;
+/** A local run's in-process worker reports this often, seconds (a `--worker` every 3 s, as Locust's). */
+const LOCAL_REPORT_INTERVAL_SECONDS = 1;
 /** How often `--autostart` reports that it is waiting for workers. */
 const AUTOSTART_WAIT_INTERVAL_MS = 1_000;
 
@@ -284,6 +286,9 @@ async function runMasterAndWorkers(
       // Locust's LocalRunner: one environment, runner events fired once (by the master side)
       environment,
       fireRunnerEvents: false,
+      local: true,
+      // the stats table every 2 s reads what the worker reported: Locust's LocalRunner reads its stats live
+      timing: { reportInterval: LOCAL_REPORT_INTERVAL_SECONDS },
       standardOptionKeys: STANDARD_OPTION_KEYS,
       onStopTest: () => void (options.headless ? master.quit() : master.runner.stop()),
     });

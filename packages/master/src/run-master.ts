@@ -197,8 +197,16 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
   // Locust fires `init` after creating the runner and before its greenlets handle any message
   options.beforeListen?.();
   void runner.listen();
-  log.info(`Starting locust-ts ${LOCUST_TS_RELEASE} master (Locust protocol up to ${LOCUST_PROTOCOL_VERSION}, workers connect to port ${port})`, 'locust.main');
-  log.info(`User classes: ${userClasses.map((c) => (c.fixedCount ? `${c.name} (fixed ${c.fixedCount})` : `${c.name} (weight ${c.weight})`)).join(', ')}`, 'locust.main');
+  // a local run is Locust's LocalRunner to the person watching: no port, Locust's "Starting Locust" line
+  const local = options.local ?? false;
+  const startingLine = `Starting locust-ts ${LOCUST_TS_RELEASE}`;
+  const classesLine = `User classes: ${userClasses.map((c) => (c.fixedCount ? `${c.name} (fixed ${c.fixedCount})` : `${c.name} (weight ${c.weight})`)).join(', ')}`;
+  if (local) {
+    log.debug(classesLine, 'locust.main');
+  } else {
+    log.info(`Starting locust-ts ${LOCUST_TS_RELEASE} master (Locust protocol up to ${LOCUST_PROTOCOL_VERSION}, workers connect to port ${port})`, 'locust.main');
+    log.info(classesLine, 'locust.main');
+  }
 
   if (options.shape) warnIgnoredShapeOptions(options, runner.shapeName ?? '', log);
 
@@ -237,6 +245,7 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
         printStats,
         exitCodeOnError: options.exitCodeOnError ?? 1,
         capShapeRunTime: isBuiltinShape(options.shape),
+        ...(local ? { localStartingLine: startingLine } : {}),
       },
       log,
       trigger,
@@ -271,6 +280,7 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
     }
     webUrl = web.url;
     log.info(`Starting web interface at ${web.url}`, 'locust.main');
+    if (local) log.info(startingLine, 'locust.main');
     // closed after the final summary, newest first: the CSV writer, then the web UI
     const closers = new Closers((name, err) => log.error(`Closing ${name} failed: ${(err as Error).message}`, 'locust.main'));
     const server = web;

@@ -41,6 +41,12 @@ export interface RampDeps {
   quitting(): boolean;
   /** the ramp reached its target (`reported`: the workers' counts say so before the wait ran out) */
   completed(target: number, reported: boolean): void;
+  /**
+   * A local run (one in-process worker): Locust's LocalRunner line, and no synchronized edges
+   * (one worker on the master's own clock has nothing to synchronize; an edge's lead would only
+   * delay the first users).
+   */
+  local?: boolean;
 }
 
 export class Ramp {
@@ -68,8 +74,9 @@ export class Ramp {
     this.spawnRate = spawnRate;
   }
 
-  /** `Sending spawn jobs of …`: the line Locust logs when a dispatch starts. */
+  /** `Sending spawn jobs of …`: the line Locust's master logs when a dispatch starts (`Ramping to …` its LocalRunner). */
   describe(workers: number): string {
+    if (this.deps.local) return `Ramping to ${this.targetUserCount} users at a rate of ${this.spawnRate.toFixed(2)} per second`;
     return `Sending spawn jobs of ${this.targetUserCount} users at ${this.spawnRate.toFixed(2)} spawn rate to ${workers} ready workers`;
   }
 
@@ -146,7 +153,7 @@ export class Ramp {
     let current = 0;
     for (const counts of this.lastSent.values()) current += sumCounts(counts);
     const change = Math.abs(this.targetUserCount - current);
-    if (change === 0 || this.spawnRate < change) return null;
+    if (this.deps.local || change === 0 || this.spawnRate < change) return null;
     // only users that start need getting ready before the instant (stopping ones do not)
     const edge = this.deps.edgeSync.begin(this.targetUserCount, active, Math.max(0, this.targetUserCount - current));
     if (edge) for (const listener of this.edgeListeners) listener(edge.start_at);

@@ -58,6 +58,11 @@ export interface WorkerOptions extends WorkerEnvironmentOptions {
   connectRetries?: number;
   /** Timing overrides, seconds; tests shorten them, production keeps Locust's. */
   timing?: Partial<WorkerTiming>;
+  /**
+   * The in-process worker of a local run: to the person watching this is Locust's LocalRunner,
+   * so the link's own lines (connecting, connected, quit by the master) are debug lines.
+   */
+  local?: boolean;
 }
 
 /** Extra wait between `client_stopped` and `client_ready`, like Locust's env variable. */
@@ -122,6 +127,7 @@ export class WorkerRunner {
         ...(options.connectRetries !== undefined ? { connectRetries: options.connectRetries } : {}),
         timing,
         logger,
+        local: options.local ?? false,
       },
       {
         message: (m) => this.onMessage(m),
@@ -176,6 +182,7 @@ export class WorkerRunner {
     const runner = this;
     this.handlerContext = {
       logger,
+      local: options.local ?? false,
       link: this.link,
       edges: this.edges,
       locust: this.locust,
