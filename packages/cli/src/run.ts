@@ -308,7 +308,7 @@ async function runMasterAndWorkers(
   }
 
   if (options.autostart && !options.headless) {
-    void autostart(master, options, local ? localWorkers : options.expectWorkers, masterShape ? shapeEnded : null, log);
+    void autostart(master, options, local ? localWorkers : options.expectWorkers, masterShape ? shapeEnded : null, log, inProcessWorker);
   }
 
   const ended = await Promise.race([master.done, signal.then(() => null)]);
@@ -336,8 +336,11 @@ async function autostart(
   expectWorkers: number,
   shapeEnded: Promise<void> | null,
   log: CliLogger,
+  local: boolean,
 ): Promise<void> {
   const runner = master.runner;
+  // a local run's in-process worker: waited for without a word (Locust's LocalRunner has no workers)
+  if (local) await runner.whenWorkersReady(expectWorkers, new Promise(() => undefined));
   while (runner.workerCount() < expectWorkers) {
     log.info(`Waiting for workers to be ready, ${runner.workerCount()} of ${expectWorkers} connected`);
     await sleep(AUTOSTART_WAIT_INTERVAL_MS);
