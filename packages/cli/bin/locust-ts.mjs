@@ -1,15 +1,23 @@
 #!/usr/bin/env node
-// locust-ts command line. In the workspace it runs the TypeScript sources through tsx's loader
-// (no build step; Node >= 20.6 for module.register). The container image precompiles them
-// (docker/precompile.mjs): then plain Node loads the .js files and a pod compiles nothing at
-// start but the locustfile, which the worker loads through tsx's tsImport either way.
+// locust-ts command line. The container image precompiles the TypeScript sources
+// (docker/precompile.mjs): then plain Node loads the .js files. A checkout runs a compiled copy of
+// its packages, made once per source change (compiled-checkout.mjs), or, when that cannot be made,
+// the TypeScript sources through tsx's loader (Node >= 20.6 for module.register). The locustfile
+// is loaded by the worker's loader either way.
 import { existsSync } from 'node:fs';
 
 const compiled = new URL('../src/main.js', import.meta.url);
 if (existsSync(compiled)) {
   await import(compiled.href);
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('../src/main.ts');
+  const { compiledCheckoutMain } = await import('./compiled-checkout.mjs');
+  const main = compiledCheckoutMain();
+  if (main) {
+    const { pathToFileURL } = await import('node:url');
+    await import(pathToFileURL(main).href);
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    await import('../src/main.ts');
+  }
 }

@@ -90,7 +90,7 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     this.outbox = new Outbox(socket, log);
     // let queued sends (the quits) leave before the socket closes
     closers.add('sends', () => this.outbox.settle());
-    this.edgeSync = new EdgeSync(log, options.edgesCsvPath ?? null);
+    this.edgeSync = new EdgeSync(log, options.edgesCsvPath ?? null, options.local ?? false);
     closers.add('edges', () => this.edgeSync.close());
     closers.add('waits', () => this.sleeper.cancelAll());
     closers.add('run time', () => this.runTime.cancel());

@@ -41,11 +41,7 @@ export interface RampDeps {
   quitting(): boolean;
   /** the ramp reached its target (`reported`: the workers' counts say so before the wait ran out) */
   completed(target: number, reported: boolean): void;
-  /**
-   * A local run (one in-process worker): Locust's LocalRunner line, and no synchronized edges
-   * (one worker on the master's own clock has nothing to synchronize; an edge's lead would only
-   * delay the first users).
-   */
+  /** A local run (one in-process worker): Locust's LocalRunner line (its edges: edge-sync.ts). */
   local?: boolean;
 }
 
@@ -153,7 +149,7 @@ export class Ramp {
     let current = 0;
     for (const counts of this.lastSent.values()) current += sumCounts(counts);
     const change = Math.abs(this.targetUserCount - current);
-    if (this.deps.local || change === 0 || this.spawnRate < change) return null;
+    if (change === 0 || this.spawnRate < change) return null;
     // only users that start need getting ready before the instant (stopping ones do not)
     const edge = this.deps.edgeSync.begin(this.targetUserCount, active, Math.max(0, this.targetUserCount - current));
     if (edge) for (const listener of this.edgeListeners) listener(edge.start_at);

@@ -159,6 +159,7 @@ export class WorkerRunner {
       logger,
       sendAck: (ack) => void this.sendMessage(EDGE_ACK_MESSAGE, ack).catch(() => undefined),
       userCount: () => this.pool.userCount,
+      sameClock: options.local ?? false,
     });
     this.arrival = new ArrivalRateLink(classInfos, this.environment, logger, {
       onException: (err, user) => this.onUserException(err, user),
