@@ -10,16 +10,17 @@
  *
  *   pnpm bench:startup [--runs N]     (default 5 runs each)
  *
- * Rows: locust-ts as a checkout runs it (`node packages/cli/bin/locust-ts.mjs`: TypeScript through
- * tsx), locust-ts as the container image ships it (precompiled JavaScript, docker/precompile.mjs)
- * and Python Locust. The checkout row is measured after one warm-up run (tsx's transform cache
- * filled, as after a first `pnpm dev`); no row is otherwise warmed.
+ * Rows: locust-ts as a checkout runs it (`node packages/cli/bin/locust-ts.mjs`: its compiled copy
+ * of the packages, compiled-checkout.mjs) on this Node and on Node 24 (scripts/node24.sh; V8's
+ * compile cache is on from Node 22.1), locust-ts as the container image ships it (precompiled,
+ * docker/precompile.mjs) and Python Locust. One warm-up run of each comes first (the checkout's
+ * compiled copy, the compile caches and the OS file cache filled, as after a first `pnpm dev`).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compiledCopy } from './compiled-copy.js';
@@ -122,6 +123,13 @@ async function measure(tool: Tool, target: Target): Promise<number> {
   throw new Error(`${tool.name}: ${'timedOut' in outcome ? 'no request within 60 s' : 'exited before any request'}\n${stderr}`);
 }
 
+/** Node 24 LTS (the project's first Node) from scripts/node24.sh, or null when it cannot be had. */
+function findNode24(): string | null {
+  const r = spawnSync('bash', [join(ROOT, 'scripts/node24.sh')], { encoding: 'utf8', timeout: 180_000 });
+  const path = r.status === 0 ? r.stdout.trim() : '';
+  return path && existsSync(path) ? path : null;
+}
+
 function summary(values: number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
   const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
@@ -136,15 +144,23 @@ async function main(): Promise<void> {
   writeFileSync(tsFile, TS_LOCUSTFILE);
   writeFileSync(pyFile, PY_LOCUSTFILE);
   const compiled = compiledCopy(ROOT);
+  const node24 = findNode24();
+  const checkoutBin = join(ROOT, 'packages/cli/bin/locust-ts.mjs');
+  const imageBin = join(compiled, 'packages/cli/bin/locust-ts.mjs');
+  const major = (node: string): string => `Node ${node === process.execPath ? process.versions.node.split('.')[0] : '24'}`;
   const tools: Tool[] = [
-    { name: 'locust-ts (checkout, tsx)', command: process.execPath, args: (f, h) => [join(ROOT, 'packages/cli/bin/locust-ts.mjs'), ...headlessArgs(f, h)], locustfile: tsFile },
-    { name: 'locust-ts (compiled, as the image)', command: process.execPath, args: (f, h) => [join(compiled, 'packages/cli/bin/locust-ts.mjs'), ...headlessArgs(f, h)], locustfile: tsFile },
+    { name: `locust-ts checkout, ${major(process.execPath)}`, command: process.execPath, args: (f, h) => [checkoutBin, ...headlessArgs(f, h)], locustfile: tsFile },
   ];
+  if (node24) tools.push({ name: `locust-ts checkout, ${major(node24)}`, command: node24, args: (f, h) => [checkoutBin, ...headlessArgs(f, h)], locustfile: tsFile });
+  else console.log('(Node 24 not found by scripts/node24.sh: its rows left out)');
+  const imageNode = node24 ?? process.execPath;
+  tools.push({ name: `locust-ts as the image, ${major(imageNode)}`, command: imageNode, args: (f, h) => [imageBin, ...headlessArgs(f, h)], locustfile: tsFile });
   if (existsSync(PYTHON_LOCUST)) tools.push({ name: 'Python Locust 2.12.1', command: PYTHON_LOCUST, args: headlessArgs, locustfile: pyFile });
   else console.log(`(${PYTHON_LOCUST} not found: Python Locust row left out)`);
 
   const target = new Target();
   await target.start();
+  const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' ');
   const results = new Map<string, number[]>(tools.map((t) => [t.name, []]));
   try {
     // warm-up: tsx's transform cache and the OS's file cache, for every tool alike
@@ -159,6 +175,7 @@ async function main(): Promise<void> {
   }
 
   console.log(`launch → first request at the target, local headless run (-u 1 -r 1), ${RUNS} runs each after one warm-up, ms`);
+  console.log(`load average before the runs: ${loadBefore}, after: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores shared with other jobs)`);
   console.log(`${'tool'.padEnd(38)}    min median    max   runs`);
   for (const tool of tools) {
     const values = results.get(tool.name)!;
