@@ -28,12 +28,15 @@ const DISTRIBUTED_CHATTER = [
   /Edge \d+ to \d+ users/,
 ];
 
+/** Either tool warns so when the machine is busy (other jobs share its 2 cores): not the run's behaviour. */
+const MACHINE_LOAD_LINE = /CPU usage above \d+%/;
+
 /** The message of each log line (`[time] host/LEVEL/logger: message`), "Starting Locust <version>" without its version. */
 function logMessages(output: string): string[] {
   return output
     .split('\n')
     .map((line) => /^\[[^\]]+\] [^/]+\/(\w+)\/[\w.]+: (.*)$/.exec(line))
-    .filter((m): m is RegExpExecArray => m !== null)
+    .filter((m): m is RegExpExecArray => m !== null && !MACHINE_LOAD_LINE.test(m[2]!))
     .map((m) => `${m[1]} ${m[2]!.replace(/^Starting (Locust|locust-ts)\b.*$/, 'Starting Locust')}`);
 }
 

@@ -5,7 +5,10 @@
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Closers, type UserClassDescription } from '@locust-ts/protocol';
-import { type BuiltinShape, MasterStartError, processHtmlFilename, resolveUserClasses, runMaster, type MasterHandle } from '@locust-ts/master';
+// the master's parts a run needs, not its barrel: the web layer loads only for the web UI or --html
+import type { BuiltinShape } from '@locust-ts/master';
+import { MasterStartError, runMaster, type MasterHandle } from '@locust-ts/master/run';
+import { resolveUserClasses } from '@locust-ts/master/user-classes';
 import {
   LocustfileError,
   asMasterShape,
@@ -314,7 +317,7 @@ async function runMasterAndWorkers(
   const ended = await Promise.race([master.done, signal.then(() => null)]);
   const code = ended ?? (await master.quit());
   await closers.close();
-  if (options.htmlFile) await writeHtmlReport(master, processHtmlFilename(options.htmlFile, options), log);
+  if (options.htmlFile) await writeHtmlReport(master, options, log);
   writeStatsJson(master.runner.stats, options);
   return code;
 }
@@ -383,8 +386,9 @@ async function runTimeReached(runner: MasterHandle['runner'], log: CliLogger): P
   await runner.stop();
 }
 
-async function writeHtmlReport(master: MasterHandle, path: string, log: CliLogger): Promise<void> {
-  const { renderHtmlReport } = await import('@locust-ts/master');
+async function writeHtmlReport(master: MasterHandle, options: CliOptions, log: CliLogger): Promise<void> {
+  const { processHtmlFilename, renderHtmlReport } = await import('@locust-ts/master/html-report');
+  const path = processHtmlFilename(options.htmlFile!, options);
   log.info(`writing html report to file: ${path}`);
   writeFileSync(path, await renderHtmlReport(master.runner, { showDownloadLink: false, scale: master.scale }));
 }

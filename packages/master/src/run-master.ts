@@ -6,11 +6,11 @@
 import { Closers, DEFAULT_MASTER_PORT, DEFAULT_WEB_PORT, LOCUST_PROTOCOL_VERSION, LOCUST_TS_RELEASE, type LoadShape, MasterSocket, MasterStartError } from '@locust-ts/protocol';
 import { ShutdownTrigger, StatsPrinter, exitCodeOf, printFinalSummary, runHeadless } from './headless/headless-run.js';
 import { type LogLevel, MasterLogger, type TextSink } from './log/master-logger.js';
-import { StatsCsvFileWriter } from './report/csv-files.js';
+import type { StatsCsvFileWriter } from './report/csv-files.js';
 import { MasterRunner } from './runner/master-runner.js';
 import { isBuiltinShape } from './shapes/index.js';
 import type { ScaleRecorder } from './scale/recorder.js';
-import { ScaleSession, type ScaleWatchOptions } from './scale/session.js';
+import type { ScaleSession, ScaleWatchOptions } from './scale/session.js';
 import { type UserClassSources, resolveUserClasses } from './user-classes/index.js';
 import type { WebUiHandle, WebUiOptions } from './web/options.js';
 import type { MasterRunnerView } from './runner/runner-view.js';
@@ -159,6 +159,9 @@ function warnIgnoredShapeOptions(options: MasterOptions, name: string, log: Mast
 
 export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
   const log = new MasterLogger(options.loglevel ?? 'INFO', options.logSink ?? process.stderr);
+  // loaded only when asked for: a plain run (a local headless one above all) starts faster
+  const scaleModule = options.scaleWatch ? await import('./scale/session.js') : null;
+  const csvModule = options.csvPrefix ? await import('./report/csv-files.js') : null;
   let userClasses;
   try {
     userClasses = await resolveUserClasses(options);
@@ -210,11 +213,12 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
 
   if (options.shape) warnIgnoredShapeOptions(options, runner.shapeName ?? '', log);
 
-  const scale = options.scaleWatch ? new ScaleSession(options.scaleWatch, runner, runner.locust.environment.events, log, options.csvPrefix ?? null) : null;
+  const scale: ScaleSession | null =
+    options.scaleWatch && scaleModule ? new scaleModule.ScaleSession(options.scaleWatch, runner, runner.locust.environment.events, log, options.csvPrefix ?? null) : null;
   scale?.start();
   // figures and --assert-scale windows count from the first pulse edge when there is one
   if (scale) runner.onEdgePlanned((startAt) => scale.recorder.setFirstEdgeTime(startAt));
-  const csv = options.csvPrefix ? new StatsCsvFileWriter(runner, options.csvPrefix, options.csvFullHistory ?? false) : null;
+  const csv: StatsCsvFileWriter | null = options.csvPrefix && csvModule ? new csvModule.StatsCsvFileWriter(runner, options.csvPrefix, options.csvFullHistory ?? false) : null;
   const onSignal = (signal: NodeJS.Signals): void => {
     log.info(`Got ${signal} signal`, 'locust.main');
     trigger.trigger(signal);
