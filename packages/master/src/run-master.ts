@@ -284,7 +284,8 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
     }
     webUrl = web.url;
     log.info(`Starting web interface at ${web.url}`, 'locust.main');
-    if (local) log.info(startingLine, 'locust.main');
+    // Locust's LocalRunner is ready at once; here the in-process worker registers first: the line says the UI can swarm
+    if (local) void runner.whenWorkersReady(options.expectWorkers ?? 1, trigger.fired).then((ready) => ready && log.info(startingLine, 'locust.main'));
     // closed after the final summary, newest first: the CSV writer, then the web UI
     const closers = new Closers((name, err) => log.error(`Closing ${name} failed: ${(err as Error).message}`, 'locust.main'));
     const server = web;
