@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanEnv, killAll, runBin } from '../packages/cli/src/testing/processes.js';
+import { REPO_ROOT } from './helpers/paths.js';
 
-const LOCUSTFILE = join(process.cwd(), 'test/api-fixtures/exit-code.ts');
+const LOCUSTFILE = join(REPO_ROOT, 'test/api-fixtures/exit-code.ts');
 const scratch = mkdtempSync(join(tmpdir(), 'api-exit-'));
 afterAll(() => {
   killAll();

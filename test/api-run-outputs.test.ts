@@ -10,9 +10,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { get } from 'node:https';
 import { cleanEnv, killAll, runBin, startBin } from '../packages/cli/src/testing/processes.js';
+import { REPO_ROOT } from './helpers/paths.js';
 import { freePort } from './helpers/ports.js';
 
-const LOCUSTFILE = join(process.cwd(), 'test/api-fixtures/exit-code.ts');
+const LOCUSTFILE = join(REPO_ROOT, 'test/api-fixtures/exit-code.ts');
 const scratch = mkdtempSync(join(tmpdir(), 'api-outputs-'));
 afterAll(() => {
   killAll();

@@ -2,11 +2,15 @@
  * `pnpm test`'s set-up step on a machine without the real peers: one line naming the missing
  * Debian packages and the command, exit 1 — never a traceback. Run as an unprivileged user so it
  * cannot reach for apt; the list it reads is the one `.ci/run` installs from.
+ *
+ * That user may not reach the checkout at all (root's home is mode 700 on Debian): the script
+ * (node: imports only) is transpiled into a world-readable scratch dir and run there by plain Node.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, TS_NODE_ARGS } from './helpers/paths.js';
 
@@ -15,12 +19,22 @@ const scratch = mkdtempSync(join(tmpdir(), 'lt13-peers-'));
 chmodSync(scratch, 0o755); // readable by the unprivileged user
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** scripts/ensure-peers.ts as plain JavaScript in the scratch dir (it imports only node: modules). */
+function scratchScript(): string {
+  const source = readFileSync(join(REPO_ROOT, 'scripts', 'ensure-peers.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  const file = join(scratch, 'ensure-peers.mjs');
+  writeFileSync(file, outputText, { mode: 0o644 });
+  return file;
+}
+
 function runCheck(list: string, asNobody: boolean): { status: number | null; stderr: string } {
   const file = join(scratch, `list-${Math.random().toString(36).slice(2)}.txt`);
   writeFileSync(file, list);
-  const node = [process.execPath, ...TS_NODE_ARGS, join(REPO_ROOT, 'scripts', 'ensure-peers.ts')];
+  // as nobody: plain Node on the scratch copy, from the scratch dir (the checkout may be unreachable)
+  const node = asNobody ? [process.execPath, scratchScript()] : [process.execPath, ...TS_NODE_ARGS, join(REPO_ROOT, 'scripts', 'ensure-peers.ts')];
   const [cmd, ...args] = asNobody ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...node] : node;
-  const result = spawnSync(cmd!, args, { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, LOCUST_TS_APT_PACKAGES: file }, timeout: 30_000 });
+  const result = spawnSync(cmd!, args, { cwd: asNobody ? scratch : REPO_ROOT, encoding: 'utf8', env: { ...process.env, LOCUST_TS_APT_PACKAGES: file }, timeout: 30_000 });
   return { status: result.status, stderr: result.stderr };
 }
 

@@ -4,6 +4,7 @@
  * and the worker stay alive, the test goes on, the master's memory stays bounded (its RSS read from
  * /proc before, during and after), and SIGTERM still ends the run with the final CSV written.
  */
+import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { freePort } from './helpers/ports.js';
 import { waitFor } from './helpers/wait.js';
 import { type Target, startTarget } from './master-helpers.js';
 
-const FLOOD = new URL('./master-fixtures/flood-dealer.py', import.meta.url).pathname;
+const FLOOD = fileURLToPath(new URL('./master-fixtures/flood-dealer.py', import.meta.url));
 const FRAMES = 10_000;
 /** The master may buffer a few 10 MB frames at once; more than this after the flood would be a leak. */
 const RSS_GROWTH_LIMIT_MB = 200;

@@ -3,6 +3,7 @@
  * workers (Debian 2.12.1), locust-ts workers (in-process or as processes), scripted worker
  * sockets, the master itself, and one `stop()` that ends them all.
  */
+import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import { type MasterHandle, type MasterOptions, type TextSink, runMaster } from '../packages/master/src/index.js';
@@ -89,8 +90,8 @@ async function killAll(procs: ChildHandle[]): Promise<void> {
   await Promise.all(procs.map((p) => atMost(p.stop(), PROCESS_EXIT_WAIT_MS)));
 }
 
-const TS_WORKER = new URL('./master-fixtures/ts-worker.ts', import.meta.url).pathname;
-export const TS_LOCUSTFILE = new URL('./master-fixtures/locustfile.ts', import.meta.url).pathname;
+const TS_WORKER = fileURLToPath(new URL('./master-fixtures/ts-worker.ts', import.meta.url));
+export const TS_LOCUSTFILE = fileURLToPath(new URL('./master-fixtures/locustfile.ts', import.meta.url));
 
 /** A locust-ts worker in its own process (node + tsx). */
 export function startTsWorker(masterPort: number, locustfile = TS_LOCUSTFILE): ChildHandle {

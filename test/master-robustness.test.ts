@@ -3,12 +3,13 @@
  * messages from unknown ids (spawning_complete, spawning, quit, …) and invalid data; the master
  * answers `reconnect` to the known sender of a corrupt frame and the test keeps running.
  */
+import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestSwarm, waitFor } from './master-helpers.js';
 
-const RAW_DEALER = new URL('./master-fixtures/raw-dealer.py', import.meta.url).pathname;
+const RAW_DEALER = fileURLToPath(new URL('./master-fixtures/raw-dealer.py', import.meta.url));
 /** Guards against hangs only (a machine loaded by another heavy process is slow, never stuck). */
 const HANG_GUARD_MS = 45_000;
 

@@ -43,7 +43,8 @@ describe('arrival rate in the web UI', () => {
     run = startBin(['-f', 'examples/locustfile.ts', '--arrival-rate', '20', '--max-users', '1', '--web-host', '127.0.0.1', '--web-port', '0', '-H', target.url]);
     const [, url] = await run.waitFor(/Starting web interface at (http:\/\/127\.0\.0\.1:\d+)/);
     uiUrl = url!;
-    await run.waitFor(/1 workers connected/);
+    // a local run says it is ready as Locust's does ("Starting Locust"), once its in-process worker registered
+    await run.waitFor(/Starting locust-ts \d/);
     profileDir = mkdtempSync(join(tmpdir(), 'locust-ts-chromium-'));
     context = await chromium.launchPersistentContext(profileDir, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 800 } });
   }, 120_000);

@@ -5,7 +5,10 @@
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Closers, createWebUi, type UserClassDescription } from '@locust-ts/protocol';
-import { type BuiltinShape, MasterStartError, processHtmlFilename, resolveUserClasses, runMaster, type MasterHandle } from '@locust-ts/master';
+// the master's parts a run needs, not its barrel: the web layer loads only for the web UI or --html
+import type { BuiltinShape } from '@locust-ts/master';
+import { MasterStartError, runMaster, type MasterHandle } from '@locust-ts/master/run';
+import { resolveUserClasses } from '@locust-ts/master/user-classes';
 import {
   LocustfileError,
   asMasterShape,
@@ -34,6 +37,8 @@ import { checkOneShape, parseShapeOption, withEndHook } from './shape-option.js'
 const LOOPBACK = '127.0.0.1';
 /** After the master quit, in-process workers get this long to close their sockets. */
 const LOCAL_WORKER_CLOSE_MS = 5_000;
+/** A local run's in-process worker reports this often, seconds (a `--worker` every 3 s, as Locust's). */
+const LOCAL_REPORT_INTERVAL_SECONDS = 1;
 /** How often `--autostart` reports that it is waiting for workers. */
 const AUTOSTART_WAIT_INTERVAL_MS = 1_000;
 
@@ -287,6 +292,9 @@ async function runMasterAndWorkers(
       // Locust's LocalRunner: one environment, runner events fired once (by the master side)
       environment,
       fireRunnerEvents: false,
+      local: true,
+      // the stats table every 2 s reads what the worker reported: Locust's LocalRunner reads its stats live
+      timing: { reportInterval: LOCAL_REPORT_INTERVAL_SECONDS },
       standardOptionKeys: STANDARD_OPTION_KEYS,
       onStopTest: () => void (options.headless ? master.quit() : master.runner.stop()),
     });
@@ -306,13 +314,13 @@ async function runMasterAndWorkers(
   }
 
   if (options.autostart && !options.headless) {
-    void autostart(master, options, local ? localWorkers : options.expectWorkers, masterShape ? shapeEnded : null, log);
+    void autostart(master, options, local ? localWorkers : options.expectWorkers, masterShape ? shapeEnded : null, log, inProcessWorker);
   }
 
   const ended = await Promise.race([master.done, signal.then(() => null)]);
   const code = ended ?? (await master.quit());
   await closers.close();
-  if (options.htmlFile) await writeHtmlReport(master, processHtmlFilename(options.htmlFile, options), log);
+  if (options.htmlFile) await writeHtmlReport(master, options, log);
   writeStatsJson(master.runner.stats, options);
   return code;
 }
@@ -334,8 +342,11 @@ async function autostart(
   expectWorkers: number,
   shapeEnded: Promise<void> | null,
   log: CliLogger,
+  local: boolean,
 ): Promise<void> {
   const runner = master.runner;
+  // a local run's in-process worker: waited for without a word (Locust's LocalRunner has no workers)
+  if (local) await runner.whenWorkersReady(expectWorkers, new Promise(() => undefined));
   while (runner.workerCount() < expectWorkers) {
     log.info(`Waiting for workers to be ready, ${runner.workerCount()} of ${expectWorkers} connected`);
     await sleep(AUTOSTART_WAIT_INTERVAL_MS);
@@ -378,8 +389,9 @@ async function runTimeReached(runner: MasterHandle['runner'], log: CliLogger): P
   await runner.stop();
 }
 
-async function writeHtmlReport(master: MasterHandle, path: string, log: CliLogger): Promise<void> {
-  const { renderHtmlReport } = await import('@locust-ts/master');
+async function writeHtmlReport(master: MasterHandle, options: CliOptions, log: CliLogger): Promise<void> {
+  const { processHtmlFilename, renderHtmlReport } = await import('@locust-ts/master/html-report');
+  const path = processHtmlFilename(options.htmlFile!, options);
   log.info(`writing html report to file: ${path}`);
   writeFileSync(path, await renderHtmlReport(master.runner, { showDownloadLink: false, scale: master.scale }));
 }

@@ -3,7 +3,9 @@
  * with the other flags (a malformed expression is a usage error, exit 2), then turned into the
  * master's scale watch with a Kubernetes source. client-node is imported only when a run asks.
  */
-import { ScaleAssertionSyntaxError, parseScaleAssertion, type ScaleAssertion, type ScaleWatchOptions } from '@locust-ts/master';
+// the assertions module alone: options are parsed before any run loads the master
+import { ScaleAssertionSyntaxError, parseScaleAssertion, type ScaleAssertion } from '@locust-ts/master/scale-assertions';
+import type { ScaleWatchOptions } from '@locust-ts/master';
 import { ScaleOptionError } from '@locust-ts/protocol';
 
 export interface ScaleWatchCliOptions {

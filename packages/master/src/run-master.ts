@@ -19,11 +19,11 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { ShutdownTrigger, StatsPrinter, exitCodeOf, printFinalSummary, runHeadless } from './headless/headless-run.js';
 import { type LogLevel, MasterLogger, type TextSink } from './log/master-logger.js';
-import { StatsCsvFileWriter } from './report/csv-files.js';
+import type { StatsCsvFileWriter } from './report/csv-files.js';
 import { MasterRunner } from './runner/master-runner.js';
 import { isBuiltinShape } from './shapes/index.js';
 import type { ScaleRecorder } from './scale/recorder.js';
-import { ScaleSession, type ScaleWatchOptions } from './scale/session.js';
+import type { ScaleSession, ScaleWatchOptions } from './scale/session.js';
 import { type UserClassSources, resolveUserClasses } from './user-classes/index.js';
 import type { WebUiHandle, WebUiOptions } from './web/options.js';
 import type { MasterRunnerView } from './runner/runner-view.js';
@@ -190,6 +190,9 @@ function warnIgnoredShapeOptions(options: MasterOptions, name: string, log: Mast
 
 export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
   const log = new MasterLogger(options.loglevel ?? 'INFO', options.logSink ?? process.stderr);
+  // loaded only when asked for: a plain run (a local headless one above all) starts faster
+  const scaleModule = options.scaleWatch ? await import('./scale/session.js') : null;
+  const csvModule = options.csvPrefix ? await import('./report/csv-files.js') : null;
   let userClasses;
   try {
     userClasses = await resolveUserClasses(options);
@@ -235,16 +238,25 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
   // Locust fires `init` after creating the runner and before its greenlets handle any message
   await options.beforeListen?.();
   void runner.listen();
-  log.info(`Starting locust-ts ${LOCUST_TS_RELEASE} master (Locust protocol up to ${LOCUST_PROTOCOL_VERSION}, workers connect to port ${port})`, 'locust.main');
-  log.info(`User classes: ${userClasses.map((c) => (c.fixedCount ? `${c.name} (fixed ${c.fixedCount})` : `${c.name} (weight ${c.weight})`)).join(', ')}`, 'locust.main');
+  // a local run is Locust's LocalRunner to the person watching: no port, Locust's "Starting Locust" line
+  const local = options.local ?? false;
+  const startingLine = `Starting locust-ts ${LOCUST_TS_RELEASE}`;
+  const classesLine = `User classes: ${userClasses.map((c) => (c.fixedCount ? `${c.name} (fixed ${c.fixedCount})` : `${c.name} (weight ${c.weight})`)).join(', ')}`;
+  if (local) {
+    log.debug(classesLine, 'locust.main');
+  } else {
+    log.info(`Starting locust-ts ${LOCUST_TS_RELEASE} master (Locust protocol up to ${LOCUST_PROTOCOL_VERSION}, workers connect to port ${port})`, 'locust.main');
+    log.info(classesLine, 'locust.main');
+  }
 
   if (options.shape) warnIgnoredShapeOptions(options, runner.shapeName ?? '', log);
 
-  const scale = options.scaleWatch ? new ScaleSession(options.scaleWatch, runner, runner.locust.environment.events, log, options.csvPrefix ?? null) : null;
+  const scale: ScaleSession | null =
+    options.scaleWatch && scaleModule ? new scaleModule.ScaleSession(options.scaleWatch, runner, runner.locust.environment.events, log, options.csvPrefix ?? null) : null;
   scale?.start();
   // figures and --assert-scale windows count from the first pulse edge when there is one
   if (scale) runner.onEdgePlanned((startAt) => scale.recorder.setFirstEdgeTime(startAt));
-  const csv = options.csvPrefix ? new StatsCsvFileWriter(runner, options.csvPrefix, options.csvFullHistory ?? false) : null;
+  const csv: StatsCsvFileWriter | null = options.csvPrefix && csvModule ? new csvModule.StatsCsvFileWriter(runner, options.csvPrefix, options.csvFullHistory ?? false) : null;
   const onSignal = (signal: NodeJS.Signals): void => {
     log.info(`Got ${signal} signal`, 'locust.main');
     trigger.trigger(signal);
@@ -275,6 +287,7 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
         printStats,
         exitCodeOnError: options.exitCodeOnError ?? 1,
         capShapeRunTime: isBuiltinShape(options.shape),
+        ...(local ? { localStartingLine: startingLine } : {}),
       },
       log,
       trigger,
@@ -310,6 +323,8 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
     }
     webUrl = web.url;
     log.info(`Starting web interface at ${web.url}`, 'locust.main');
+    // Locust's LocalRunner is ready at once; here the in-process worker registers first: the line says the UI can swarm
+    if (local) void runner.whenWorkersReady(options.expectWorkers ?? 1, trigger.fired).then((ready) => ready && log.info(startingLine, 'locust.main'));
     // closed after the final summary, newest first: the CSV writer, then the web UI
     const closers = new Closers((name, err) => log.error(`Closing ${name} failed: ${(err as Error).message}`, 'locust.main'));
     const server = web;

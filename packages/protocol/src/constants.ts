@@ -33,9 +33,3 @@ export const FALLBACK_INTERVAL = 5;
 /** TCP keepalive as Locust sets it on both sockets (spec §1.3). */
 export const TCP_KEEPALIVE_IDLE = 30;
 
-/**
- * The Locust version the master compares workers' `client_ready` versions with (first 4
- * characters, spec §3.1) — a protocol value only, never shown as the master's own version
- * (that is `LOCUST_TS_RELEASE`, versions.ts). Workers announce `LOCUST_TS_WORKER_VERSION`.
- */
-export const LOCUST_TS_VERSION = '2.12.1';

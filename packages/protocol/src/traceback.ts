@@ -30,6 +30,10 @@ const V8_FRAME = /^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?$/;
  */
 const PACKAGES_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const ENGINE_DIRS = [PACKAGES_DIR, fileURLToPath(new URL('../../../node_modules/', import.meta.url))];
+// A checkout's compiled copy (packages/cli/bin/compiled-checkout.mjs) lives in the checkout's
+// node_modules/.cache and links the checkout's installed dependencies by their real paths.
+const COMPILED_COPY = PACKAGES_DIR.indexOf('/node_modules/.cache/locust-ts/');
+if (COMPILED_COPY >= 0) ENGINE_DIRS.push(PACKAGES_DIR.slice(0, COMPILED_COPY + '/node_modules/'.length));
 
 function framePath(location: string): string {
   if (location.startsWith('file://')) {

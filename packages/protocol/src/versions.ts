@@ -40,3 +40,52 @@ export function workerDialect(version: unknown): WorkerDialect {
   const old = major < 2 || (major === 2 && minor <= 12);
   return { protocol: old ? '2.12' : 'newest', locustTs };
 }
+
+/** The Locust version a master of the 2.12 protocol is (Debian's packaged Locust, this machine's peer). */
+export const LOCUST_2_12_VERSION = '2.12.1';
+
+/** The first 4 characters Locust compares versions by (`"2.12"` vs `"2.46"`, runners.py). */
+const VERSION_PREFIX_LENGTH = 4;
+
+/** What a master says about a worker's `client_ready` version: a line and its level, or nothing. */
+export interface VersionNotice {
+  level: 'debug' | 'info' | 'warning';
+  text: string;
+}
+
+/**
+ * Locust's version check (runners.py, `client_ready`), as a locust-ts master applies it.
+ *
+ * - A locust-ts worker is compared by its locust-ts release: the same release says nothing (every
+ *   local run and `pnpm dev` has one), another patch of it is a debug line, another release a warning.
+ * - A Python worker is compared as the Locust master of the protocol this master speaks to it would
+ *   compare it: a 2.12 worker with 2.12.1, a newer one with {@link LOCUST_PROTOCOL_VERSION}. Equal
+ *   says nothing; the same first 4 characters is Locust's debug line; else Locust's warning.
+ * - `-1` (tools that skip the check) says nothing, as in Locust.
+ * - An empty version (Debian's packaged Locust 2.12.1) is refused by a Locust master ("An old (pre
+ *   2.0) worker"); this master accepts it as a 2.12 worker and says so once at INFO.
+ */
+export function versionNotice(workerId: string, announced: unknown): VersionNotice | null {
+  if (announced === -1) return null;
+  if (typeof announced !== 'string' || announced === '') {
+    return { level: 'info', text: `Worker ${workerId} sent an empty version (Debian's packaged Locust does); accepting it as a Locust 2.12 worker` };
+  }
+  const mark = announced.indexOf(LOCUST_TS_WORKER_MARK);
+  if (mark >= 0) {
+    const release = announced.slice(mark + LOCUST_TS_WORKER_MARK.length).replace(/^\./, '');
+    return compare(workerId, release, LOCUST_TS_RELEASE, 'locust-ts ');
+  }
+  const master = workerDialect(announced).protocol === '2.12' ? LOCUST_2_12_VERSION : LOCUST_PROTOCOL_VERSION;
+  return compare(workerId, announced, master, '');
+}
+
+function compare(workerId: string, worker: string, master: string, product: string): VersionNotice | null {
+  if (worker === master) return null;
+  if (worker.slice(0, VERSION_PREFIX_LENGTH) === master.slice(0, VERSION_PREFIX_LENGTH)) {
+    return {
+      level: 'debug',
+      text: `A worker (${workerId}) running a different patch version (${product}${worker}) connected, master version is ${product}${master}`,
+    };
+  }
+  return { level: 'warning', text: `A worker (${workerId}) running a different version (${product}${worker}) connected, master version is ${product}${master}` };
+}

@@ -1,11 +1,12 @@
 /** The real entry point as a process (`node --import tsx`, as `pnpm start` runs it). */
+import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/helpers/ports.js';
 import { TS_NODE_ARGS } from '../../../test/helpers/paths.js';
 import { killAllChildren, spawnAndWaitForLine, spawnChild } from '../../../test/helpers/process.js';
 
-const MAIN = new URL('./main.ts', import.meta.url).pathname;
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 /** Bounds a hang only: an idle server closes in well under a second. */
 const EXIT_WITHIN_MS = 10_000;
 

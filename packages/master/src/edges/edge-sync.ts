@@ -75,9 +75,19 @@ export class EdgeSync {
   private testRttLead: number | null = null;
   private gridAnchor: number | null = null;
 
+  /** the next edge is the test's first (a local run starts it at once) */
+  private firstOfTest = true;
+
+  /**
+   * `local`: a local run, whose one worker is in this process on this clock. No round trip to
+   * allow for: an edge's lead is the users' preparation alone, and the test's first edge (from
+   * zero users) starts as soon as they are prepared, off the grid, so the first request is not
+   * held back (Locust's LocalRunner starts its users at once); later edges stay on the grid.
+   */
   constructor(
     private readonly log: MasterLogger,
     csvPath: string | null,
+    private readonly local = false,
   ) {
     this.report = new EdgeReport(csvPath);
   }
@@ -99,6 +109,7 @@ export class EdgeSync {
     this.gridAnchor = startTime + EDGE_GRID_SECONDS / 2;
     this.testLead = 0;
     this.testRttLead = null;
+    this.firstOfTest = true;
   }
 
   /** max(MIN, 3 × p99 round trip of the given workers), capped. */
@@ -122,12 +133,14 @@ export class EdgeSync {
     }
     if (ts.length === 0) return null;
     const prepare = (Math.ceil(userChange / nodes.length) || 0) * PREPARE_SECONDS_PER_USER;
-    this.testRttLead ??= this.leadSeconds(ts);
+    this.testRttLead ??= this.local ? 0 : this.leadSeconds(ts);
     const needed = Math.ceil((this.testRttLead + prepare) / EDGE_GRID_SECONDS - 1e-9) * EDGE_GRID_SECONDS;
     this.testLead = Math.max(this.testLead, needed);
     const now = nowSeconds();
     const anchor = this.gridAnchor ?? now;
-    const startAt = anchor + Math.ceil((now + this.testLead - anchor) / EDGE_GRID_SECONDS) * EDGE_GRID_SECONDS;
+    const immediate = this.local && this.firstOfTest;
+    this.firstOfTest = false;
+    const startAt = immediate ? now + prepare : anchor + Math.ceil((now + this.testLead - anchor) / EDGE_GRID_SECONDS) * EDGE_GRID_SECONDS;
     const lead = startAt - now;
     const edge: SpawnEdge = { id: this.nextId++, start_at: startAt };
     const workers = ts.map((n) => ({ workerId: n.id, workerIndex: n.index, startedAt: null, lateMs: null, users: null, offsetMs: null }));
@@ -178,6 +191,8 @@ export class EdgeSync {
     const done = summarizeEdge({ ...record, workers });
     this.report.add(done);
     if (done.lateWorkers.length > 0) this.log.warning(edgeLogLine(done));
+    // a local run's one in-process worker is never late: the line is news only with workers
+    else if (this.local) this.log.debug(edgeLogLine(done));
     else this.log.info(edgeLogLine(done));
   }
 

@@ -34,6 +34,12 @@ export interface HeadlessSettings {
   exitCodeOnError: number;
   /** `-t` caps a shape run too (built-in `--shape`s; a locustfile's shape ignores `-t`, as in Locust) */
   capShapeRunTime?: boolean;
+  /**
+   * A local run (Locust's LocalRunner): the in-process worker is awaited without "Waiting for
+   * workers" lines, and this line (Locust's "Starting Locust …") follows the run-time line before
+   * the first stats table, in Locust's order.
+   */
+  localStartingLine?: string;
 }
 
 /** What ends a run early: a signal, or the run-time limit. */
@@ -108,6 +114,7 @@ function startArrivalRate(runner: MasterRunner, settings: HeadlessSettings, log:
 }
 
 async function waitForWorkers(runner: MasterRunner, settings: HeadlessSettings, log: MasterLogger, trigger: ShutdownTrigger): Promise<boolean> {
+  if (settings.localStartingLine !== undefined) return runner.whenWorkersReady(settings.expectWorkers, trigger.fired);
   const started = performance.now();
   for (;;) {
     const ready = runner.registry.inState(WORKER_STATE.ready).length;
@@ -136,24 +143,34 @@ export async function runHeadless(
   beforeQuit?: (reason: string) => Promise<void>,
 ): Promise<number> {
   const printer = settings.printStats ? new StatsPrinter(runner, log) : null;
-  printer?.start();
+  const local = settings.localStartingLine !== undefined;
+  if (!local) printer?.start();
   csv?.start();
   let exitCode: number | null = null;
   let endedBy = '';
   const gotWorkers = await waitForWorkers(runner, settings, log, trigger);
+  /** Locust's LocalRunner: "Run time limit", "Starting Locust", the first table, then the ramp */
+  const localStart = (): void => {
+    if (!local) return;
+    log.info(settings.localStartingLine!, 'locust.main');
+    printer?.start();
+  };
   if (gotWorkers) {
     if (settings.arrivalRate) {
       exitCode = startArrivalRate(runner, settings, log);
+      localStart();
     } else if (runner.shapeName !== null) {
       // the shape sets users and spawn rate and ends the run (its tick answers null): -u -r (and -t for a locustfile's shape) are ignored, as Locust
       const cap = settings.capShapeRunTime && settings.runTime ? settings.runTime : undefined;
       if (cap) log.info(`Run time limit set to ${cap} seconds`, 'locust.main');
+      localStart();
       runner.startShape(cap ? { runTime: cap } : {});
     } else {
       const userCount = settings.users ?? HEADLESS_DEFAULT_USERS;
       const spawnRate = settings.spawnRate ?? HEADLESS_DEFAULT_SPAWN_RATE;
       if (settings.runTime) log.info(`Run time limit set to ${settings.runTime} seconds`, 'locust.main');
       else log.info('No run time limit set, use CTRL+C to interrupt', 'locust.main');
+      localStart();
       void runner.start({ userCount, spawnRate, ...(settings.runTime ? { runTime: settings.runTime } : {}) });
     }
     // the run ends on -t, the shape's end, a signal, or the last worker quitting (the runner quits by itself)

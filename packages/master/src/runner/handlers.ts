@@ -12,6 +12,7 @@ import {
   nowSeconds,
   type WorkerMessageMap,
   type WorkerMessageType,
+  versionNotice,
 } from '@locust-ts/protocol';
 import type { MasterLogger } from '../log/master-logger.js';
 import { WORKER_STATE, type WorkerNode, type WorkerRegistry } from './worker-registry.js';
@@ -20,8 +21,8 @@ import { WORKER_STATE, type WorkerNode, type WorkerRegistry } from './worker-reg
 export interface HandlerContext {
   readonly registry: WorkerRegistry;
   readonly log: MasterLogger;
-  /** version this master compares `client_ready` versions with (first 4 characters) */
-  readonly version: string;
+  /** a local run (Locust's LocalRunner to the person watching): workers coming and going are debug lines */
+  readonly local: boolean;
   /** reply `heartbeat` to worker heartbeats (newest protocol; 2.12.1 workers log it as unknown) */
   readonly heartbeatReplies: boolean;
   send<K extends 'ack' | 'heartbeat' | 'quit' | 'locustfile'>(clientId: string, type: K, data: MasterMessageMap[K]): void;
@@ -47,8 +48,11 @@ export interface HandlerContext {
 type Handler<K extends WorkerMessageType> = (ctx: HandlerContext, data: WorkerMessageMap[K], nodeId: string, identity: string) => void;
 export type HandlerTable = { [K in WorkerMessageType]: Handler<K> };
 
-/** The first 4 characters Locust compares versions by (`"2.12"` vs `"2.46"`). */
-const VERSION_PREFIX_LENGTH = 4;
+/** A worker came or went: news on a master, an implementation detail of a local run. */
+function workerLine(ctx: HandlerContext, line: string): void {
+  if (ctx.local) ctx.log.debug(line);
+  else ctx.log.info(line);
+}
 
 function describe(ctx: HandlerContext, id: string): string {
   return `${id} (index ${ctx.registry.indexOf(id)})`;
@@ -60,17 +64,11 @@ function clientReady(ctx: HandlerContext, version: WorkerMessageMap['client_read
     ctx.log.error(`Ignoring client_ready from a worker whose identity is empty or not valid UTF-8 (${JSON.stringify(identity)})`);
     return;
   }
-  // Locust ignores a falsy version ("pre 2.0 worker"); Debian's packaged Locust sends "" — accept it
-  if (version === '' || version === null) {
-    ctx.log.warning(`Worker ${identity} sent an empty version (Debian's packaged Locust does); accepting it`);
-  } else if (version !== -1 && version !== ctx.version) {
-    const v = String(version);
-    if (v.slice(0, VERSION_PREFIX_LENGTH) === ctx.version.slice(0, VERSION_PREFIX_LENGTH)) {
-      ctx.log.debug(() => `A worker (${identity}) running a different patch version (${v}) connected, master version is ${ctx.version}`);
-    } else {
-      ctx.log.warning(`A worker (${identity}) running a different version (${v}) connected, master version is ${ctx.version}`);
-    }
-  }
+  // Locust's check, with locust-ts workers compared by their own release (versions.ts)
+  const notice = versionNotice(identity, version);
+  if (notice?.level === 'warning') ctx.log.warning(notice.text);
+  else if (notice?.level === 'info') ctx.log.info(notice.text);
+  else if (notice) ctx.log.debug(notice.text);
   const alreadyKnown = ctx.registry.has(identity);
   ctx.send(identity, 'ack', { index: ctx.registry.indexOf(identity) });
   const node = ctx.registry.register(identity, version);
@@ -149,7 +147,7 @@ function clientStopped(ctx: HandlerContext, _data: null, nodeId: string): void {
     return;
   }
   ctx.registry.delete(nodeId);
-  ctx.log.info(`${describe(ctx, nodeId)} reported that it has stopped`);
+  workerLine(ctx, `${describe(ctx, nodeId)} reported that it has stopped`);
   ctx.workerGone(node, 'stopped');
 }
 
@@ -161,7 +159,7 @@ function quit(ctx: HandlerContext, _data: null, nodeId: string): void {
     return;
   }
   ctx.registry.delete(nodeId);
-  ctx.log.info(`Worker '${nodeId}' (index ${node.index}) quit. ${ctx.registry.countInState(WORKER_STATE.ready)} workers ready.`);
+  workerLine(ctx, `Worker '${nodeId}' (index ${node.index}) quit. ${ctx.registry.countInState(WORKER_STATE.ready)} workers ready.`);
   ctx.workerGone(node, 'quit');
 }
 

@@ -22,8 +22,6 @@ export interface MasterRunnerOptions extends MasterEnvironmentOptions {
   headless?: boolean;
   /** Seconds to wait after a ramp for reports (`LOCUST_WAIT_FOR_WORKERS_REPORT_AFTER_RAMP_UP`). */
   reportWaitAfterRamp?: number;
-  /** The version compared with workers' `client_ready` versions (first 4 characters). */
-  version?: string;
   logger?: MasterLogger;
   /** Called when a `runTime` given to `MasterRunner.start` expires; default: stop (web) / quit (headless). */
   onRunTimeLimit?: () => void;

@@ -15,7 +15,6 @@ import {
   Closers,
   EDGE_ACK_MESSAGE,
   HEARTBEAT_INTERVAL,
-  LOCUST_TS_VERSION,
   type LoadShape,
   type MasterSocket,
   type UserClassDescription,
@@ -91,7 +90,7 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
     this.outbox = new Outbox(socket, log);
     // let queued sends (the quits) leave before the socket closes
     closers.add('sends', () => this.outbox.settle());
-    this.edgeSync = new EdgeSync(log, options.edgesCsvPath ?? null);
+    this.edgeSync = new EdgeSync(log, options.edgesCsvPath ?? null, options.local ?? false);
     closers.add('edges', () => this.edgeSync.close());
     closers.add('waits', () => this.sleeper.cancelAll());
     closers.add('run time', () => this.runTime.cancel());
@@ -130,11 +129,12 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
       userCount: () => this.userCount,
       quitting: () => this.quitting !== null,
       completed: (target, reported) => this.rampCompleted(target, reported),
+      local: options.local ?? false,
     });
     this.events = new WorkerEvents({
       registry,
       log,
-      version: options.version ?? LOCUST_TS_VERSION,
+      local: options.local ?? false,
       heartbeatReplies: options.heartbeatReplies ?? true,
       outbox: this.outbox,
       locust: this.locust,
@@ -175,6 +175,27 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
       clearInterval(history);
     });
     return this.listening;
+  }
+
+  /**
+   * Resolves once `count` workers are ready, or with false when `cancelled` settles first (a
+   * headless run waiting for `--expect-workers`: woken by each `client_ready`, not a poll).
+   */
+  async whenWorkersReady(count: number, cancelled: Promise<unknown>): Promise<boolean> {
+    const ready = (): boolean => this.registry.inState(WORKER_STATE.ready).length >= count;
+    if (ready()) return true;
+    let listener!: () => void;
+    const reached = new Promise<true>((resolve) => {
+      listener = () => {
+        if (ready()) resolve(true);
+      };
+      this.events.readyListeners.add(listener);
+    });
+    try {
+      return await Promise.race([reached, cancelled.then(() => false)]);
+    } finally {
+      this.events.readyListeners.delete(listener);
+    }
   }
 
   /** Called with each synchronized edge's planned instant (epoch s, master clock): the scale watch counts from the first. */

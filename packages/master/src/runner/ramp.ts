@@ -41,6 +41,8 @@ export interface RampDeps {
   quitting(): boolean;
   /** the ramp reached its target (`reported`: the workers' counts say so before the wait ran out) */
   completed(target: number, reported: boolean): void;
+  /** A local run (one in-process worker): Locust's LocalRunner line (its edges: edge-sync.ts). */
+  local?: boolean;
 }
 
 export class Ramp {
@@ -80,8 +82,9 @@ export class Ramp {
   /** Locust's `target_user_classes_count`: the users per class of the last ramp's final dispatch. */
   targetUserClassesCount: Record<string, number> = {};
 
-  /** `Sending spawn jobs of …`: the line Locust logs when a dispatch starts. */
+  /** `Sending spawn jobs of …`: the line Locust's master logs when a dispatch starts (`Ramping to …` its LocalRunner). */
   describe(workers: number): string {
+    if (this.deps.local) return `Ramping to ${this.targetUserCount} users at a rate of ${this.spawnRate.toFixed(2)} per second`;
     return `Sending spawn jobs of ${this.targetUserCount} users at ${this.spawnRate.toFixed(2)} spawn rate to ${workers} ready workers`;
   }
 

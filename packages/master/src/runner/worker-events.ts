@@ -26,7 +26,8 @@ import type { WorkerNode, WorkerRegistry } from './worker-registry.js';
 export interface WorkerEventsDeps {
   registry: WorkerRegistry;
   log: MasterLogger;
-  version: string;
+  /** a local run: workers coming and going are debug lines */
+  local: boolean;
   heartbeatReplies: boolean;
   outbox: Outbox;
   locust: MasterEnvironment;
@@ -50,16 +51,18 @@ export interface WorkerEventsDeps {
 export class WorkerEvents implements HandlerContext {
   readonly registry: WorkerRegistry;
   readonly log: MasterLogger;
-  readonly version: string;
+  readonly local: boolean;
   readonly heartbeatReplies: boolean;
   private readonly unknownSenders = new UnknownSenders();
   /** workers between `client_stopped` and their next `client_ready` (no record, but still ours) */
   readonly stoppedIds = new Set<string>();
+  /** called after each `client_ready` (the runner's {@link MasterRunner.whenWorkersReady}) */
+  readonly readyListeners = new Set<() => void>();
 
   constructor(private readonly deps: WorkerEventsDeps) {
     this.registry = deps.registry;
     this.log = deps.log;
-    this.version = deps.version;
+    this.local = deps.local;
     this.heartbeatReplies = deps.heartbeatReplies;
   }
 
@@ -80,9 +83,10 @@ export class WorkerEvents implements HandlerContext {
     arrival.workersChanged(node.id);
     locust.workerConnect(node.id);
     const connected = this.registry.activeCount();
-    this.log.info(
-      `${node.id} (index ${node.index}) reported as ready${alreadyKnown ? ' (duplicate message)' : ''}. ${connected} workers connected.`,
-    );
+    const line = `${node.id} (index ${node.index}) reported as ready${alreadyKnown ? ' (duplicate message)' : ''}. ${connected} workers connected.`;
+    if (this.local) this.log.debug(line);
+    else this.log.info(line);
+    for (const listener of this.readyListeners) listener();
     // a worker joining a running test gets users at once (with or without --enable-rebalancing)
     if (ramp.workerJoined(node.id)) this.deps.redispatch();
   }

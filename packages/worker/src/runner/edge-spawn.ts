@@ -30,6 +30,8 @@ export interface EdgeHost {
   sendAck(data: EdgeAckData): void;
   /** the users now running here (after a commit) */
   userCount(): number;
+  /** a local run's in-process worker: the master's clock is this process's own */
+  readonly sameClock?: boolean;
 }
 
 export class EdgeSpawner {
@@ -77,7 +79,7 @@ export class EdgeSpawner {
     this.cancel();
     const atMs = this.localInstantMs(edge);
     const preparedMs = epochMs() - atMs;
-    if (this.clock.offset === null) this.host.logger.warning(`Edge ${edge.id}: no clock sample from the master yet; taking its clock as equal to this one`);
+    if (this.clock.offset === null && !this.host.sameClock) this.host.logger.warning(`Edge ${edge.id}: no clock sample from the master yet; taking its clock as equal to this one`);
     const fire = (): void => {
       this.timer = null;
       while (epochMs() < atMs) {

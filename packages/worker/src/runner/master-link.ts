@@ -47,6 +47,8 @@ export interface MasterLinkOptions {
   connectRetries?: number;
   timing: WorkerTiming;
   logger: Logger;
+  /** a local run's in-process link: connecting and connected are debug lines (Locust's LocalRunner has no link) */
+  local?: boolean;
 }
 
 export interface MasterLinkHooks {
@@ -95,6 +97,11 @@ export class MasterLink {
     return this.options.logger;
   }
 
+  private linkInfo(line: string): void {
+    if (this.options.local) this.logger.debug(line);
+    else this.logger.info(line);
+  }
+
   /** Connect and announce; returns at once. */
   connect(): void {
     this.socket.connect({
@@ -102,7 +109,7 @@ export class MasterLink {
       onBadFrame: (bad) => this.logger.warning(`Ignoring a bad message from master: ${bad.error.message}`),
       onConnection: (event) => this.onConnection(event),
     });
-    this.logger.info(`Connecting to master at ${this.address} as ${this.options.clientId}; waiting for it to acknowledge`);
+    this.linkInfo(`Connecting to master at ${this.address} as ${this.options.clientId}; waiting for it to acknowledge`);
     this.announce();
   }
 
@@ -123,7 +130,7 @@ export class MasterLink {
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.connectTimer = null;
     if (first) {
-      this.logger.info(`Connected to the master at ${this.address} as worker ${workerIndex}`);
+      this.linkInfo(`Connected to the master at ${this.address} as worker ${workerIndex}`);
       this.startLoops();
     } else {
       this.logger.debug(() => `Master acknowledged client_ready (index ${workerIndex})`);

@@ -13,6 +13,8 @@ import type { WorkerEnvironment } from './worker-environment.js';
 /** The worker as its handlers see it. */
 export interface WorkerHandlerContext {
   readonly logger: Logger;
+  /** a local run's in-process worker (its link lines are debug lines) */
+  readonly local: boolean;
   readonly link: MasterLink;
   readonly edges: EdgeSpawner;
   readonly locust: WorkerEnvironment;
@@ -66,7 +68,9 @@ export const WORKER_HANDLERS: WorkerHandlerTable = {
   },
   stop: (ctx) => void ctx.stop(),
   quit: (ctx) => {
-    ctx.logger.info('Got quit message from master, shutting down...');
+    const line = 'Got quit message from master, shutting down...';
+    if (ctx.local) ctx.logger.debug(line);
+    else ctx.logger.info(line);
     ctx.quitByMaster();
   },
   reconnect: (ctx) => {

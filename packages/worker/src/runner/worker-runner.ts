@@ -62,6 +62,11 @@ export interface WorkerOptions extends WorkerEnvironmentOptions {
   connectRetries?: number;
   /** Timing overrides, seconds; tests shorten them, production keeps Locust's. */
   timing?: Partial<WorkerTiming>;
+  /**
+   * The in-process worker of a local run: to the person watching this is Locust's LocalRunner,
+   * so the link's own lines (connecting, connected, quit by the master) are debug lines.
+   */
+  local?: boolean;
 }
 
 /** Extra wait between `client_stopped` and `client_ready`, like Locust's env variable. */
@@ -139,6 +144,7 @@ export class WorkerRunner {
         ...(options.connectRetries !== undefined ? { connectRetries: options.connectRetries } : {}),
         timing,
         logger,
+        local: options.local ?? false,
       },
       {
         message: (m) => this.onMessage(m),
@@ -171,6 +177,7 @@ export class WorkerRunner {
       logger,
       sendAck: (ack) => void this.sendMessage(EDGE_ACK_MESSAGE, ack).catch(() => undefined),
       userCount: () => this.pool.userCount,
+      sameClock: options.local ?? false,
     });
     this.arrival = new ArrivalRateLink(classInfos, this.environment, logger, {
       onException: (err, user) => this.onUserException(err, user),
@@ -194,6 +201,7 @@ export class WorkerRunner {
     const runner = this;
     this.handlerContext = {
       logger,
+      local: options.local ?? false,
       link: this.link,
       edges: this.edges,
       locust: this.locust,

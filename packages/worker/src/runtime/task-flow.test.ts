@@ -5,6 +5,7 @@
  * wait-time calls, never by timing. The classes are in test/api-fixtures/task-flow.ts, loaded
  * as a locustfile (decorators need tsx, not vitest's transform).
  */
+import { fileURLToPath } from 'node:url';
 import { createEnvironment } from '@locust-ts/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HttpPools } from '../http/pools.js';
@@ -16,7 +17,7 @@ import { StatsRecorder } from './stats-recorder.js';
 import { filterTasksByTags, taskSetTasks } from './tag-filter.js';
 import { userClassInfo } from './user-class-info.js';
 
-const FIXTURE = new URL('../../../../test/api-fixtures/task-flow.ts', import.meta.url).pathname;
+const FIXTURE = fileURLToPath(new URL('../../../../test/api-fixtures/task-flow.ts', import.meta.url));
 const environment = { ...createEnvironment(), http: { pools: new HttpPools(), stats: new StatsRecorder() }, logger: silentLogger };
 let classes: Map<string, UserClass>;
 const log = (): string[] => (globalThis as Record<string, unknown>).taskFlowLog as string[];
