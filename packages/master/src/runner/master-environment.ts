@@ -87,6 +87,9 @@ export class MasterEnvironment {
       get userCount() {
         return runner.userCount;
       },
+      get userClassesCount() {
+        return runner.userClassesCount();
+      },
       get state() {
         return runner.state;
       },

@@ -28,6 +28,8 @@ export interface LocustRunner {
   /** `'master' | 'worker' | 'local'` */
   readonly mode: 'master' | 'worker' | 'local';
   readonly userCount: number;
+  /** Running users per user class (Locust's `runner.user_classes_count`); on a master, summed over its workers. */
+  readonly userClassesCount: Record<string, number>;
   /** Locust's state names: ready, spawning, running, stopping, stopped, missing, ... */
   readonly state: string;
   /** This worker's index from the master's `ack` (-1 on a master or before the ack). */

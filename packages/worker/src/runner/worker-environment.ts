@@ -34,6 +34,7 @@ export interface WorkerRunnerLike {
   readonly clientId: string;
   readonly workerIndex: number;
   readonly userCount: number;
+  userClassesCount(): Record<string, number>;
   readonly state: string;
   registerMessage(type: string, handler: (data: unknown) => void): void;
   sendMessage(type: string, data: unknown): Promise<void>;
@@ -96,6 +97,9 @@ export class WorkerEnvironment {
       mode: 'worker',
       get userCount() {
         return runner.userCount;
+      },
+      get userClassesCount() {
+        return runner.userClassesCount();
       },
       get state() {
         return runner.state;
