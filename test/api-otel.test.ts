@@ -12,22 +12,33 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, killAll, startBin } from '../packages/cli/src/testing/processes.js';
 import { freePort } from './helpers/ports.js';
-import { type TargetServer, startTargetServer } from './helpers/target-server.js';
+import type { AddressInfo } from 'node:net';
+import { buildServer } from '@locust-ts/target-server';
 import { type HistogramPoint, type OtlpReceiver, type Span, attributesOf, startOtlpReceiver } from './helpers/otlp-receiver.js';
 
 const LOCUSTFILE = join(process.cwd(), 'test/api-fixtures/otel.ts');
 const RUN_GUARD_MS = 60_000;
 
-let target: TargetServer;
+/** The repo's target server, noting the W3C `traceparent` header of every request. */
+const app = buildServer();
+const traceparents = new Set<string>();
+app.addHook('onRequest', async (request) => {
+  const header = request.headers.traceparent;
+  if (typeof header === 'string') traceparents.add(header);
+});
+const target = { url: '' };
 const scratch = mkdtempSync(join(tmpdir(), 'api-otel-'));
 beforeAll(async () => {
-  target = await startTargetServer();
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  target.url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
   killAll();
-  await target.close();
+  await app.close();
   rmSync(scratch, { recursive: true, force: true });
 });
+
+const hex = (base64: string) => Buffer.from(base64, 'base64').toString('hex');
 
 /** Request Count and Failure Count per `Type Name` from Locust's `_stats.csv` (Aggregated left out). */
 function csvCounts(prefix: string): Map<string, { requests: number; failures: number }> {
@@ -169,6 +180,8 @@ function checkRequestTelemetry(receiver: OtlpReceiver, prefix: string, userServi
   expect(new Set(all.map((s) => s.spanId)).size).toBe(all.length);
   for (const s of all) {
     expect(s.kind).toBe('SPAN_KIND_CLIENT');
+    // the request carried the span's context to the target (requests' instrumentation does the same)
+    expect(traceparents.has(`00-${hex(s.traceId)}-${hex(s.spanId)}-01`)).toBe(true);
     expect(BigInt(s.endTimeUnixNano) >= BigInt(s.startTimeUnixNano)).toBe(true);
     const attrs = attributesOf(s.attributes);
     if (s.name === 'GET /hello') {

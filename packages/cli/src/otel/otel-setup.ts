@@ -7,9 +7,10 @@
  * its log lines. The providers are flushed and shut down when the run ends ({@link OtelHandle}).
  */
 import { hostname } from 'node:os';
-import { type LogLevel, setLogTap, events, type InitArgs } from '@locust-ts/protocol';
+import { type LogLevel, setLogTap, events } from '@locust-ts/protocol';
 import type { CliLogger } from '../log.js';
 import { type OtelConfig, nothingToExport, otelConfig } from './otel-config.js';
+import { HttpSpans } from './http-spans.js';
 import { RequestTelemetry } from './request-telemetry.js';
 
 export interface OtelHandle {
@@ -131,18 +132,22 @@ export async function setupOpentelemetry(options: OtelSetupOptions): Promise<Ote
     });
   }
 
-  const telemetry = new RequestTelemetry(meter, tracer);
-  if (meter || tracer) events.request.addListener(telemetry.onRequest);
-  const onInit = ({ runner }: InitArgs): void => {
-    if (runner) telemetry.observeUsers(runner);
-  };
-  events.init.addListener(onInit);
+  const telemetry = meter ? new RequestTelemetry(meter) : null;
+  const spans = tracer ? new HttpSpans(tracer) : null;
+  const listeners = [
+    ...(telemetry ? [events.request.addListener(telemetry.onRequest)] : []),
+    ...(spans ? [events.request.addListener(spans.onRequest)] : []),
+    events.init.addListener(({ runner }) => {
+      if (runner) telemetry?.observeUsers(runner);
+    }),
+  ];
+  spans?.start();
   log.info(describe(config));
 
   return {
     async shutdown() {
-      events.request.removeListener(telemetry.onRequest);
-      events.init.removeListener(onInit);
+      spans?.stop();
+      for (const remove of listeners) remove();
       let timer: NodeJS.Timeout | undefined;
       const limit = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), SHUTDOWN_LIMIT_MS)));
       // logs last: the other providers' shutdown lines still go out
