@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, killAll, startBin } from '../packages/cli/src/testing/processes.js';
+import { cleanEnv, killAll, runBin, startBin } from '../packages/cli/src/testing/processes.js';
 import { freePort } from './helpers/ports.js';
 import type { AddressInfo } from 'node:net';
 import { buildServer } from '@locust-ts/target-server';
@@ -264,5 +264,22 @@ describe('--otel', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it('an unreachable collector costs warning lines, one each, and the run ends with its own exit code', async () => {
+    const closedPort = await freePort();
+    const { code, output } = await runBin(
+      ['-f', LOCUSTFILE, '--headless', '-u', '1', '-r', '1', '-t', '2s', '-H', target.url, '--exit-code-on-error', '0', '--only-summary', '--otel'],
+      RUN_GUARD_MS,
+      { env: cleanEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${closedPort}`, OTEL_EXPORTER_OTLP_TIMEOUT: '1000' }) },
+    );
+    expect(code).toBe(0);
+    const warnings = output.split('\n').filter((l) => l.includes('/WARNING/opentelemetry: '));
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.some((l) => l.includes(`ECONNREFUSED 127.0.0.1:${closedPort}`))).toBe(true);
+    // no JSON-wrapped errors or stack traces from the SDK
+    expect(output).not.toMatch(/^\s+at /m);
+    expect(warnings.filter((l) => l.includes('"stack"'))).toEqual([]);
+    expect(output).toMatch(/Shutting down \(exit code 0\)/);
   });
 });

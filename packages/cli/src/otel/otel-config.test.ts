@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type HistogramMetricData } from '@opentelemetry/sdk-metrics';
 import { nothingToExport, otelConfig, otlpProtocol } from './otel-config.js';
+import { diagLine } from './otel-setup.js';
 import { spanName } from './http-spans.js';
 import { MAX_REQUEST_NAMES, RequestTelemetry, TOO_MANY_NAMES, errorType } from './request-telemetry.js';
 
@@ -93,5 +94,14 @@ describe('request attributes', () => {
     // seconds, as Locust's response_time / 1000
     expect(metric.dataPoints.find((p) => p.attributes.name === '/n1')!.value.sum).toBe(1.5);
     await provider.shutdown();
+  });
+});
+
+describe('SDK messages on the log', () => {
+  it('one line: the message of a JSON-wrapped error, the first line of anything else', () => {
+    const wrapped = JSON.stringify({ stack: 'Error: connect ECONNREFUSED 127.0.0.1:9\n    at TCPConnectWrap.afterConnect', message: 'connect ECONNREFUSED 127.0.0.1:9', code: 'ECONNREFUSED' });
+    expect(diagLine([wrapped])).toBe('connect ECONNREFUSED 127.0.0.1:9');
+    expect(diagLine(['metrics export failed', new Error('socket hang up\nmore')])).toBe('metrics export failed socket hang up');
+    expect(diagLine(['{not json'])).toBe('{not json');
   });
 });

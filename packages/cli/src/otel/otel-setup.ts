@@ -49,10 +49,11 @@ export async function setupOpentelemetry(options: OtelSetupOptions): Promise<Ote
   const api = await import('@opentelemetry/api');
   const { defaultResource, detectResources, envDetector, resourceFromAttributes } = await import('@opentelemetry/resources');
   // export failures and SDK warnings: one line each on our log, not into the export
+  const warn = (...args: unknown[]): void => log.warning(() => diagLine(args), SDK_LOGGER);
   api.diag.setLogger(
     {
-      error: (m) => log.warning(m, SDK_LOGGER),
-      warn: (m) => log.warning(m, SDK_LOGGER),
+      error: warn,
+      warn,
       info: () => undefined,
       debug: () => undefined,
       verbose: () => undefined,
@@ -159,6 +160,25 @@ export async function setupOpentelemetry(options: OtelSetupOptions): Promise<Ote
       if (result === 'late') log.warning(`OpenTelemetry export did not finish within ${SHUTDOWN_LIMIT_MS / 1000} s; exiting without it`, SDK_LOGGER);
     },
   };
+}
+
+/**
+ * One line for an SDK message: the exporters pass errors as JSON text with the stack inside
+ * (`{"stack":"Error: connect ECONNREFUSED ...","message":...}`); keep their message.
+ */
+export function diagLine(args: readonly unknown[]): string {
+  const parts = args.map((arg) => {
+    if (arg instanceof Error) return arg.message;
+    if (typeof arg !== 'string') return JSON.stringify(arg) ?? String(arg);
+    if (!arg.startsWith('{')) return arg;
+    try {
+      const parsed = JSON.parse(arg) as { message?: unknown };
+      return typeof parsed.message === 'string' ? parsed.message : arg;
+    } catch {
+      return arg;
+    }
+  });
+  return parts.join(' ').split('\n')[0]!;
 }
 
 /** Locust's start line says "OpenTelemetry enabled"; ours also says what goes where. */
