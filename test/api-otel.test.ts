@@ -266,6 +266,29 @@ describe('--otel', () => {
     }
   });
 
+  it('--processes 2: each worker process sets up its own exporters; their streams add up to the run', async () => {
+    const receiver = await startOtlpReceiver();
+    const prefix = join(scratch, 'processes');
+    const run = startBin(
+      ['-f', LOCUSTFILE, '--headless', '-u', '2', '-r', '2', '-t', '3s', '-H', target.url, '--csv', prefix, '--exit-code-on-error', '0', '--processes', '2', '--otel'],
+      { env: otelEnv(receiver) },
+    );
+    expect(await run.exited).toBe(0);
+    try {
+      checkRequestTelemetry(receiver, prefix, 'locust');
+      // two worker processes (one user each): two streams of each series, told apart by their start times
+      const hello = durationPoints(receiver).filter((p) => attributesOf(p.attributes).name === '/hello?u=1');
+      expect(new Set(hello.map((p) => p.startTimeUnixNano)).size).toBe(2);
+      // the master's sum and each worker's own user
+      const counts = userCounts(receiver, 'locust');
+      expect(counts).toContainEqual({ OtelUser: 2 });
+      expect(counts).toContainEqual({ OtelUser: 1 });
+      expect(logBodies(receiver, 'locust').filter((l) => l.body === 'OpenTelemetry enabled (metrics: otlp, traces: otlp, logs: otlp)')).toHaveLength(3);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('an unreachable collector costs warning lines, one each, and the run ends with its own exit code', async () => {
     const closedPort = await freePort();
     const { code, output } = await runBin(
