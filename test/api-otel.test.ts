@@ -6,7 +6,7 @@
  * failures), one CLIENT span per HTTP request named as Locust's request hook names it,
  * `locust.users.count` per user class, the log lines, the resource, and which process exports what.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -287,6 +287,27 @@ describe('--otel', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it('without --otel no OpenTelemetry module is loaded; with it they are', async () => {
+    const recorded = (name: string) => join(scratch, `${name}-imports.txt`);
+    const run = async (name: string, extra: string[]) => {
+      const file = recorded(name);
+      const env = cleanEnv({
+        NODE_OPTIONS: `--import ${join(process.cwd(), 'test/helpers/record-imports.mjs')}`,
+        RECORD_IMPORTS_FILE: file,
+        RECORD_IMPORTS_MATCH: '@opentelemetry/',
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_LOGS_EXPORTER: 'none',
+        OTEL_METRICS_EXPORTER: 'console',
+      });
+      const { code } = await runBin(['-f', LOCUSTFILE, '--headless', '-u', '1', '-r', '1', '-t', '1s', '-H', target.url, '--exit-code-on-error', '0', '--only-summary', ...extra], RUN_GUARD_MS, { env });
+      expect(code).toBe(0);
+      return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
+    };
+    expect(await run('plain', [])).toEqual([]);
+    // the positive control: the hook does see them when --otel loads them
+    expect(await run('otel', ['--otel'])).toEqual(expect.arrayContaining(['@opentelemetry/api', '@opentelemetry/sdk-metrics']));
   });
 
   it('an unreachable collector costs warning lines, one each, and the run ends with its own exit code', async () => {
