@@ -55,8 +55,15 @@ function csvCounts(prefix: string): Map<string, { requests: number; failures: nu
   return out;
 }
 
+/** A port nothing listens on: the fixture's `refused` request. */
+let refusedUrl = '';
+beforeAll(async () => {
+  refusedUrl = `http://127.0.0.1:${await freePort()}/nothing`;
+});
+
 function otelEnv(receiver: OtlpReceiver, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return cleanEnv({
+    OTEL_TEST_REFUSED_URL: refusedUrl,
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
     OTEL_METRIC_EXPORT_INTERVAL: '1000',
@@ -90,12 +97,12 @@ function durationPoints(receiver: OtlpReceiver): Array<HistogramPoint & Exported
 
 /**
  * Final cumulative counts per attribute set: the newest point of each stream (a stream: one
- * process's start time and attributes), summed over processes.
+ * process — its `service.instance.id` — and one attribute set), summed over processes.
  */
-function finalCounts(points: ReadonlyArray<HistogramPoint>): Map<string, number> {
+function finalCounts(points: ReadonlyArray<HistogramPoint & Exported>): Map<string, number> {
   const newest = new Map<string, HistogramPoint>();
   for (const p of points) {
-    const key = `${p.startTimeUnixNano} ${JSON.stringify(attributesOf(p.attributes))}`;
+    const key = `${p.resource['service.instance.id']} ${JSON.stringify(attributesOf(p.attributes))}`;
     const seen = newest.get(key);
     if (!seen || BigInt(p.timeUnixNano) > BigInt(seen.timeUnixNano)) newest.set(key, p);
   }
@@ -152,11 +159,15 @@ function checkRequestTelemetry(receiver: OtlpReceiver, prefix: string, userServi
   const csv = csvCounts(prefix);
   const get = csv.get('GET /hello?u=1')!;
   const failing = csv.get('GET failing')!;
+  const checked = csv.get('GET checked')!;
+  const refused = csv.get('GET refused')!;
   const custom = csv.get('CUSTOM custom')!;
   expect(get.requests).toBeGreaterThan(0);
   expect(get.failures).toBe(0);
-  expect(failing.failures).toBe(failing.requests);
-  expect(failing.requests).toBeGreaterThan(0);
+  for (const failed of [failing, checked, refused]) {
+    expect(failed.requests).toBeGreaterThan(0);
+    expect(failed.failures).toBe(failed.requests);
+  }
 
   // the histogram: one series per request name, failures apart with Locust's error.type
   const points = durationPoints(receiver);
@@ -166,6 +177,8 @@ function checkRequestTelemetry(receiver: OtlpReceiver, prefix: string, userServi
     new Map([
       [JSON.stringify({ name: '/hello?u=1' }), get.requests],
       [JSON.stringify({ name: 'failing', 'error.type': 'HTTPError' }), failing.requests],
+      [JSON.stringify({ name: 'checked', 'error.type': 'CatchResponseError' }), checked.requests],
+      [JSON.stringify({ name: 'refused', 'error.type': 'ConnectionRefusedError' }), refused.requests],
       [JSON.stringify({ name: 'custom' }), custom.requests],
     ]),
   );
@@ -174,22 +187,33 @@ function checkRequestTelemetry(receiver: OtlpReceiver, prefix: string, userServi
   // spans: one per HTTP request (the custom request has none, as in Locust)
   const all = spans(receiver).filter((s) => s.service === userService);
   const byName = (name: string) => all.filter((s) => s.name === name);
-  expect(new Set(all.map((s) => s.name))).toEqual(new Set(['GET /hello', 'GET failing']));
+  expect(new Set(all.map((s) => s.name))).toEqual(new Set(['GET /hello', 'GET failing', 'GET checked', 'GET refused']));
   expect(byName('GET /hello')).toHaveLength(get.requests);
   expect(byName('GET failing')).toHaveLength(failing.requests);
+  expect(byName('GET checked')).toHaveLength(checked.requests);
+  expect(byName('GET refused')).toHaveLength(refused.requests);
   expect(new Set(all.map((s) => s.spanId)).size).toBe(all.length);
   for (const s of all) {
     expect(s.kind).toBe('SPAN_KIND_CLIENT');
-    // the request carried the span's context to the target (requests' instrumentation does the same)
-    expect(traceparents.has(`00-${hex(s.traceId)}-${hex(s.spanId)}-01`)).toBe(true);
     expect(BigInt(s.endTimeUnixNano) >= BigInt(s.startTimeUnixNano)).toBe(true);
     const attrs = attributesOf(s.attributes);
+    const status = s.status?.code ?? 'STATUS_CODE_UNSET';
+    // an answered request carried the span's context to the target (requests' instrumentation does the same)
+    if (s.name !== 'GET refused') expect(traceparents.has(`00-${hex(s.traceId)}-${hex(s.spanId)}-01`)).toBe(true);
     if (s.name === 'GET /hello') {
       expect(attrs).toEqual({ 'http.method': 'GET', 'http.url': `${target.url}/hello?u=1`, 'http.status_code': 200 });
-      expect(s.status?.code ?? 'STATUS_CODE_UNSET').toBe('STATUS_CODE_UNSET');
-    } else {
+      expect(status).toBe('STATUS_CODE_UNSET');
+    } else if (s.name === 'GET failing') {
       expect(attrs).toEqual({ 'http.method': 'GET', 'http.url': `${target.url}/hello?error_ratio=1`, 'http.status_code': 500 });
-      expect(s.status?.code).toBe('STATUS_CODE_ERROR');
+      expect(status).toBe('STATUS_CODE_ERROR');
+    } else if (s.name === 'GET checked') {
+      // a catchResponse failure is the locustfile's verdict: the HTTP span stays unset, as in Locust
+      expect(attrs).toEqual({ 'http.method': 'GET', 'http.url': `${target.url}/hello`, 'http.status_code': 200 });
+      expect(status).toBe('STATUS_CODE_UNSET');
+    } else {
+      // no answer: no status code, an error with the connection error's text
+      expect(attrs).toEqual({ 'http.method': 'GET', 'http.url': refusedUrl });
+      expect(s.status).toEqual({ code: 'STATUS_CODE_ERROR', message: expect.stringMatching(/^ConnectionRefusedError\(/) });
     }
   }
 
@@ -203,6 +227,7 @@ function checkRequestTelemetry(receiver: OtlpReceiver, prefix: string, userServi
     profile: '',
     'deployment.environment': 'otel-test',
     'telemetry.sdk.language': 'nodejs',
+    'service.instance.id': expect.stringMatching(/^[0-9a-f-]{36}$/),
   });
 }
 
@@ -276,9 +301,8 @@ describe('--otel', () => {
     expect(await run.exited).toBe(0);
     try {
       checkRequestTelemetry(receiver, prefix, 'locust');
-      // two worker processes (one user each): two streams of each series, told apart by their start times
-      const hello = durationPoints(receiver).filter((p) => attributesOf(p.attributes).name === '/hello?u=1');
-      expect(new Set(hello.map((p) => p.startTimeUnixNano)).size).toBe(2);
+      // two worker processes: two streams, told apart by their service.instance.id
+      expect(new Set(durationPoints(receiver).map((p) => p.resource['service.instance.id'])).size).toBe(2);
       // the master's sum and each worker's own user
       const counts = userCounts(receiver, 'locust');
       expect(counts).toContainEqual({ OtelUser: 2 });

@@ -1,5 +1,6 @@
-// --otel: an unnamed request, a named one that fails (500 from the target), and a custom
-// (non-HTTP) request fired through events.request, each iteration.
+// --otel: each iteration an unnamed request, a named one the target fails (500), one that a
+// catchResponse block fails, one to a closed port (OTEL_TEST_REFUSED_URL), and a custom
+// (non-HTTP) request fired through events.request.
 import { HttpUser, constant, events, task } from 'locust-ts';
 
 export class OtelUser extends HttpUser {
@@ -9,6 +10,9 @@ export class OtelUser extends HttpUser {
   async visit() {
     await this.client.get('/hello?u=1');
     await this.client.get('/hello?error_ratio=1', { name: 'failing' });
+    const checked = await this.client.get('/hello', { name: 'checked', catchResponse: true });
+    checked.failure('body was not what we wanted');
+    await this.client.get(process.env.OTEL_TEST_REFUSED_URL!, { name: 'refused' });
     events.request.fire({ requestType: 'CUSTOM', name: 'custom', responseTime: 2, responseLength: 0 });
   }
 }

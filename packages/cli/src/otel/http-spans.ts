@@ -7,10 +7,12 @@
  * - the W3C `traceparent` header on the request, so the target's own traces join the span.
  *
  * Without touching the client's hot path: undici's diagnostics channels start the span when a
- * request is created (and add its `traceparent`), and map the response's raw header array — the
- * same array our client keeps as `response.rawHeaders` — to it; the `request` event, which has
- * the name and the outcome, then ends it. A request that got no answer (connection error) gets a
- * span from the event alone. After a redirect the span is the last hop's (Locust: one per hop).
+ * request is created (and add its `traceparent`), map the response's raw header array — the same
+ * array our client keeps as `response.rawHeaders` — to it, and note when the last byte came (the
+ * span's end, as `requests` ends it when the body is read, even if a `catchResponse` block decides
+ * later); the `request` event, which has the name and the outcome, then ends it. A request that
+ * got no answer (connection error) gets a span from the event alone. After a redirect the span is
+ * the last hop's (Locust: one per hop).
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Span, Tracer } from '@opentelemetry/api';
@@ -44,11 +46,18 @@ function responseOf(response: unknown): { status: number; rawHeaders: unknown } 
   return typeof status === 'number' ? { status, rawHeaders } : null;
 }
 
+/** A request's span until the `request` event ends it. */
+interface Pending {
+  span: Span;
+  /** `performance.now()` when the last byte came (the SDK reads a number this small as such) */
+  lastByte?: number;
+}
+
 export class HttpSpans {
-  /** spans started for requests still waiting for their answer's headers */
-  private readonly byRequest = new WeakMap<object, Span>();
+  /** spans of requests in flight */
+  private readonly byRequest = new WeakMap<object, Pending>();
   /** answered requests: the raw header array undici handed to our client → the span */
-  private readonly byHeaders = new WeakMap<object, Span>();
+  private readonly byHeaders = new WeakMap<object, Pending>();
 
   constructor(private readonly tracer: Tracer) {}
 
@@ -57,25 +66,39 @@ export class HttpSpans {
     const span = this.tracer.startSpan(request.method, { kind: SPAN_KIND_CLIENT });
     const { traceId, spanId, traceFlags } = span.spanContext();
     request.addHeader('traceparent', `00-${traceId}-${spanId}-0${traceFlags & 1}`);
-    this.byRequest.set(request, span);
+    this.byRequest.set(request, { span });
   };
 
   private readonly onHeaders = (message: unknown): void => {
     const { request, response } = message as { request: object; response: { headers: unknown } };
-    const span = this.byRequest.get(request);
-    if (!span || typeof response.headers !== 'object' || response.headers === null) return;
+    const pending = this.byRequest.get(request);
+    if (pending && typeof response.headers === 'object' && response.headers !== null) this.byHeaders.set(response.headers, pending);
+  };
+
+  private readonly onTrailers = (message: unknown): void => {
+    const { request } = message as { request: object };
+    const pending = this.byRequest.get(request);
+    if (!pending) return;
+    pending.lastByte = performance.now();
     this.byRequest.delete(request);
-    this.byHeaders.set(response.headers, span);
+  };
+
+  private readonly onError = (message: unknown): void => {
+    this.byRequest.delete((message as { request: object }).request);
   };
 
   start(): void {
     subscribe('undici:request:create', this.onCreate);
     subscribe('undici:request:headers', this.onHeaders);
+    subscribe('undici:request:trailers', this.onTrailers);
+    subscribe('undici:request:error', this.onError);
   }
 
   stop(): void {
     unsubscribe('undici:request:create', this.onCreate);
     unsubscribe('undici:request:headers', this.onHeaders);
+    unsubscribe('undici:request:trailers', this.onTrailers);
+    unsubscribe('undici:request:error', this.onError);
   }
 
   /** The `request` event: end the request's span (only our HTTP client's requests have one). */
@@ -86,19 +109,20 @@ export class HttpSpans {
     const attributes: Record<string, string | number> = { 'http.method': args.requestType, 'http.url': args.url };
     if (response.status > 0) attributes['http.status_code'] = response.status;
     const name = spanName(args.requestType, args.name, args.url);
-    let span = typeof response.rawHeaders === 'object' && response.rawHeaders !== null ? this.byHeaders.get(response.rawHeaders) : undefined;
-    const started = span !== undefined;
-    if (span) {
+    const pending = typeof response.rawHeaders === 'object' && response.rawHeaders !== null ? this.byHeaders.get(response.rawHeaders) : undefined;
+    let span: Span;
+    if (pending) {
       this.byHeaders.delete(response.rawHeaders as object);
+      span = pending.span;
       span.updateName(name);
       span.setAttributes(attributes);
     } else span = this.tracer.startSpan(name, { kind: SPAN_KIND_CLIENT, startTime: endMs - args.responseTime, attributes });
     if (response.status === 0 || response.status >= 400) {
       span.setStatus({ code: STATUS_ERROR, ...(response.status === 0 && args.exception ? { message: String(args.exception) } : {}) });
     }
-    // a span the channel started ends now (the event comes as the body has been read), on the
-    // SDK's clock it started on; one made here spans the event's own times
-    if (started) span.end();
+    // a span the channels started ends at its last byte, on the SDK's clock it started on; one
+    // made here spans the event's own times
+    if (pending) span.end(pending.lastByte);
     else span.end(endMs);
   };
 }

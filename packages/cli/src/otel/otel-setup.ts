@@ -6,6 +6,7 @@
  * run) exports the request histogram and spans, every runner `locust.users.count`, every process
  * its log lines. The providers are flushed and shut down when the run ends ({@link OtelHandle}).
  */
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type LogLevel, setLogTap, events } from '@locust-ts/protocol';
 import type { CliLogger } from '../log.js';
@@ -61,7 +62,10 @@ export async function setupOpentelemetry(options: OtelSetupOptions): Promise<Ote
     api.DiagLogLevel.WARN,
   );
 
+  // service.instance.id: Locust sends none, so its workers' cumulative streams (same resource,
+  // same attributes) collide in a backend; one per process tells them apart (OTEL_RESOURCE_ATTRIBUTES may set it)
   const resource = defaultResource()
+    .merge(resourceFromAttributes({ 'service.instance.id': randomUUID() }))
     .merge(detectResources({ detectors: [envDetector] }))
     .merge(
       resourceFromAttributes({
