@@ -17,6 +17,8 @@ import { buildServer } from '@locust-ts/target-server';
 import { type HistogramPoint, type OtlpReceiver, type Span, attributesOf, startOtlpReceiver } from './helpers/otlp-receiver.js';
 
 const LOCUSTFILE = join(process.cwd(), 'test/api-fixtures/otel.ts');
+/** the fixture's own traceparent on its `checked` request (test/api-fixtures/otel.ts) */
+const USER_TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const RUN_GUARD_MS = 60_000;
 
 /** The repo's target server, noting the W3C `traceparent` header of every request. */
@@ -193,6 +195,9 @@ function checkRequestTelemetry(receiver: OtlpReceiver, prefix: string, userServi
   expect(byName('GET checked')).toHaveLength(checked.requests);
   expect(byName('GET refused')).toHaveLength(refused.requests);
   expect(new Set(all.map((s) => s.spanId)).size).toBe(all.length);
+  // one traceparent per request, never the locustfile's own beside ours
+  expect(traceparents.has(USER_TRACEPARENT)).toBe(false);
+  expect([...traceparents].filter((t) => !/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/.test(t))).toEqual([]);
   for (const s of all) {
     expect(s.kind).toBe('SPAN_KIND_CLIENT');
     expect(BigInt(s.endTimeUnixNano) >= BigInt(s.startTimeUnixNano)).toBe(true);

@@ -25,7 +25,26 @@ const STATUS_ERROR = 2;
 /** What undici's `undici:request:*` channels publish (the parts used here). */
 interface UndiciRequest {
   method: string;
+  /** name, value, name, value, ... as given */
+  headers: unknown;
   addHeader(key: string, value: string): unknown;
+}
+
+/**
+ * Set the request's `traceparent`, replacing one the locustfile set (the propagator of Locust's
+ * `requests` instrumentation overwrites it too), never sending two.
+ */
+function setTraceparent(request: UndiciRequest, value: string): void {
+  const headers = request.headers;
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2) {
+      if (typeof headers[i] === 'string' && (headers[i] as string).toLowerCase() === 'traceparent') {
+        headers[i + 1] = value;
+        return;
+      }
+    }
+  }
+  request.addHeader('traceparent', value);
 }
 
 /** Locust's request hook: the explicit name, else the URL's path (without the query). */
@@ -65,7 +84,7 @@ export class HttpSpans {
     const request = (message as { request: UndiciRequest }).request;
     const span = this.tracer.startSpan(request.method, { kind: SPAN_KIND_CLIENT });
     const { traceId, spanId, traceFlags } = span.spanContext();
-    request.addHeader('traceparent', `00-${traceId}-${spanId}-0${traceFlags & 1}`);
+    setTraceparent(request, `00-${traceId}-${spanId}-0${traceFlags & 1}`);
     this.byRequest.set(request, { span });
   };
 
