@@ -37,7 +37,14 @@ const SEVERITY: Record<LogLevel, number> = { DEBUG: 5, INFO: 9, WARNING: 13, ERR
 /** The name of log lines that come from the SDK itself: never fed back into the export. */
 const SDK_LOGGER = 'opentelemetry';
 
-/** null when nothing is configured to export (Locust then logs that and goes on without). */
+type Api = typeof import('@opentelemetry/api');
+type Resource = import('@opentelemetry/resources').Resource;
+type Closer = () => Promise<void>;
+
+/**
+ * null when nothing is configured to export, or the SDK could not be set up (one line says why;
+ * the run goes on without, as Locust's does when the SDK is missing).
+ */
 export async function setupOpentelemetry(options: OtelSetupOptions): Promise<OtelHandle | null> {
   const { log } = options;
   const config = otelConfig(options.env ?? process.env);
@@ -46,99 +53,32 @@ export async function setupOpentelemetry(options: OtelSetupOptions): Promise<Ote
     log.info('No OpenTelemetry exporters configured, opentelemetry not enabled');
     return null;
   }
+  try {
+    return await setupProviders(config, options);
+  } catch (err) {
+    log.error(`OpenTelemetry not enabled: ${err instanceof Error ? err.message : String(err)}`, SDK_LOGGER);
+    return null;
+  }
+}
 
+async function setupProviders(config: OtelConfig, options: OtelSetupOptions): Promise<OtelHandle> {
+  const { log } = options;
   const api = await import('@opentelemetry/api');
-  const { defaultResource, detectResources, envDetector, resourceFromAttributes } = await import('@opentelemetry/resources');
   // export failures and SDK warnings: one line each on our log, not into the export
   const warn = (...args: unknown[]): void => log.warning(() => diagLine(args), SDK_LOGGER);
-  api.diag.setLogger(
-    {
-      error: warn,
-      warn,
-      info: () => undefined,
-      debug: () => undefined,
-      verbose: () => undefined,
-    },
-    api.DiagLogLevel.WARN,
-  );
+  const quiet = (): void => undefined;
+  api.diag.setLogger({ error: warn, warn, info: quiet, debug: quiet, verbose: quiet }, api.DiagLogLevel.WARN);
 
-  // service.instance.id: Locust sends none, so its workers' cumulative streams (same resource,
-  // same attributes) collide in a backend; one per process tells them apart (OTEL_RESOURCE_ATTRIBUTES may set it)
-  const resource = defaultResource()
-    .merge(resourceFromAttributes({ 'service.instance.id': randomUUID() }))
-    .merge(detectResources({ detectors: [envDetector] }))
-    .merge(
-      resourceFromAttributes({
-        'service.name': config.serviceName,
-        'service.version': options.version,
-        'host.name': hostname(),
-        filename: options.locustfile,
-        profile: '',
-      }),
-    );
+  const resource = await processResource(config, options);
+  const closers: Closer[] = [];
+  const tracing = config.exporters.traces.length > 0 ? await tracerProvider(api, config, resource, options.version) : null;
+  const metering = config.exporters.metrics.length > 0 ? await meterProvider(api, config, resource) : null;
+  const logging = config.exporters.logs.length > 0 ? await loggerProvider(config, resource) : null;
+  // shut down in this order: the other providers' last lines still reach the log export
+  for (const provider of [metering, tracing, logging]) if (provider) closers.push(provider.close);
 
-  const closers: Array<() => Promise<void>> = [];
-  let tracer = null;
-  let meter = null;
-
-  if (config.exporters.traces.length > 0) {
-    const { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, ConsoleSpanExporter } = await import('@opentelemetry/sdk-trace-base');
-    const spanProcessors = [];
-    for (const name of config.exporters.traces) {
-      if (name === 'otlp') {
-        const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
-        spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter(), config.spanBatch));
-      } else spanProcessors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
-    }
-    const provider = new BasicTracerProvider({ resource, spanProcessors });
-    api.trace.setGlobalTracerProvider(provider);
-    tracer = provider.getTracer('locust', options.version);
-    closers.push(() => provider.shutdown());
-  }
-
-  if (config.exporters.metrics.length > 0) {
-    const { MeterProvider, PeriodicExportingMetricReader, ConsoleMetricExporter } = await import('@opentelemetry/sdk-metrics');
-    const readers = [];
-    for (const name of config.exporters.metrics) {
-      const exporter = name === 'otlp' ? new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter() : new ConsoleMetricExporter();
-      readers.push(
-        new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: config.metricExportIntervalMillis, exportTimeoutMillis: config.metricExportTimeoutMillis }),
-      );
-    }
-    const provider = new MeterProvider({ resource, readers });
-    api.metrics.setGlobalMeterProvider(provider);
-    meter = provider.getMeter('locust');
-    closers.push(() => provider.shutdown());
-  }
-
-  if (config.exporters.logs.length > 0) {
-    const logsApi = await import('@opentelemetry/api-logs');
-    const { LoggerProvider, BatchLogRecordProcessor, SimpleLogRecordProcessor, ConsoleLogRecordExporter } = await import('@opentelemetry/sdk-logs');
-    const processors = [];
-    for (const name of config.exporters.logs) {
-      if (name === 'otlp') {
-        const { OTLPLogExporter } = await import('@opentelemetry/exporter-logs-otlp-proto');
-        processors.push(new BatchLogRecordProcessor({ exporter: new OTLPLogExporter(), ...config.logBatch }));
-      } else processors.push(new SimpleLogRecordProcessor({ exporter: new ConsoleLogRecordExporter() }));
-    }
-    const provider = new LoggerProvider({ resource, processors });
-    logsApi.logs.setGlobalLoggerProvider(provider);
-    // Locust's LoggingHandler: the logger name is the instrumentation scope, the message the body
-    const loggers = new Map<string, ReturnType<typeof provider.getLogger>>();
-    setLogTap((level, name, message) => {
-      if (name === SDK_LOGGER) return;
-      let logger = loggers.get(name);
-      if (!logger) loggers.set(name, (logger = provider.getLogger(name)));
-      logger.emit({ severityNumber: SEVERITY[level], severityText: level, body: message });
-    });
-    closers.unshift(async () => {
-      setLogTap(null);
-      await provider.shutdown();
-    });
-  }
-
-  const telemetry = meter ? new RequestTelemetry(meter) : null;
-  const spans = tracer ? new HttpSpans(tracer) : null;
+  const telemetry = metering ? new RequestTelemetry(metering.meter) : null;
+  const spans = tracing ? new HttpSpans(tracing.tracer) : null;
   const listeners = [
     ...(telemetry ? [events.request.addListener(telemetry.onRequest)] : []),
     ...(spans ? [events.request.addListener(spans.onRequest)] : []),
@@ -155,13 +95,90 @@ export async function setupOpentelemetry(options: OtelSetupOptions): Promise<Ote
       for (const remove of listeners) remove();
       let timer: NodeJS.Timeout | undefined;
       const limit = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), SHUTDOWN_LIMIT_MS)));
-      // logs last: the other providers' shutdown lines still go out
       const done = (async () => {
-        for (const close of closers.slice().reverse()) await close().catch((err: unknown) => log.warning(`OpenTelemetry shutdown: ${(err as Error).message}`, SDK_LOGGER));
+        for (const close of closers) await close().catch((err: unknown) => log.warning(`OpenTelemetry shutdown: ${(err as Error).message}`, SDK_LOGGER));
       })();
       const result = await Promise.race([done.then(() => 'done' as const), limit]);
       clearTimeout(timer);
       if (result === 'late') log.warning(`OpenTelemetry export did not finish within ${SHUTDOWN_LIMIT_MS / 1000} s; exiting without it`, SDK_LOGGER);
+    },
+  };
+}
+
+/** Locust's Resource.create(...): the SDK's defaults, OTEL_RESOURCE_ATTRIBUTES, then Locust's own. */
+async function processResource(config: OtelConfig, options: OtelSetupOptions): Promise<Resource> {
+  const { defaultResource, detectResources, envDetector, resourceFromAttributes } = await import('@opentelemetry/resources');
+  // service.instance.id: Locust sends none, so its workers' cumulative streams (same resource,
+  // same attributes) collide in a backend; one per process tells them apart (OTEL_RESOURCE_ATTRIBUTES may set it)
+  return defaultResource()
+    .merge(resourceFromAttributes({ 'service.instance.id': randomUUID() }))
+    .merge(detectResources({ detectors: [envDetector] }))
+    .merge(
+      resourceFromAttributes({
+        'service.name': config.serviceName,
+        'service.version': options.version,
+        'host.name': hostname(),
+        filename: options.locustfile,
+        profile: '',
+      }),
+    );
+}
+
+/** Locust's _setup_tracer_provider: BatchSpanProcessor for otlp, SimpleSpanProcessor for console. */
+async function tracerProvider(api: Api, config: OtelConfig, resource: Resource, version: string) {
+  const { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, ConsoleSpanExporter } = await import('@opentelemetry/sdk-trace-base');
+  const spanProcessors = [];
+  for (const name of config.exporters.traces) {
+    if (name === 'otlp') {
+      const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
+      spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter(), config.spanBatch));
+    } else spanProcessors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
+  }
+  const provider = new BasicTracerProvider({ resource, spanProcessors });
+  api.trace.setGlobalTracerProvider(provider);
+  return { tracer: provider.getTracer('locust', version), close: () => provider.shutdown() };
+}
+
+/** Locust's _setup_meter_provider: a PeriodicExportingMetricReader per exporter; meter `locust`. */
+async function meterProvider(api: Api, config: OtelConfig, resource: Resource) {
+  const { MeterProvider, PeriodicExportingMetricReader, ConsoleMetricExporter } = await import('@opentelemetry/sdk-metrics');
+  const readers = [];
+  for (const name of config.exporters.metrics) {
+    const exporter = name === 'otlp' ? new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter() : new ConsoleMetricExporter();
+    readers.push(new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: config.metricExportIntervalMillis, exportTimeoutMillis: config.metricExportTimeoutMillis }));
+  }
+  const provider = new MeterProvider({ resource, readers });
+  api.metrics.setGlobalMeterProvider(provider);
+  return { meter: provider.getMeter('locust'), close: () => provider.shutdown() };
+}
+
+/**
+ * Locust's _setup_logger_provider and its LoggingHandler on the root and `locust` loggers: every
+ * line of the one logger becomes a record, the logger name its scope, the message its body.
+ */
+async function loggerProvider(config: OtelConfig, resource: Resource) {
+  const { logs } = await import('@opentelemetry/api-logs');
+  const { LoggerProvider, BatchLogRecordProcessor, SimpleLogRecordProcessor, ConsoleLogRecordExporter } = await import('@opentelemetry/sdk-logs');
+  const processors = [];
+  for (const name of config.exporters.logs) {
+    if (name === 'otlp') {
+      const { OTLPLogExporter } = await import('@opentelemetry/exporter-logs-otlp-proto');
+      processors.push(new BatchLogRecordProcessor({ exporter: new OTLPLogExporter(), ...config.logBatch }));
+    } else processors.push(new SimpleLogRecordProcessor({ exporter: new ConsoleLogRecordExporter() }));
+  }
+  const provider = new LoggerProvider({ resource, processors });
+  logs.setGlobalLoggerProvider(provider);
+  const loggers = new Map<string, ReturnType<typeof provider.getLogger>>();
+  setLogTap((level, name, message) => {
+    if (name === SDK_LOGGER) return;
+    let logger = loggers.get(name);
+    if (!logger) loggers.set(name, (logger = provider.getLogger(name)));
+    logger.emit({ severityNumber: SEVERITY[level], severityText: level, body: message });
+  });
+  return {
+    close: async () => {
+      setLogTap(null);
+      await provider.shutdown();
     },
   };
 }
