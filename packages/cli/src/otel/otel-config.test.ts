@@ -36,6 +36,13 @@ describe('OTEL_* environment variables', () => {
     expect(otelConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http' }).exporters.traces).toEqual(['otlp']);
   });
 
+  it("an endpoint on gRPC's port 4317 without a protocol gets a hint (Locust's default is gRPC)", () => {
+    expect(otelConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' }).warnings).toEqual([
+      "OTEL_EXPORTER_OTLP_ENDPOINT http://collector:4317 is OTLP/gRPC's port (Locust's default protocol); locust-ts sends OTLP/HTTP (http/protobuf), usually on port 4318",
+    ]);
+    expect(otelConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).warnings).toEqual([]);
+  });
+
   it('unknown exporters are ignored with a warning', () => {
     const config = otelConfig({ OTEL_TRACES_EXPORTER: 'zipkin', OTEL_METRICS_EXPORTER: 'prometheus' });
     expect(config.exporters.traces).toEqual([]);

@@ -88,6 +88,12 @@ export function otelConfig(env: NodeJS.ProcessEnv = process.env): OtelConfig {
       else warnings.push(`Unknown ${signal} exporter '${name}'. Ignored`);
     }
   }
+  // Locust's default protocol is gRPC, whose port is 4317: an endpoint carried over from a Locust
+  // setup would get OTLP/HTTP requests it cannot read
+  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (endpoint && /:4317\/?$/.test(endpoint.trim()) && !env.OTEL_EXPORTER_OTLP_PROTOCOL) {
+    warnings.push(`OTEL_EXPORTER_OTLP_ENDPOINT ${endpoint.trim()} is OTLP/gRPC's port (Locust's default protocol); locust-ts sends OTLP/HTTP (http/protobuf), usually on port 4318`);
+  }
   const interval = positiveInt(env, 'OTEL_METRIC_EXPORT_INTERVAL', warnings) ?? DEFAULT_METRIC_EXPORT_INTERVAL_MS;
   const timeout = positiveInt(env, 'OTEL_METRIC_EXPORT_TIMEOUT', warnings) ?? DEFAULT_METRIC_EXPORT_TIMEOUT_MS;
   return {
