@@ -14,7 +14,7 @@ import { cleanEnv, killAll, runBin, startBin } from '../packages/cli/src/testing
 import { freePort } from './helpers/ports.js';
 import type { AddressInfo } from 'node:net';
 import { buildServer } from '@locust-ts/target-server';
-import { type HistogramPoint, type OtlpReceiver, type Span, attributesOf, startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { type HistogramPoint, type OtlpReceiver, type Span, attributesOf, startOtlpGrpcReceiver, startOtlpReceiver } from './helpers/otlp-receiver.js';
 
 const LOCUSTFILE = join(process.cwd(), 'test/api-fixtures/otel.ts');
 /** the fixture's own traceparent on its `checked` request (test/api-fixtures/otel.ts) */
@@ -313,6 +313,24 @@ describe('--otel', () => {
       expect(counts).toContainEqual({ OtelUser: 2 });
       expect(counts).toContainEqual({ OtelUser: 1 });
       expect(logBodies(receiver, 'locust').filter((l) => l.body === 'OpenTelemetry enabled (metrics: otlp, traces: otlp, logs: otlp)')).toHaveLength(3);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("OTLP over gRPC (Locust's default protocol) when OTEL_EXPORTER_OTLP_PROTOCOL=grpc", async () => {
+    const receiver = await startOtlpGrpcReceiver();
+    const prefix = join(scratch, 'grpc');
+    const run = startBin(
+      ['-f', LOCUSTFILE, '--headless', '-u', '2', '-r', '2', '-t', '3s', '-H', target.url, '--csv', prefix, '--exit-code-on-error', '0', '--otel'],
+      { env: otelEnv(receiver, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }) },
+    );
+    await run.waitFor(/OpenTelemetry enabled \(metrics: otlp-grpc, traces: otlp-grpc, logs: otlp-grpc\)/, RUN_GUARD_MS);
+    expect(await run.exited).toBe(0);
+    try {
+      checkRequestTelemetry(receiver, prefix, 'locust');
+      expect(userCounts(receiver, 'locust')).toContainEqual({ OtelUser: 2 });
+      expect(logBodies(receiver, 'locust').map((l) => l.body)).toContain('Shutting down (exit code 0)');
     } finally {
       await receiver.close();
     }

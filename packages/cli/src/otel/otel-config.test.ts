@@ -23,22 +23,19 @@ describe('OTEL_* environment variables', () => {
     expect(nothingToExport(otelConfig({ OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' }))).toBe(true);
   });
 
-  it('the per-signal protocol wins over OTEL_EXPORTER_OTLP_PROTOCOL; grpc and unknown ones are refused with one line', () => {
+  it('the per-signal protocol wins over OTEL_EXPORTER_OTLP_PROTOCOL; an unknown one is refused with one line', () => {
     const env = { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/json' };
     expect(otlpProtocol(env, 'metrics')).toBe('http/protobuf');
     expect(otlpProtocol(env, 'traces')).toBe('grpc');
     const config = otelConfig(env);
-    expect(config.exporters).toEqual({ traces: [], metrics: ['otlp'], logs: [] });
-    expect(config.warnings).toEqual([
-      "OpenTelemetry otlp exporter protocol 'grpc' is not supported by locust-ts (traces not exported over otlp). Use 'http/protobuf'",
-      "Unknown OpenTelemetry otlp exporter protocol 'http/json'. Use 'http/protobuf'",
-    ]);
+    expect(config.exporters).toEqual({ traces: ['otlp-grpc'], metrics: ['otlp'], logs: [] });
+    expect(config.warnings).toEqual(["Unknown OpenTelemetry otlp exporter protocol 'http/json'. Use 'grpc' or 'http/protobuf'"]);
     expect(otelConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http' }).exporters.traces).toEqual(['otlp']);
   });
 
   it("an endpoint on gRPC's port 4317 without a protocol gets a hint (Locust's default is gRPC)", () => {
     expect(otelConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' }).warnings).toEqual([
-      "OTEL_EXPORTER_OTLP_ENDPOINT http://collector:4317 is OTLP/gRPC's port (Locust's default protocol); locust-ts sends OTLP/HTTP (http/protobuf), usually on port 4318",
+      "OTEL_EXPORTER_OTLP_ENDPOINT http://collector:4317 is OTLP/gRPC's port (Locust's default protocol); locust-ts sends OTLP/HTTP (http/protobuf) unless OTEL_EXPORTER_OTLP_PROTOCOL=grpc",
     ]);
     expect(otelConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).warnings).toEqual([]);
   });

@@ -7,11 +7,12 @@
  * JS SDK's processors, unlike Python's, only read them inside `@opentelemetry/sdk-node`.
  *
  * One difference: Locust's default protocol is `grpc`; ours is `http/protobuf` (the
- * specification's default) and `grpc` is refused with a warning, as Locust refuses an unknown one.
+ * specification's default); `grpc` is there when asked for.
  */
 
 export type Signal = 'traces' | 'metrics' | 'logs';
-export type ExporterName = 'otlp' | 'console';
+/** `otlp` is OTLP/HTTP with protobuf bodies, `otlp-grpc` OTLP over gRPC */
+export type ExporterName = 'otlp' | 'otlp-grpc' | 'console';
 
 export interface BatchSettings {
   scheduledDelayMillis?: number;
@@ -82,8 +83,8 @@ export function otelConfig(env: NodeJS.ProcessEnv = process.env): OtelConfig {
       else if (name === 'otlp') {
         const protocol = otlpProtocol(env, signal);
         if (protocol === 'http/protobuf' || protocol === 'http') exporters[signal].push('otlp');
-        else if (protocol === 'grpc') warnings.push(`OpenTelemetry otlp exporter protocol 'grpc' is not supported by locust-ts (${signal} not exported over otlp). Use 'http/protobuf'`);
-        else warnings.push(`Unknown OpenTelemetry otlp exporter protocol '${protocol}'. Use 'http/protobuf'`);
+        else if (protocol === 'grpc') exporters[signal].push('otlp-grpc');
+        else warnings.push(`Unknown OpenTelemetry otlp exporter protocol '${protocol}'. Use 'grpc' or 'http/protobuf'`);
       } else if (name === 'prometheus' && signal === 'metrics') warnings.push('Prometheus metrics exporter is not yet implemented!');
       else warnings.push(`Unknown ${signal} exporter '${name}'. Ignored`);
     }
@@ -92,7 +93,9 @@ export function otelConfig(env: NodeJS.ProcessEnv = process.env): OtelConfig {
   // setup would get OTLP/HTTP requests it cannot read
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (endpoint && /:4317\/?$/.test(endpoint.trim()) && !env.OTEL_EXPORTER_OTLP_PROTOCOL) {
-    warnings.push(`OTEL_EXPORTER_OTLP_ENDPOINT ${endpoint.trim()} is OTLP/gRPC's port (Locust's default protocol); locust-ts sends OTLP/HTTP (http/protobuf), usually on port 4318`);
+    warnings.push(
+      `OTEL_EXPORTER_OTLP_ENDPOINT ${endpoint.trim()} is OTLP/gRPC's port (Locust's default protocol); locust-ts sends OTLP/HTTP (http/protobuf) unless OTEL_EXPORTER_OTLP_PROTOCOL=grpc`,
+    );
   }
   const interval = positiveInt(env, 'OTEL_METRIC_EXPORT_INTERVAL', warnings) ?? DEFAULT_METRIC_EXPORT_INTERVAL_MS;
   const timeout = positiveInt(env, 'OTEL_METRIC_EXPORT_TIMEOUT', warnings) ?? DEFAULT_METRIC_EXPORT_TIMEOUT_MS;

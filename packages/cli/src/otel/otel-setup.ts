@@ -132,6 +132,9 @@ async function tracerProvider(api: Api, config: OtelConfig, resource: Resource, 
     if (name === 'otlp') {
       const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
       spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter(), config.spanBatch));
+    } else if (name === 'otlp-grpc') {
+      const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-grpc');
+      spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter(), config.spanBatch));
     } else spanProcessors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
   }
   const provider = new BasicTracerProvider({ resource, spanProcessors });
@@ -144,7 +147,12 @@ async function meterProvider(api: Api, config: OtelConfig, resource: Resource) {
   const { MeterProvider, PeriodicExportingMetricReader, ConsoleMetricExporter } = await import('@opentelemetry/sdk-metrics');
   const readers = [];
   for (const name of config.exporters.metrics) {
-    const exporter = name === 'otlp' ? new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter() : new ConsoleMetricExporter();
+    const exporter =
+      name === 'otlp'
+        ? new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter()
+        : name === 'otlp-grpc'
+          ? new (await import('@opentelemetry/exporter-metrics-otlp-grpc')).OTLPMetricExporter()
+          : new ConsoleMetricExporter();
     readers.push(new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: config.metricExportIntervalMillis, exportTimeoutMillis: config.metricExportTimeoutMillis }));
   }
   const provider = new MeterProvider({ resource, readers });
@@ -163,6 +171,9 @@ async function loggerProvider(config: OtelConfig, resource: Resource) {
   for (const name of config.exporters.logs) {
     if (name === 'otlp') {
       const { OTLPLogExporter } = await import('@opentelemetry/exporter-logs-otlp-proto');
+      processors.push(new BatchLogRecordProcessor({ exporter: new OTLPLogExporter(), ...config.logBatch }));
+    } else if (name === 'otlp-grpc') {
+      const { OTLPLogExporter } = await import('@opentelemetry/exporter-logs-otlp-grpc');
       processors.push(new BatchLogRecordProcessor({ exporter: new OTLPLogExporter(), ...config.logBatch }));
     } else processors.push(new SimpleLogRecordProcessor({ exporter: new ConsoleLogRecordExporter() }));
   }
