@@ -207,7 +207,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   },
   {
     dest: 'otel', flags: ['--otel'], kind: 'flag', default: false, env: 'LOCUST_ENABLE_OPENTELEMETRY', group: OTHER,
-    help: 'Instrument the Locust test run with OpenTelemetry (metrics, traces and logs over OTLP/HTTP; OTEL_* variables configure it, docs/otel.md)',
+    help: 'Instrument the Locust test run with OpenTelemetry (metrics, traces and logs over OTLP; OTEL_* variables configure it, docs/otel.md)',
   },
 
   {
