@@ -214,6 +214,10 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     dest: 'stop_timeout', flags: ['-s', '--stop-timeout'], kind: 'timespan', default: null, env: 'LOCUST_STOP_TIMEOUT',
     group: OTHER, help: 'Seconds (or a time span) to wait for a user to finish its task before stopping it. Default: stop at once',
   },
+  {
+    dest: 'otel', flags: ['--otel'], kind: 'flag', default: false, env: 'LOCUST_ENABLE_OPENTELEMETRY', group: OTHER,
+    help: 'Instrument the Locust test run with OpenTelemetry (metrics, traces and logs over OTLP; OTEL_* variables configure it, docs/otel.md)',
+  },
 
   {
     dest: 'watch_scale', flags: ['--watch-scale'], kind: 'string', default: null, env: 'LOCUST_WATCH_SCALE', metavar: 'DEPLOYMENT', group: SCALE,
@@ -269,7 +273,6 @@ export const UNSUPPORTED_OPTION_DEFAULTS: Readonly<Record<string, OptionValue>> 
   show_task_ratio_json: false,
   equal_weights: false,
   profile: null,
-  otel: false,
 };
 
 /**

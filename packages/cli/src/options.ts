@@ -89,6 +89,8 @@ export interface CliOptions extends ScaleWatchCliOptions {
   logfile: string | null;
   exitCodeOnError: number;
   stopTimeout: number | null;
+  /** `--otel`: export metrics, traces and logs with OpenTelemetry (cli/src/otel/) */
+  otel: boolean;
   userClasses: string[];
 }
 
@@ -541,6 +543,7 @@ function toCliOptions(v: ParsedOptions): CliOptions {
     logfile: strOrNull('logfile'),
     exitCodeOnError: num('exit_code_on_error'),
     stopTimeout: numOrNull('stop_timeout'),
+    otel: bool('otel'),
     userClasses: v.user_classes as string[],
     ...scaleWatchOptions(v),
   };

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Closers, createWebUi, type UserClassDescription } from '@locust-ts/protocol';
+import { Closers, createWebUi, LOCUST_TS_RELEASE, type UserClassDescription } from '@locust-ts/protocol';
 // the master's parts a run needs, not its barrel: the web layer loads only for the web UI or --html
 import type { BuiltinShape } from '@locust-ts/master';
 import { MasterStartError, runMaster, type MasterHandle } from '@locust-ts/master/run';
@@ -75,6 +75,8 @@ async function loadTypeScriptLocustfile(path: string): Promise<Locustfile> {
 function workerExtraArgs(options: CliOptions): string[] {
   const args: string[] = [];
   if (options.host) args.push('-H', options.host);
+  // each worker process sets up its own exporters, as each Locust process does
+  if (options.otel) args.push('--otel');
   return args;
 }
 
@@ -87,9 +89,12 @@ export async function run(options: CliOptions, parsedOptions: ParsedOptions, pre
   const kind = locustfileKind(locustfile);
   const environment = processEnvironment(parsedOptions, log);
   const stopLogFile = options.logfile ? logToFile(options.logfile) : null;
+  // loaded only with --otel: a run without it loads no OpenTelemetry code
+  const otel = options.otel ? await (await import('./otel/otel-setup.js')).setupOpentelemetry({ locustfile, version: LOCUST_TS_RELEASE, log }) : null;
   try {
     return await runMode(options, parsedOptions, prepared, log, locustfile, kind, environment);
   } finally {
+    await otel?.shutdown();
     stopLogFile?.();
   }
 }

@@ -27,6 +27,19 @@ export interface LoggerOptions {
   keepLines?: number;
 }
 
+/**
+ * A second destination for every line a logger writes (not the `plain` stats tables): Locust's
+ * handler on its root and `locust` loggers, e.g. `--otel`'s log export. One per process.
+ */
+export type LogTap = (level: LogLevel, name: string, message: string) => void;
+
+let logTap: LogTap | null = null;
+
+/** Install (or with null remove) the process's {@link LogTap}. */
+export function setLogTap(tap: LogTap | null): void {
+  logTap = tap;
+}
+
 export class Logger {
   private readonly threshold: number;
   private readonly name: string;
@@ -82,6 +95,7 @@ export class Logger {
       if (this.kept.length > this.keepLines) this.kept.shift();
     }
     this.sink.write(`${line}\n`);
+    logTap?.(level, name, message);
   }
 }
 
