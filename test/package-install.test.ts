@@ -1,0 +1,242 @@
+/**
+ * The `locust-ts` package as a user gets it: `pnpm package` writes the tarball, a fresh project in
+ * the temp dir (no workspace, no path back into this repository) installs it with npm, with its
+ * dependencies from the registry, and there:
+ *  - `npx locust-ts --version` names the release and the Locust protocol;
+ *  - `tsc --noEmit` type-checks the TypeScript locustfile under `strict`, and rejects a wrong one;
+ *  - `npx locust-ts -f locustfile.ts --headless` runs against the real target: the locustfile
+ *    imports the project's own module and an npm package;
+ *  - the web UI is served from the package;
+ *  - a TS master takes a Python Locust 2.12.1 worker, and a TS worker joins a Python master.
+ * Runs on whichever Node runs vitest (CI: Node 22 and 24); that Node goes first on PATH for npx.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CountingTarget, startCountingTarget } from './helpers/counting-target.js';
+import { LOCUST_BIN, REPO_ROOT } from './helpers/paths.js';
+import { freePort } from './helpers/ports.js';
+import { type ChildHandle, killAllChildren, spawnChild } from './helpers/process.js';
+
+const run = promisify(execFile);
+const VERSION = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version as string;
+/** npm install from the registry and a cold tsc: generous, a hang guard only */
+const INSTALL_TIMEOUT_MS = 300_000;
+const RUN_TIMEOUT_MS = 90_000;
+
+const work = mkdtempSync(join(tmpdir(), 'locust-ts-package-'));
+const project = join(work, 'project');
+/** this Node first, so `npx`, the bin's `#!/usr/bin/env node` and tsc all run on it */
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
+  npm_config_update_notifier: 'false',
+  npm_config_fund: 'false',
+  npm_config_audit: 'false',
+};
+for (const key of Object.keys(env)) if (key.startsWith('LOCUST_') || key.startsWith('npm_package_')) delete env[key];
+let target: CountingTarget;
+
+const LOCUSTFILE = `import { HttpUser, between, task, events } from 'locust-ts';
+import { v4 as uuidv4 } from 'uuid';
+import { helloPath } from './lib/paths';
+
+let started = 0;
+events.testStart.addListener(() => {
+  started += 1;
+});
+
+export class SimpleUser extends HttpUser {
+  waitTime = between(0.1, 0.2);
+
+  @task()
+  async hello(): Promise<void> {
+    const response = await this.client.get(helloPath(), { headers: { 'x-request-id': uuidv4() } });
+    if (response.statusCode !== 200) throw new Error(\`unexpected \${response.statusCode} (test starts: \${started})\`);
+  }
+}
+`;
+const PROJECT_MODULE = `export function helloPath(): string {
+  return '/hello';
+}
+`;
+/** a type error the editor must show: tsc has to reject it, or the types are not checked at all */
+const WRONG_LOCUSTFILE = `import { HttpUser, between, task } from 'locust-ts';
+
+export class WrongUser extends HttpUser {
+  waitTime = between('1', 2);
+
+  @task()
+  async hello(): Promise<void> {
+    await this.client.gett('/hello');
+  }
+}
+`;
+/** the same user for Python Locust 2.12.1 (pinned version: a Python master refuses an empty one) */
+const PY_LOCUSTFILE = `import locust, locust.runners
+locust.__version__ = "2.12.1"
+locust.runners.__version__ = "2.12.1"
+from locust import HttpUser, between, task
+
+
+class SimpleUser(HttpUser):
+    wait_time = between(0.1, 0.2)
+
+    @task
+    def hello(self):
+        self.client.get("/hello")
+`;
+
+function npx(args: readonly string[]): ChildHandle {
+  return spawnChild('npx', ['--no-install', ...args], { cwd: project, env });
+}
+
+/** Rows of a Locust `_stats.csv` by name: request count and failure count. */
+function statsCsv(path: string): Map<string, { requests: number; failures: number }> {
+  const rows = readFileSync(path, 'utf8').trim().split(/\r?\n/).slice(1);
+  return new Map(
+    rows.map((row) => {
+      const cells = row.split(',');
+      return [cells[1]!, { requests: Number(cells[2]), failures: Number(cells[3]) }];
+    }),
+  );
+}
+
+async function exitCode(child: ChildHandle): Promise<number | null> {
+  const { code } = await child.waitForExit(RUN_TIMEOUT_MS);
+  return code;
+}
+
+describe('the locust-ts package installed in a fresh project', () => {
+  beforeAll(async () => {
+    target = await startCountingTarget();
+    const pack = await run(process.execPath, [join(REPO_ROOT, 'scripts/package.mjs'), '--out', work], { env, timeout: INSTALL_TIMEOUT_MS });
+    expect(pack.stdout).toContain(`locust-ts-${VERSION}.tgz`);
+    const tarball = join(work, `locust-ts-${VERSION}.tgz`);
+    mkdirSync(join(project, 'lib'), { recursive: true });
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'my-service-load-tests', version: '1.0.0', private: true }, null, 2));
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, types: ['node'] } }, null, 2),
+    );
+    writeFileSync(join(project, 'locustfile.ts'), LOCUSTFILE);
+    writeFileSync(join(project, 'lib/paths.ts'), PROJECT_MODULE);
+    writeFileSync(join(project, 'locustfile.py'), PY_LOCUSTFILE);
+    const started = performance.now();
+    await run('npm', ['install', '--save-dev', '--no-fund', '--no-audit', tarball, 'typescript@~5.9', '@types/node@^22', 'uuid@^11'], {
+      cwd: project,
+      env,
+      timeout: INSTALL_TIMEOUT_MS,
+    });
+    console.log(`[package] tarball ${(statSync(tarball).size / 1024).toFixed(0)} KiB; npm install in the fresh project ${((performance.now() - started) / 1000).toFixed(1)} s (Node ${process.version})`);
+  }, INSTALL_TIMEOUT_MS * 2);
+
+  afterAll(async () => {
+    await killAllChildren();
+    await target?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('was installed from the tarball, not linked to this repository', () => {
+    const installed = JSON.parse(readFileSync(join(project, 'node_modules/locust-ts/package.json'), 'utf8'));
+    expect(installed.version).toBe(VERSION);
+    expect(installed.dependencies).not.toHaveProperty('@locust-ts/worker');
+    expect(readFileSync(join(project, 'package.json'), 'utf8')).toMatch(/"locust-ts": "file:.*locust-ts-.*\.tgz"/);
+    expect(statSync(join(project, 'node_modules/locust-ts')).isSymbolicLink()).toBe(false);
+  });
+
+  it('prints its version and the Locust protocol it speaks', async () => {
+    const child = npx(['locust-ts', '--version']);
+    expect(await exitCode(child)).toBe(0);
+    expect(child.output.trim()).toMatch(new RegExp(`^locust-ts ${VERSION.replace(/\./g, '\\.')} \\(Locust protocol \\d+\\.\\d+\\.\\d+\\)$`));
+  });
+
+  it('type-checks the locustfile under strict, and rejects a wrong one', async () => {
+    await run('npx', ['--no-install', 'tsc', '--noEmit', '-p', '.'], { cwd: project, env, timeout: RUN_TIMEOUT_MS });
+    writeFileSync(join(project, 'wrong-locustfile.ts'), WRONG_LOCUSTFILE);
+    try {
+      const failed = await run('npx', ['--no-install', 'tsc', '--noEmit', '-p', '.'], { cwd: project, env, timeout: RUN_TIMEOUT_MS }).then(
+        () => null,
+        (err: { stdout: string }) => err.stdout,
+      );
+      expect(failed, 'tsc accepted a locustfile with type errors').not.toBeNull();
+      expect(failed).toMatch(/wrong-locustfile\.ts\(4,\d+\): error TS2345: Argument of type 'string' is not assignable to parameter of type 'number'/);
+      expect(failed).toMatch(/wrong-locustfile\.ts\(8,\d+\): error TS2551: Property 'gett' does not exist on type 'HttpSession'/);
+      expect(failed).not.toContain('node_modules/locust-ts');
+    } finally {
+      rmSync(join(project, 'wrong-locustfile.ts'));
+    }
+  });
+
+  it('lists the user classes', async () => {
+    const child = npx(['locust-ts', '-f', 'locustfile.ts', '-l']);
+    expect(await exitCode(child)).toBe(0);
+    expect(child.output).toMatch(/Available Users:\s+SimpleUser/);
+  });
+
+  it('runs the locustfile headless against the target, in two worker processes', async () => {
+    const before = target.arrivals.length;
+    const child = npx(['locust-ts', '-f', 'locustfile.ts', '--headless', '-u', '2', '-r', '2', '-t', '3s', '-H', target.url, '--processes', '2', '--csv', 'headless']);
+    expect(await exitCode(child), child.output).toBe(0);
+    const rows = statsCsv(join(project, 'headless_stats.csv'));
+    const hello = rows.get('/hello');
+    expect(hello?.requests).toBeGreaterThan(0);
+    expect(hello?.failures).toBe(0);
+    expect(target.arrivals.length - before).toBeGreaterThanOrEqual(hello!.requests);
+  });
+
+  it('serves the built web UI and runs a swarm started from it', async () => {
+    const webPort = await freePort();
+    // the installed bin itself (what npx runs), so SIGTERM reaches locust-ts and not npm
+    const child = spawnChild(join(project, 'node_modules/.bin/locust-ts'), ['-f', 'locustfile.ts', '-H', target.url, '--web-host', '127.0.0.1', '--web-port', String(webPort)], { cwd: project, env });
+    await child.waitForLine(/Starting web interface at/, RUN_TIMEOUT_MS);
+    const base = `http://127.0.0.1:${webPort}`;
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const script = /src="([^"]*assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script, html.slice(0, 500)).toBeDefined();
+    expect((await fetch(new URL(script!, `${base}/`))).status).toBe(200);
+    const before = target.arrivals.length;
+    const swarm = await fetch(`${base}/swarm`, { method: 'POST', body: new URLSearchParams({ user_count: '1', spawn_rate: '1', host: target.url }) });
+    expect(swarm.status).toBe(200);
+    const deadline = Date.now() + RUN_TIMEOUT_MS;
+    while (target.arrivals.length - before < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(target.arrivals.length - before).toBeGreaterThanOrEqual(3);
+    child.signal('SIGTERM', { group: false });
+    expect(await exitCode(child), child.output).toBe(0);
+  });
+
+  it('runs a TS master with a Python Locust 2.12.1 worker', async () => {
+    const masterPort = await freePort();
+    const master = npx(['locust-ts', '-f', 'locustfile.py', '--master', '--headless', '--expect-workers', '1', '-u', '2', '-r', '2', '-t', '3s', '-H', target.url, '--master-bind-host', '127.0.0.1', '--master-bind-port', String(masterPort), '--csv', 'ts-master']);
+    await master.waitForLine(/Waiting for workers to be ready/, RUN_TIMEOUT_MS);
+    const worker = spawnChild(LOCUST_BIN, ['-f', 'locustfile.py', '--worker', '--master-host', '127.0.0.1', '--master-port', String(masterPort)], {
+      cwd: project,
+      env: { ...env, PYTHONUNBUFFERED: '1' },
+    });
+    expect(await exitCode(master), master.output).toBe(0);
+    await worker.waitForExit(RUN_TIMEOUT_MS);
+    const hello = statsCsv(join(project, 'ts-master_stats.csv')).get('/hello');
+    expect(hello?.requests).toBeGreaterThan(0);
+    expect(hello?.failures).toBe(0);
+  });
+
+  it('runs a TS worker under a Python Locust 2.12.1 master', async () => {
+    const masterPort = await freePort();
+    const master = spawnChild(LOCUST_BIN, ['-f', 'locustfile.py', '--master', '--headless', '--expect-workers', '1', '-u', '2', '-r', '2', '-t', '3s', '-H', target.url, '--master-bind-host', '127.0.0.1', '--master-bind-port', String(masterPort), '--csv', 'py-master'], {
+      cwd: project,
+      env: { ...env, PYTHONUNBUFFERED: '1' },
+    });
+    await master.waitForLine(/Waiting for workers to be ready/, RUN_TIMEOUT_MS);
+    const worker = npx(['locust-ts', '-f', 'locustfile.ts', '--worker', '--master-host', '127.0.0.1', '--master-port', String(masterPort)]);
+    expect(await exitCode(master), master.output).toBe(0);
+    await worker.waitForExit(RUN_TIMEOUT_MS);
+    const hello = statsCsv(join(project, 'py-master_stats.csv')).get('/hello');
+    expect(hello?.requests).toBeGreaterThan(0);
+    expect(hello?.failures).toBe(0);
+  });
+});
