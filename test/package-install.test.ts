@@ -39,6 +39,7 @@ const env: NodeJS.ProcessEnv = {
 };
 for (const key of Object.keys(env)) if (key.startsWith('LOCUST_') || key.startsWith('npm_package_')) delete env[key];
 let target: CountingTarget;
+let tarball = '';
 
 const LOCUSTFILE = `import { HttpUser, between, task, events } from 'locust-ts';
 import { v4 as uuidv4 } from 'uuid';
@@ -90,6 +91,19 @@ class SimpleUser(HttpUser):
         self.client.get("/hello")
 `;
 
+/** The user's project: package.json, a strict tsconfig, the locustfiles and a module of its own. */
+function writeProject(dir: string): void {
+  mkdirSync(join(dir, 'lib'), { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'my-service-load-tests', version: '1.0.0', private: true }, null, 2));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, types: ['node'] } }, null, 2),
+  );
+  writeFileSync(join(dir, 'locustfile.ts'), LOCUSTFILE);
+  writeFileSync(join(dir, 'lib/paths.ts'), PROJECT_MODULE);
+  writeFileSync(join(dir, 'locustfile.py'), PY_LOCUSTFILE);
+}
+
 function npx(args: readonly string[]): ChildHandle {
   return spawnChild('npx', ['--no-install', ...args], { cwd: project, env });
 }
@@ -115,16 +129,8 @@ describe('the locust-ts package installed in a fresh project', () => {
     target = await startCountingTarget();
     const pack = await run(process.execPath, [join(REPO_ROOT, 'scripts/package.mjs'), '--out', work], { env, timeout: INSTALL_TIMEOUT_MS });
     expect(pack.stdout).toContain(`locust-ts-${VERSION}.tgz`);
-    const tarball = join(work, `locust-ts-${VERSION}.tgz`);
-    mkdirSync(join(project, 'lib'), { recursive: true });
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'my-service-load-tests', version: '1.0.0', private: true }, null, 2));
-    writeFileSync(
-      join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, types: ['node'] } }, null, 2),
-    );
-    writeFileSync(join(project, 'locustfile.ts'), LOCUSTFILE);
-    writeFileSync(join(project, 'lib/paths.ts'), PROJECT_MODULE);
-    writeFileSync(join(project, 'locustfile.py'), PY_LOCUSTFILE);
+    tarball = join(work, `locust-ts-${VERSION}.tgz`);
+    writeProject(project);
     const started = performance.now();
     await run('npm', ['install', '--save-dev', '--no-fund', '--no-audit', tarball, 'typescript@~5.9', '@types/node@^22', 'uuid@^11'], {
       cwd: project,
@@ -172,8 +178,10 @@ describe('the locust-ts package installed in a fresh project', () => {
   });
 
   it('lists the user classes', async () => {
+    const started = performance.now();
     const child = npx(['locust-ts', '-f', 'locustfile.ts', '-l']);
     expect(await exitCode(child)).toBe(0);
+    console.log(`[package] npx locust-ts -f locustfile.ts -l: ${Math.round(performance.now() - started)} ms (Node ${process.version})`);
     expect(child.output).toMatch(/Available Users:\s+SimpleUser/);
   });
 
@@ -239,4 +247,35 @@ describe('the locust-ts package installed in a fresh project', () => {
     expect(hello?.requests).toBeGreaterThan(0);
     expect(hello?.failures).toBe(0);
   });
+
+  // pnpm (the one running this suite) and yarn 1 (from the npm registry: npm exec yarn@1): the same
+  // tarball installs and runs. pnpm runs dependency build scripts only when allowed: the user's
+  // pnpm-workspace.yaml allows esbuild's and msgpackr-extract's (zeromq ships prebuilt binaries).
+  const managers: Array<{ name: string; install: (dir: string) => [string, string[]]; setup?: (dir: string) => void }> = [
+    {
+      name: 'pnpm',
+      setup: (dir) => writeFileSync(join(dir, 'pnpm-workspace.yaml'), 'allowBuilds:\n  esbuild: true\n  msgpackr-extract: true\n  zeromq: false\n'),
+      install: () => ['pnpm', ['add', '--save-dev', tarball, 'uuid@^11']],
+    },
+    { name: 'yarn', install: () => ['npm', ['exec', '--yes', '--package=yarn@1.22.22', '--', 'yarn', 'add', '--dev', `file:${tarball}`, 'uuid@^11']] },
+  ];
+  for (const manager of managers) {
+    it(`installs with ${manager.name} and runs the locustfile headless`, { timeout: INSTALL_TIMEOUT_MS + RUN_TIMEOUT_MS }, async () => {
+      const dir = join(work, manager.name);
+      writeProject(dir);
+      manager.setup?.(dir);
+      const [command, args] = manager.install(dir);
+      const started = performance.now();
+      await run(command, args, { cwd: dir, env, timeout: INSTALL_TIMEOUT_MS });
+      console.log(`[package] ${manager.name} install in a fresh project ${((performance.now() - started) / 1000).toFixed(1)} s (Node ${process.version})`);
+      expect(JSON.parse(readFileSync(join(dir, 'node_modules/locust-ts/package.json'), 'utf8')).version).toBe(VERSION);
+      const before = target.arrivals.length;
+      const child = spawnChild(join(dir, 'node_modules/.bin/locust-ts'), ['-f', 'locustfile.ts', '--headless', '-u', '1', '-r', '1', '-t', '2s', '-H', target.url, '--csv', 'run'], { cwd: dir, env });
+      expect(await exitCode(child), child.output).toBe(0);
+      const hello = statsCsv(join(dir, 'run_stats.csv')).get('/hello');
+      expect(hello?.requests).toBeGreaterThan(0);
+      expect(hello?.failures).toBe(0);
+      expect(target.arrivals.length - before).toBeGreaterThanOrEqual(hello!.requests);
+    });
+  }
 });
