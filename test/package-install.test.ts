@@ -43,7 +43,7 @@ let tarball = '';
 
 const LOCUSTFILE = `import { HttpUser, between, task, events } from 'locust-ts';
 import { v4 as uuidv4 } from 'uuid';
-import { helloPath } from './lib/paths';
+import { helloPath } from './lib/paths.js';
 
 let started = 0;
 events.testStart.addListener(() => {
@@ -91,10 +91,13 @@ class SimpleUser(HttpUser):
         self.client.get("/hello")
 `;
 
-/** The user's project: package.json, a strict tsconfig, the locustfiles and a module of its own. */
-function writeProject(dir: string): void {
+/**
+ * The user's project: package.json, a strict tsconfig, the locustfiles and a module of its own.
+ * `esm`: a `"type": "module"` project (tsx then compiles the locustfile as ESM, else as CommonJS).
+ */
+function writeProject(dir: string, { esm = false } = {}): void {
   mkdirSync(join(dir, 'lib'), { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'my-service-load-tests', version: '1.0.0', private: true }, null, 2));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'my-service-load-tests', version: '1.0.0', private: true, ...(esm ? { type: 'module' } : {}) }, null, 2));
   writeFileSync(
     join(dir, 'tsconfig.json'),
     JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, types: ['node'] } }, null, 2),
@@ -249,20 +252,21 @@ describe('the locust-ts package installed in a fresh project', () => {
   });
 
   // pnpm (the one running this suite) and yarn 1 (from the npm registry: npm exec yarn@1): the same
-  // tarball installs and runs. pnpm runs dependency build scripts only when allowed: the user's
+  // tarball installs and runs; the pnpm project is an ESM one ("type": "module"). pnpm runs dependency build scripts only when allowed: the user's
   // pnpm-workspace.yaml allows esbuild's and msgpackr-extract's (zeromq ships prebuilt binaries).
-  const managers: Array<{ name: string; install: (dir: string) => [string, string[]]; setup?: (dir: string) => void }> = [
+  const managers: Array<{ name: string; esm?: boolean; install: (dir: string) => [string, string[]]; setup?: (dir: string) => void }> = [
     {
       name: 'pnpm',
+      esm: true,
       setup: (dir) => writeFileSync(join(dir, 'pnpm-workspace.yaml'), 'allowBuilds:\n  esbuild: true\n  msgpackr-extract: true\n  zeromq: false\n'),
       install: () => ['pnpm', ['add', '--save-dev', tarball, 'uuid@^11']],
     },
     { name: 'yarn', install: () => ['npm', ['exec', '--yes', '--package=yarn@1.22.22', '--', 'yarn', 'add', '--dev', `file:${tarball}`, 'uuid@^11']] },
   ];
   for (const manager of managers) {
-    it(`installs with ${manager.name} and runs the locustfile headless`, { timeout: INSTALL_TIMEOUT_MS + RUN_TIMEOUT_MS }, async () => {
+    it(`installs with ${manager.name} and runs the locustfile headless${manager.esm ? ' (an ESM project)' : ''}`, { timeout: INSTALL_TIMEOUT_MS + RUN_TIMEOUT_MS }, async () => {
       const dir = join(work, manager.name);
-      writeProject(dir);
+      writeProject(dir, { esm: manager.esm });
       manager.setup?.(dir);
       const [command, args] = manager.install(dir);
       const started = performance.now();
