@@ -20,6 +20,7 @@ import { type CountingTarget, startCountingTarget } from './helpers/counting-tar
 import { LOCUST_BIN, REPO_ROOT } from './helpers/paths.js';
 import { freePort } from './helpers/ports.js';
 import { type ChildHandle, killAllChildren, spawnChild } from './helpers/process.js';
+import { waitFor } from './helpers/wait.js';
 
 const run = promisify(execFile);
 const VERSION = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version as string;
@@ -64,8 +65,22 @@ const PROJECT_MODULE = `export function helloPath(): string {
   return '/hello';
 }
 `;
+/** The locustfile API's values, as the README documents them: all that 'locust-ts' exports. */
+const API_VALUES = [
+  'User', 'HttpUser', 'FastHttpUser', 'TaskSet', 'SequentialTaskSet', 'MarkovTaskSet', 'task', 'tag', 'transition', 'transitions',
+  'between', 'constant', 'constantPacing', 'constantThroughput', 'StopUser', 'StopTest', 'InterruptTaskSet', 'RescheduleTask',
+  'HttpSession', 'HttpResponse', 'HTTPError', 'LoadTestShape', 'events', 'EventHook',
+];
+/** every documented name, imported as a user's editor would: tsc must know each one */
+const API_SURFACE = `import { ${API_VALUES.join(', ')} } from 'locust-ts';
+import type { UserClass, UserEnvironment, TaskSetClass, WaitTime, RequestOptions, LoadTestShapeTick, Environment, RequestEventArgs } from 'locust-ts';
+
+export const values: unknown[] = [${API_VALUES.join(', ')}];
+export type Types = [UserClass, UserEnvironment, TaskSetClass, WaitTime, RequestOptions, LoadTestShapeTick, Environment, RequestEventArgs];
+`;
 /** a type error the editor must show: tsc has to reject it, or the types are not checked at all */
 const WRONG_LOCUSTFILE = `import { HttpUser, between, task } from 'locust-ts';
+import { runWorker } from 'locust-ts';
 
 export class WrongUser extends HttpUser {
   waitTime = between('1', 2);
@@ -104,6 +119,7 @@ function writeProject(dir: string, { esm = false } = {}): void {
   );
   writeFileSync(join(dir, 'locustfile.ts'), LOCUSTFILE);
   writeFileSync(join(dir, 'lib/paths.ts'), PROJECT_MODULE);
+  writeFileSync(join(dir, 'api-surface.ts'), API_SURFACE);
   writeFileSync(join(dir, 'locustfile.py'), PY_LOCUSTFILE);
 }
 
@@ -127,7 +143,8 @@ async function exitCode(child: ChildHandle): Promise<number | null> {
   return code;
 }
 
-describe('the locust-ts package installed in a fresh project', () => {
+// each test runs real processes (tsc twice, whole runs) on a machine busy with other test runs
+describe('the locust-ts package installed in a fresh project', { timeout: 3 * RUN_TIMEOUT_MS }, () => {
   beforeAll(async () => {
     target = await startCountingTarget();
     const pack = await run(process.execPath, [join(REPO_ROOT, 'scripts/package.mjs'), '--out', work], { env, timeout: INSTALL_TIMEOUT_MS });
@@ -172,12 +189,19 @@ describe('the locust-ts package installed in a fresh project', () => {
         (err: { stdout: string }) => err.stdout,
       );
       expect(failed, 'tsc accepted a locustfile with type errors').not.toBeNull();
-      expect(failed).toMatch(/wrong-locustfile\.ts\(4,\d+\): error TS2345: Argument of type 'string' is not assignable to parameter of type 'number'/);
-      expect(failed).toMatch(/wrong-locustfile\.ts\(8,\d+\): error TS2551: Property 'gett' does not exist on type 'HttpSession'/);
+      expect(failed).toMatch(/wrong-locustfile\.ts\(5,\d+\): error TS2345: Argument of type 'string' is not assignable to parameter of type 'number'/);
+      expect(failed).toMatch(/wrong-locustfile\.ts\(9,\d+\): error TS2551: Property 'gett' does not exist on type 'HttpSession'/);
+      // the runner is no part of the API: one name, one face
+      expect(failed).toMatch(/wrong-locustfile\.ts\(2,\d+\): error TS2305: Module '"locust-ts"' has no exported member 'runWorker'/);
       expect(failed).not.toContain('node_modules/locust-ts');
     } finally {
       rmSync(join(project, 'wrong-locustfile.ts'));
     }
+  });
+
+  it("exports at run time exactly the API its types declare", async () => {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', "const m = await import('locust-ts'); console.log(Object.keys(m).sort().join(','))"], { cwd: project, env, timeout: RUN_TIMEOUT_MS });
+    expect(stdout.trim()).toBe([...API_VALUES].sort().join(','));
   });
 
   it('lists the user classes', async () => {
@@ -214,9 +238,7 @@ describe('the locust-ts package installed in a fresh project', () => {
     const before = target.arrivals.length;
     const swarm = await fetch(`${base}/swarm`, { method: 'POST', body: new URLSearchParams({ user_count: '1', spawn_rate: '1', host: target.url }) });
     expect(swarm.status).toBe(200);
-    const deadline = Date.now() + RUN_TIMEOUT_MS;
-    while (target.arrivals.length - before < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(target.arrivals.length - before).toBeGreaterThanOrEqual(3);
+    await waitFor(() => target.arrivals.length - before >= 3, RUN_TIMEOUT_MS, '3 requests of the swarm started in the web UI at the target');
     child.signal('SIGTERM', { group: false });
     expect(await exitCode(child), child.output).toBe(0);
   });
@@ -249,6 +271,12 @@ describe('the locust-ts package installed in a fresh project', () => {
     const hello = statsCsv(join(project, 'py-master_stats.csv')).get('/hello');
     expect(hello?.requests).toBeGreaterThan(0);
     expect(hello?.failures).toBe(0);
+  });
+
+  it('says in one line that --watch-scale needs the optional @kubernetes/client-node', async () => {
+    const child = npx(['locust-ts', '-f', 'locustfile.ts', '--headless', '-u', '1', '-t', '1s', '-H', target.url, '--watch-scale', 'web']);
+    expect(await exitCode(child)).toBe(1);
+    expect(child.output.trim()).toBe("locust-ts: error: Error: '--watch-scale' needs the package @kubernetes/client-node beside locust-ts: npm i -D @kubernetes/client-node@~1.4.0");
   });
 
   // pnpm (the one running this suite) and yarn 1 (from the npm registry: npm exec yarn@1): the same
