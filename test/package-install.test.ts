@@ -28,6 +28,7 @@ const VERSION = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')
 const INSTALL_TIMEOUT_MS = 300_000;
 const RUN_TIMEOUT_MS = 90_000;
 
+const COLD_CACHE = process.env.LOCUST_TS_NPM_COLD_CACHE === '1';
 const work = mkdtempSync(join(tmpdir(), 'locust-ts-package-'));
 const project = join(work, 'project');
 /** this Node first, so `npx`, the bin's `#!/usr/bin/env node` and tsc all run on it */
@@ -147,17 +148,22 @@ async function exitCode(child: ChildHandle): Promise<number | null> {
 describe('the locust-ts package installed in a fresh project', { timeout: 3 * RUN_TIMEOUT_MS }, () => {
   beforeAll(async () => {
     target = await startCountingTarget();
+    const packStarted = performance.now();
     const pack = await run(process.execPath, [join(REPO_ROOT, 'scripts/package.mjs'), '--out', work], { env, timeout: INSTALL_TIMEOUT_MS });
+    console.log(`[package] pnpm package ${((performance.now() - packStarted) / 1000).toFixed(1)} s`);
     expect(pack.stdout).toContain(`locust-ts-${VERSION}.tgz`);
     tarball = join(work, `locust-ts-${VERSION}.tgz`);
     writeProject(project);
     const started = performance.now();
+    // LOCUST_TS_NPM_COLD_CACHE=1: an empty npm cache, as a newcomer's machine has (for the figure)
+    const cold = COLD_CACHE ? { npm_config_cache: join(work, 'npm-cache') } : {};
     await run('npm', ['install', '--save-dev', '--no-fund', '--no-audit', tarball, 'typescript@~5.9', '@types/node@^22', 'uuid@^11'], {
       cwd: project,
-      env,
+      env: { ...env, ...cold },
       timeout: INSTALL_TIMEOUT_MS,
     });
-    console.log(`[package] tarball ${(statSync(tarball).size / 1024).toFixed(0)} KiB; npm install in the fresh project ${((performance.now() - started) / 1000).toFixed(1)} s (Node ${process.version})`);
+    const cache = COLD_CACHE ? 'empty' : 'warm';
+    console.log(`[package] tarball ${(statSync(tarball).size / 1024).toFixed(0)} KiB; npm install in the fresh project ${((performance.now() - started) / 1000).toFixed(1)} s, ${cache} npm cache (Node ${process.version})`);
   }, INSTALL_TIMEOUT_MS * 2);
 
   afterAll(async () => {
