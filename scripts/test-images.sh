@@ -380,6 +380,29 @@ check_user() {
   done
 }
 
+# --- a user's own folder (issue 20): `-v $PWD:/mnt/locust -f /mnt/locust/locustfile.ts`, as
+# locustio/locust is used. The locustfile imports a module of its folder; a second one imports an
+# npm package, installed by the two-line derived Dockerfile docs/install.md gives (plus an ARG for
+# this build's CA bundle, as the images' own builds have). `-l` loads and checks every class.
+check_user_folder() {
+  local dir="$work/user-folder" derived="localhost/locust-ts-user-folder:$RUN_ID" out
+  mkdir -p "$dir/lib"
+  printf "export const helloPath = (): string => '/hello';\n" >"$dir/lib/paths.ts"
+  printf "import { HttpUser, constant, task } from 'locust-ts';\nimport { helloPath } from './lib/paths';\n\nexport class FolderUser extends HttpUser {\n  waitTime = constant(1);\n\n  @task()\n  async hello(): Promise<void> {\n    await this.client.get(helloPath());\n  }\n}\n" >"$dir/locustfile.ts"
+  sed -e "s|^import { helloPath } from './lib/paths';|import { v4 } from 'uuid';\nconst helloPath = (): string => '/hello?run=' + v4();|" -e 's/FolderUser/NpmUser/' "$dir/locustfile.ts" >"$dir/npm-locustfile.ts"
+  out="$(podman run --rm "${RUN_FLAGS[@]}" --network none -v "$dir:/mnt/locust:ro" "$LOCUST_IMAGE" -f /mnt/locust/locustfile.ts -l 2>&1)"
+  if grep -q FolderUser <<<"$out"; then pass "a locustfile mounted from a folder at /mnt/locust runs, importing its folder's module"
+  else fail "mounted folder: $(tail -3 <<<"$out" | tr '\n' ' ')"; fi
+  printf 'FROM %s\nARG NODE_EXTRA_CA_CERTS\nRUN npm install --prefix /mnt --no-fund --no-audit uuid@11\n' "$LOCUST_IMAGE" >"$dir/Dockerfile"
+  if podman build "${BUILD_FLAGS[@]}" -f "$dir/Dockerfile" -t "$derived" "$dir" >"$work/derived-build.log" 2>&1; then
+    out="$(podman run --rm "${RUN_FLAGS[@]}" --network none -v "$dir:/mnt/locust:ro" "$derived" -f /mnt/locust/npm-locustfile.ts -l 2>&1)"
+    if grep -q NpmUser <<<"$out"; then pass "an npm package added by a derived image (FROM $LOCUST_IMAGE + npm install --prefix /mnt) is imported by the mounted locustfile"
+    else fail "derived image: $(tail -3 <<<"$out" | tr '\n' ' ')"; fi
+  else
+    tail -15 "$work/derived-build.log"; fail "the derived image with an npm package does not build"
+  fi
+}
+
 main() {
   local started; started=$(now)
   preflight
@@ -391,6 +414,7 @@ main() {
   make_network
   run_swarm
   measure_start_times
+  check_user_folder
   check_signals
   log "image tests took $(since "$started")s"
   echo "images: $passed passed, $failed failed"

@@ -4,9 +4,12 @@
  * like Locust's LocalRunner); `--processes N` forks N worker processes.
  */
 // the versions module alone: --version and --help answer without loading ZeroMQ
-import { LOCUST_TS_RELEASE as version } from '@locust-ts/protocol/versions';
+import { LOCUST_PROTOCOL_VERSION, LOCUST_TS_RELEASE } from '@locust-ts/protocol/versions';
 import { printError } from './log.js';
 import { UsageError, parseOptions } from './options.js';
+
+/** `locust-ts --version`: the release and the Locust protocol it speaks */
+const version = `${LOCUST_TS_RELEASE} (Locust protocol ${LOCUST_PROTOCOL_VERSION})`;
 
 async function main(argv: readonly string[]): Promise<number> {
   try {

@@ -39,7 +39,13 @@ export function scaleWatchOptions(v: Record<string, unknown>): ScaleWatchCliOpti
  */
 export async function scaleWatchFor(options: ScaleWatchCliOptions, warn: (line: string) => void): Promise<ScaleWatchOptions | null> {
   if (!options.watchScale) return null;
-  const { KubeScaleWatch, KubeConfigError, resolveCluster } = await import('@locust-ts/kube-watch');
+  // the installed package has client-node as an optional peer dependency: one line when it is absent
+  const { KubeScaleWatch, KubeConfigError, resolveCluster } = await import('@locust-ts/kube-watch').catch((error: unknown) => {
+    if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes('@kubernetes/client-node')) {
+      throw new Error(`'--watch-scale' needs the package @kubernetes/client-node beside locust-ts: npm i -D @kubernetes/client-node@~1.4.0`);
+    }
+    throw error;
+  });
   try {
     const cluster = resolveCluster({ context: options.kubeContext, namespace: options.kubeNamespace });
     return { source: new KubeScaleWatch(cluster, options.watchScale), assertions: options.assertScale };
