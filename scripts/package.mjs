@@ -83,7 +83,15 @@ const built = await esbuild.build({
   tsconfigRaw: readFileSync(join(root, 'tsconfig.base.json'), 'utf8'),
 });
 // files the bundled modules reach by `new URL('./x', import.meta.url)`: beside every chunk
-const beside = ['packages/worker/src/locustfile/resolve-hook.mjs', 'packages/worker/src/locustfile/api-shim.cjs', 'packages/cli/src/dev/guardian.mjs'];
+// (hooks.mjs is also registered off-thread by file on a Node without module.registerHooks, and
+// imports compile.mjs beside it; load.ts requires native-import.cjs)
+const beside = [
+  'packages/worker/src/locustfile/hooks.mjs',
+  'packages/worker/src/locustfile/compile.mjs',
+  'packages/worker/src/locustfile/native-import.cjs',
+  'packages/worker/src/locustfile/api-shim.cjs',
+  'packages/cli/src/dev/guardian.mjs',
+];
 for (const file of beside) cpSync(join(root, file), join(stage, 'dist', file.split('/').pop()));
 // every import left in the bundle is node:, a dependency, or a peer: nothing else may escape
 for (const output of Object.values(built.metafile.outputs)) {
