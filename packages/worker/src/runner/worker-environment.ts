@@ -62,7 +62,7 @@ export class WorkerEnvironment {
   private testRunning = false;
   private testStopped = false;
   /** the master replies to heartbeats or sends `spawning_complete` (newest protocol) */
-  private masterSpeaksNewest = false;
+  masterSpeaksNewest = false;
 
   constructor(
     private readonly runner: WorkerRunnerLike,
