@@ -56,9 +56,10 @@ function userFrames(err: Error): string {
 export function restCheckFailure(err: unknown, resp: HttpResponse): string {
   const e = err instanceof Error ? err : new Error(String(err));
   if (e.name === 'AssertionError') {
-    const generated = (e as { generatedMessage?: boolean }).generatedMessage === true;
-    // Python's bare `assert x` has no message; node's `assert(x)` makes one up
-    if (e.message === '' || (generated && /^(The expression evaluated to a falsy value|No value argument passed)/.test(e.message))) return 'Assertion failed';
+    const a = e as { generatedMessage?: boolean; operator?: unknown; expected?: unknown };
+    // Python's bare `assert x` has no message; node's `assert(x)` makes one up ('null == true')
+    const bare = a.generatedMessage === true && ((a.operator === '==' && a.expected === true) || e.message.startsWith('No value argument'));
+    if (e.message === '' || bare) return 'Assertion failed';
     if (e.message.endsWith(',')) return `${e.message.slice(0, -1)}, response was ${shortBody(resp)}`;
     return e.message;
   }
