@@ -1,8 +1,8 @@
 // The same failures as test/api-fixtures/http_texts.py, from locust-ts's FastHttpUser (with
 // rest(), Python's `with self.rest(...) as resp:` block as a callback) and HttpUser. Each user
-// makes one pass and stops.
+// makes one pass and stops; Idle users stop at once.
 import assert from 'node:assert';
-import { FastHttpUser, HttpUser, task } from 'locust-ts';
+import { FastHttpUser, HttpUser, User, task } from 'locust-ts';
 
 const other = () => (process.env.OTHER_HOST ?? '').replace(/\/$/, '');
 
@@ -36,6 +36,14 @@ export class FastTexts extends FastHttpUser {
     await this.rest('GET', '/json?throws', {}, (resp) => resp.js.nope.x);
     await this.rest('POST', '/vnd', { json: { a: 1 }, headers: { 'Content-Type': 'application/vnd.api+json' } }, () => {});
     await this.client.get('/ok?after');
+    this.stop();
+  }
+}
+
+export class Idle extends User {
+  // a third class: a swarm of 6 users on 2 workers then gives each worker one user of each class
+  @task()
+  idle() {
     this.stop();
   }
 }

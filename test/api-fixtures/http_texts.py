@@ -1,6 +1,6 @@
 # The failures of test/api-fixtures/http-texts.ts on Python Locust's FastHttpUser and HttpUser,
 # and the newest Locust's rest() (test/api-fixtures/newest_rest.py; 2.12.1 has none). Each user
-# makes one pass and stops.
+# makes one pass and stops; Idle users stop at once.
 import os
 import sys
 
@@ -8,7 +8,7 @@ import locust.runners
 
 sys.path.insert(0, os.path.dirname(__file__))
 import newest_rest  # noqa: E402,F401  (adds FastHttpUser.rest)
-from locust import FastHttpUser, HttpUser, task  # noqa: E402
+from locust import FastHttpUser, HttpUser, User, task  # noqa: E402
 
 # Debian's Locust announces an empty version, which its own master refuses from a worker
 locust.runners.__version__ = "2.12.1"
@@ -50,6 +50,13 @@ class FastTexts(FastHttpUser):
         with self.rest("POST", "/vnd", json={"a": 1}, headers={"Content-Type": "application/vnd.api+json"}):
             pass
         self.client.get("/ok?after")
+        self.stop()
+
+
+class Idle(User):
+    # a third class: a swarm of 6 users on 2 workers then gives each worker one user of each class
+    @task
+    def idle(self):
         self.stop()
 
 
