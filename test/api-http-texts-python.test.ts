@@ -131,14 +131,28 @@ async function finish(procs: Started[], label: string): Promise<void> {
 }
 
 /** Python Locust 2.12.1 alone: one user of each class (FastTexts, HttpTexts, Idle). */
-async function pythonAlone(): Promise<{ rows: Rows; vnd: string[][] }> {
+async function pythonAlone(): Promise<{ rows: Rows; vnd: string[][]; output: string }> {
   const { target, other } = await startTargets();
   const prefix = join(runs.scratch, 'alone');
   const run = startProcess(LOCUST_BIN, ['-f', PY_LOCUSTFILE, '--headless', '-u', '3', '-r', '3', '-t', '6s', '-H', target.url, '--csv', prefix, '--only-summary'], {
     env: { ...process.env, OTHER_HOST: other, PYTHONUNBUFFERED: '1' },
   });
   await finish([run], 'python alone');
-  return { rows: readRows(prefix, target.url, other), vnd: target.vnd };
+  return { rows: readRows(prefix, target.url, other), vnd: target.vnd, output: run.output() };
+}
+
+/** One run of Python alone serves every test of this file. */
+let aloneRun: ReturnType<typeof pythonAlone> | null = null;
+const alone = () => (aloneRun ??= pythonAlone());
+
+/** locust-ts alone (a local run), as {@link pythonAlone}. */
+async function tsAlone(): Promise<{ output: string }> {
+  const { target, other } = await startTargets();
+  const run = startBin(['-f', TS_LOCUSTFILE, '--headless', '-u', '3', '-r', '3', '-t', '6s', '-H', target.url, '--only-summary'], {
+    env: { ...process.env, OTHER_HOST: other },
+  });
+  await finish([run], 'locust-ts alone');
+  return { output: run.output() };
 }
 
 /**
@@ -190,11 +204,28 @@ function vndHeaders(requests: string[][]): string[][] {
   });
 }
 
-describe('failure rows of locust-ts workers merge with Python Locust 2.12.1 workers', () => {
-  const alone = pythonAlone();
+/** The "Error report" lines of a final summary naming `request` (`GET /ok`), padding dropped. */
+function reportLines(output: string, request: string): string[] {
+  const report = output.slice(output.lastIndexOf('Error report'));
+  return report
+    .split('\n')
+    .filter((l) => l.includes(` ${request}: `))
+    .map((l) => l.trim().replace(/^(\d+)\s+/, '$1 '));
+}
 
+describe('a local run prints the Error report of Python Locust 2.12.1 alone', () => {
+  it('a caught failure reads CatchResponseError(...) in full, as Locust\'s local runner prints it', async () => {
+    const [python, ts] = await Promise.all([alone(), tsAlone()]);
+    for (const request of ['GET /ok', 'GET http://127.0.0.1:1/refused', 'POST /json']) {
+      expect(reportLines(ts.output, request), request).toEqual(reportLines(python.output, request));
+    }
+    expect(reportLines(python.output, 'GET /ok')).toEqual(["2 GET /ok: CatchResponseError('account locked')"]);
+  });
+});
+
+describe('failure rows of locust-ts workers merge with Python Locust 2.12.1 workers', () => {
   it('Python alone: the texts and names the swarms are held to', async () => {
-    const { rows, vnd } = await alone;
+    const { rows, vnd } = await alone();
     expect([...rows.failures.keys()]).toEqual(
       expect.arrayContaining([
         "GET /checkout/confirm → BadStatusCode('TARGET/checkout/confirm', code=500)",
@@ -214,7 +245,7 @@ describe('failure rows of locust-ts workers merge with Python Locust 2.12.1 work
   });
 
   it.each(['ts', 'python'] as const)('a %s master, a Python worker and a TS worker: every row is a Python row, counted twice', async (masterSide) => {
-    const [python, swarm] = await Promise.all([alone, mixedSwarm(masterSide)]);
+    const [python, swarm] = await Promise.all([alone(), mixedSwarm(masterSide)]);
     const expected = doubled(python.rows);
     expect(withoutFrames(swarm.rows.failures)).toEqual(withoutFrames(expected.failures));
     expect(swarm.rows.requests).toEqual(expected.requests);
