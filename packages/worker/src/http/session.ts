@@ -411,10 +411,10 @@ export class HttpSession implements OutcomeSink {
   /** Body fully read: follow a redirect, or time, count and hand back the response. */
   completed(x: Exchange): void {
     const r = x.response;
-    const version = this.textsVersion;
+    const status = r.status;
     const fast = this.client === 'fast';
     // geventhttpclient before 2.41.4 neither follows nor accepts a 308
-    const follows = isRedirect(r.status) && !(fast && r.status === 308 && !versionAtLeast(version, TEXT_CHANGES.fastAccepts304And308));
+    const follows = isRedirect(status) && !(fast && status === 308 && !versionAtLeast(this.textsVersion, TEXT_CHANGES.fastAccepts304And308));
     if (x.followRedirects && follows) {
       const location = headerValue(r.rawHeaders, 'location');
       if (location !== null) {
@@ -423,14 +423,17 @@ export class HttpSession implements OutcomeSink {
         return;
       }
     }
+    // the common case first: a 2xx is a success for both clients, in every release
+    if (status >= 200 && status < 300 && (status <= 208 || !fast)) return this.finish(x, null);
+    const version = this.textsVersion;
     if (fast) {
-      this.finish(x, fastStatusIsValid(r.status, version) ? null : badStatusCodeText(x.origin + x.path, r.status, version));
+      this.finish(x, fastStatusIsValid(status, version) ? null : badStatusCodeText(x.origin + x.path, status, version));
       return;
     }
-    if (r.status < 400) return this.finish(x, null);
+    if (status < 400) return this.finish(x, null);
     // requests names the URL in its HTTPError; Locust puts the stats name there (always since 2.14.1)
     const named = x.namedByCaller || versionAtLeast(version, TEXT_CHANGES.httpErrorNamesName);
-    this.finish(x, httpErrorText(r.status, r.statusText, named ? r.name : x.origin + x.path));
+    this.finish(x, httpErrorText(status, r.statusText, named ? r.name : x.origin + x.path));
   }
 
   /** The Locust release whose texts this session writes. */
