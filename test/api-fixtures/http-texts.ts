@@ -35,6 +35,7 @@ export class FastTexts extends FastHttpUser {
     await this.rest('GET', '/missing?accepted', {}, (resp) => resp.success());
     await this.rest('GET', '/json?throws', {}, (resp) => resp.js.nope.x);
     await this.rest('POST', '/vnd', { json: { a: 1 }, headers: { 'Content-Type': 'application/vnd.api+json' } }, () => {});
+    await this.client.post('/vnd?plain', { json: { a: 1 } });
     await this.client.get('/ok?after');
     this.stop();
   }

@@ -49,6 +49,7 @@ class FastTexts(FastHttpUser):
             resp.js["nope"]["x"]
         with self.rest("POST", "/vnd", json={"a": 1}, headers={"Content-Type": "application/vnd.api+json"}):
             pass
+        self.client.post("/vnd?plain", json={"a": 1})
         self.client.get("/ok?after")
         self.stop()
 

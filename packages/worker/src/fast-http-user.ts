@@ -84,7 +84,7 @@ function lacks(headers: Record<string, string>, lowerName: string): boolean {
 export class FastHttpUser extends HttpUser {
   constructor(environment: UserEnvironment) {
     super(environment);
-    this.client.client = 'fast';
+    this.client.pythonClient = 'fast';
   }
 
   /**

@@ -188,7 +188,7 @@ export class HttpSession implements OutcomeSink {
    * Whose texts and names this session writes: Python's HttpUser (`requests`) or FastHttpUser
    * (`fast`, geventhttpclient): status failures, connection errors and default request names differ.
    */
-  client: 'requests' | 'fast' = 'requests';
+  pythonClient: 'requests' | 'fast' = 'requests';
   /** The user owning this session: its `context()` goes into `events.request`. */
   user: { context(): Record<string, unknown> } | null = null;
   /** Set by {@link renameRequest}: every request's stats name while the callback runs. */
@@ -320,6 +320,8 @@ export class HttpSession implements OutcomeSink {
       if (options.json !== undefined) {
         body = JSON.stringify(options.json);
         if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
+        // FastHttpSession asks for JSON back as well
+        if (this.pythonClient === 'fast' && !hasHeader(headers, 'accept')) headers.accept = 'application/json';
       } else if (options.data !== undefined) {
         if (typeof options.data === 'string' || Buffer.isBuffer(options.data)) body = options.data;
         else {
@@ -336,7 +338,7 @@ export class HttpSession implements OutcomeSink {
       this,
       method,
       // FastHttpSession names a request by the URL as given (`name or url`), HttpSession by its path_url
-      callerName ?? (this.client === 'fast' ? url : path),
+      callerName ?? (this.pythonClient === 'fast' ? url : path),
       origin,
       path,
       headers,
@@ -412,7 +414,7 @@ export class HttpSession implements OutcomeSink {
   completed(x: Exchange): void {
     const r = x.response;
     const status = r.status;
-    const fast = this.client === 'fast';
+    const fast = this.pythonClient === 'fast';
     // geventhttpclient before 2.41.4 neither follows nor accepts a 308
     const follows = isRedirect(status) && !(fast && status === 308 && !versionAtLeast(this.textsVersion, TEXT_CHANGES.fastAccepts304And308));
     if (x.followRedirects && follows) {
@@ -445,7 +447,7 @@ export class HttpSession implements OutcomeSink {
     const r = x.response;
     r.status = 0;
     const request = { host: this.baseHost || x.origin, port: this.basePort, url: x.origin + x.path, timeoutSeconds: x.timeoutSeconds };
-    const texts = connectionErrorTexts(err, request, this.client, this.textsVersion);
+    const texts = connectionErrorTexts(err, request, this.pythonClient, this.textsVersion);
     r.connectionErrorMessage = texts.str;
     this.finish(x, texts.repr);
   }
