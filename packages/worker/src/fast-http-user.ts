@@ -46,7 +46,7 @@ function userFrames(err: Error): string {
   for (const line of (err.stack ?? '').split('\n')) {
     const m = /^\s+at (?:(.*?) \()?(.+?):(\d+):\d+\)?$/.exec(line);
     if (!m || m[2]!.startsWith('node:') || m[2]!.includes('/node_modules/') || m[2]!.includes('/packages/worker/src/')) continue;
-    const file = m[2]!.replace(/^file:\/\//, '').replace(/^\/((home|Users)\/\w*)\//, '~/');
+    const file = m[2]!.replace(/^file:\/\//, '').replace(/\/((home|Users)\/\w*)\//g, '~/');
     frames.push(`${file}:${m[3]} in ${m[1] ?? '<module>'}`);
   }
   return frames.join(', ');

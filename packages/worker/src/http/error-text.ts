@@ -12,7 +12,8 @@ export { DEBIAN_LOCUST_VERSION };
 /**
  * The Locust release whose failure texts this worker writes. Behind a locust-ts master it is the
  * Python workers' release (the master sends it with each spawn); behind a Python master it is
- * 2.12.1 for a 2.12-era master and the newest otherwise; in a local run the newest.
+ * 2.12.1 for a master that answers no heartbeats (before 2.19.0) and the newest otherwise; in a
+ * local run the newest. docs/porting.md lists the releases whose rows then do not merge.
  */
 export interface LocustTexts {
   version: string;
