@@ -46,12 +46,16 @@ async function startTarget(): Promise<string> {
 }
 
 /** Spawn one user of each class and return the error texts of the first report that has both. */
-async function textsUnder(setUp: (master: ScriptedMaster, clientId: string) => Promise<void>, texts?: string): Promise<string[]> {
+async function textsUnder(
+  setUp: (master: ScriptedMaster, clientId: string) => Promise<void>,
+  texts?: string,
+  parsedOptions: Record<string, unknown> = {},
+): Promise<string[]> {
   const host = await startTarget();
   const { master, worker } = await connectWorker(cleanups, { userClasses: [FastFailing, HttpFailing], logger: collectingLogger(), timing: fastTiming(60) });
   await master.next('heartbeat');
   await setUp(master, worker.clientId);
-  const spawn = spawnData({ FastFailing: 1, HttpFailing: 1 }, 1, { host });
+  const spawn = { ...spawnData({ FastFailing: 1, HttpFailing: 1 }, 1, { host }), parsed_options: parsedOptions };
   await master.send(worker.clientId, 'spawn', texts === undefined ? spawn : { ...spawn, locust_ts_texts: texts });
   const report = await master.next('stats', (m) => Object.keys(m.data.errors).length >= 2, 10_000);
   return Object.values(report.data.errors)
@@ -65,6 +69,11 @@ describe('the texts a locust-ts worker writes follow its master', () => {
   it("a master that never answers heartbeats (Locust 2.12): 2.12.1's texts", async () => {
     const errors = await textsUnder(async () => undefined);
     expect(errors).toEqual([`BadStatusCode('${url()}', code=500)`, `HTTPError('500 Server Error: Internal Server Error for url: ${url()}')`]);
+  });
+
+  it("a master without heartbeats whose spawn carries Locust's `json` option (2.14.1–2.18): HTTPError names the request", async () => {
+    const errors = await textsUnder(async () => undefined, undefined, { json: false, host: null });
+    expect(errors).toEqual([`BadStatusCode('${url()}', code=500)`, "HTTPError('500 Server Error: Internal Server Error for url: /checkout/confirm')"]);
   });
 
   it("a master that answers heartbeats (the newest Locust): the newest Locust's texts", async () => {
