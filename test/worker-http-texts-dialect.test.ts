@@ -1,8 +1,8 @@
 /**
  * Which Locust release's failure texts a locust-ts worker writes, against a scripted master on a
  * real socket: a 2.12-era master (no heartbeats) gets 2.12.1's texts, a master that answers
- * heartbeats (the newest Locust) the newest texts, and a locust-ts master's `locust_ts_texts`
- * the texts of the release it names. The texts themselves are checked against Python in
+ * heartbeats the newest texts, narrowed by the options its spawns carry (each Locust release sends
+ * all of its own), and a locust-ts master's `locust_ts_texts` the texts of the release it names. The texts themselves are checked against Python in
  * api-http-texts-python.test.ts and api-http-texts-truth.test.ts.
  */
 import { type Server, createServer } from 'node:http';
@@ -81,6 +81,17 @@ describe('the texts a locust-ts worker writes follow its master', () => {
       await master.send(clientId, 'heartbeat', null);
     });
     expect(errors).toEqual(['HTTPError(\'500 Server Error: Internal Server Error for url: /checkout/confirm\')', 'LocustBadStatusCode(code=500)']);
+  });
+
+  // a Python master's spawn carries every option of its release: --web-base-path came in 2.32.2, --otel in 2.42.4
+  it('a master that answers heartbeats, with 2.32.2–2.42.3 options: LocustBadStatusCode, the request named', async () => {
+    const errors = await textsUnder((master, clientId) => master.send(clientId, 'heartbeat', null), undefined, { json: false, web_base_path: '' });
+    expect(errors).toEqual(["HTTPError('500 Server Error: Internal Server Error for url: /checkout/confirm')", 'LocustBadStatusCode(code=500)']);
+  });
+
+  it("a master that answers heartbeats, with 2.19.0–2.32.1 options: geventhttpclient's BadStatusCode('url', code=N)", async () => {
+    const errors = await textsUnder((master, clientId) => master.send(clientId, 'heartbeat', null), undefined, { json: false, web_login: false });
+    expect(errors).toEqual([`BadStatusCode('${url()}', code=500)`, "HTTPError('500 Server Error: Internal Server Error for url: /checkout/confirm')"]);
   });
 
   it("a locust-ts master's locust_ts_texts wins: 2.20.0 names the path in HTTPError but still writes BadStatusCode", async () => {

@@ -34,6 +34,20 @@ export const TEXT_CHANGES = {
   fastAccepts304And308: '2.41.4',
 } as const;
 
+/**
+ * The release whose texts to write behind a Python master, which never says its own: masters
+ * answer worker heartbeats since 2.19.0, and the options a spawn carries (`vars(parsed_options)`,
+ * every option of that release) narrow it down to the first release of a bracket whose texts agree
+ * with the Python workers' wherever they can (docs/porting.md lists the rest). A master that
+ * sends no options (Locust used as a library) is read as 2.12.1 or the newest.
+ */
+export function pythonMasterTexts(answersHeartbeats: boolean, options: Readonly<Record<string, unknown>>): string {
+  const known = Object.keys(options).length > 0;
+  if (!answersHeartbeats) return known && 'json' in options ? '2.14.1' : DEBIAN_LOCUST_VERSION; // --json: 2.14.1
+  if (!known || 'otel' in options) return NEWEST_TEXTS; // --otel: 2.42.4
+  return 'web_base_path' in options ? '2.32.2' : '2.19.0'; // --web-base-path: 2.32.2
+}
+
 /** `a >= b` for dotted release numbers ('' or unparsable reads as Debian's 2.12.1). */
 export function versionAtLeast(a: string, b: string): boolean {
   const parse = (v: string) => {

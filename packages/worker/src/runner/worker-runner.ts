@@ -20,10 +20,7 @@ import {
   isCustom,
   makeClientId,
 } from '@locust-ts/protocol';
-import { DEBIAN_LOCUST_VERSION, NEWEST_TEXTS } from '../http/error-text.js';
-
-/** Locust's `--json` option came in this release (the first whose HttpUser texts name the request). */
-const JSON_OPTION_SINCE = '2.14.1';
+import { pythonMasterTexts } from '../http/error-text.js';
 import { HttpPools } from '../http/pools.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import type { UserClassInfo } from '../runtime/user-class-info.js';
@@ -103,8 +100,8 @@ export class WorkerRunner {
   private lastSpawnTimestamp = -Infinity;
   /** the Locust release whose texts a locust-ts master asked for (`locust_ts_texts`), once it did */
   private textsVersion: string | null = null;
-  /** a master without heartbeats whose spawns carry `--json` (Locust 2.14.1–2.18): its texts' release */
-  private quietMasterTexts = DEBIAN_LOCUST_VERSION;
+  /** the options of a Python master's last spawn: they tell its release apart (pythonMasterTexts) */
+  private masterOptions: Record<string, unknown> = {};
   private stopTimeout = 0;
   private finished = false;
   private readonly monitor: ProcessMonitor;
@@ -151,7 +148,7 @@ export class WorkerRunner {
     const self = this;
     const texts = {
       get version(): string {
-        return self.textsVersion ?? (self.locust.masterSpeaksNewest ? NEWEST_TEXTS : self.quietMasterTexts);
+        return self.textsVersion ?? pythonMasterTexts(self.locust.masterSpeaksNewest, self.masterOptions);
       },
     };
     const http = { pools: this.pools, stats: this.stats, texts };
@@ -335,8 +332,7 @@ export class WorkerRunner {
     this.environment.host = data.host ?? this.hostOverride;
     this.stopTimeout = data.stop_timeout ?? 0;
     if (typeof data.locust_ts_texts === 'string') this.textsVersion = data.locust_ts_texts;
-    // masters answer heartbeats since 2.19.0; before, the options a spawn carries tell the release
-    else if ('json' in data.parsed_options) this.quietMasterTexts = JSON_OPTION_SINCE;
+    else this.masterOptions = data.parsed_options;
     const starting = this.state !== 'spawning' && this.state !== 'running';
     if (starting) this.stats.clear();
     this.locust.spawn(data.parsed_options, this.pool.classInfos(), starting);
