@@ -11,9 +11,9 @@ export { DEBIAN_LOCUST_VERSION };
 
 /**
  * The Locust release whose failure texts this worker writes. Behind a locust-ts master it is the
- * Python workers' release (the master sends it with each spawn); behind a Python master it is
- * 2.12.1 for a master that answers no heartbeats (before 2.19.0) and the newest otherwise; in a
- * local run the newest. docs/porting.md lists the releases whose rows then do not merge.
+ * Python workers' release (the master sends it with each spawn); behind a Python master the one
+ * {@link pythonMasterTexts} reads from the master's behaviour; in a local run the newest.
+ * docs/porting.md lists the releases whose rows still do not merge.
  */
 export interface LocustTexts {
   version: string;
@@ -143,14 +143,10 @@ function errorCode(err: unknown): string {
 }
 
 /**
- * A connection-level failure (refused, reset, DNS, timeout, closed) as HttpUser shows it after
- * Locust unwraps requests' ConnectionError to its innermost cause.
+ * A connection-level failure (refused, reset, DNS, timeout, closed) as HttpUser (`requests`,
+ * after Locust unwraps requests' ConnectionError to its innermost cause) or FastHttpUser
+ * (`fast`, geventhttpclient) shows it.
  */
-export function connectionErrorText(err: unknown, host: string, port: number, timeoutSeconds: number | null): string {
-  return connectionErrorTexts(err, { host, port, url: '', timeoutSeconds }, 'requests', NEWEST_TEXTS).repr;
-}
-
-/** The same failure as HttpUser (`requests`) or FastHttpUser (`fast`, geventhttpclient) shows it. */
 export function connectionErrorTexts(err: unknown, req: FailedRequest, client: 'requests' | 'fast', version: string): ConnectionErrorTexts {
   const code = errorCode(err);
   const errno = ERRNO[code];
