@@ -238,6 +238,9 @@ describe('failure rows of locust-ts workers merge with Python Locust 2.12.1 work
         "GET /missing → CatchResponseError('Could not parse response as JSON. <h1>not found</h1>, response code 404, error Expecting value: line 1 column 1 (char 0)')",
         "GET http://127.0.0.1:1/rest → CatchResponseError('[Errno 111] Connection refused')",
         "GET /json?bare → CatchResponseError('Assertion failed')",
+        // inside the block the last failure() wins, and a failed check wins over them
+        "GET /json?twice → CatchResponseError('second')",
+        "GET /json?overridden → CatchResponseError('thrown')",
       ]),
     );
     expect(rows.requests.get('GET /ok?after')).toBe('1/0'); // the task went on after the failed checks

@@ -34,6 +34,14 @@ export class FastTexts extends FastHttpUser {
     await this.rest('GET', '/bad', {}, () => {});
     await this.rest('GET', '/missing?accepted', {}, (resp) => resp.success());
     await this.rest('GET', '/json?throws', {}, (resp) => resp.js.nope.x);
+    await this.rest('GET', '/json?twice', {}, (resp) => {
+      resp.failure('first');
+      resp.failure('second');
+    });
+    await this.rest('GET', '/json?overridden', {}, async (resp) => {
+      resp.failure('first');
+      assert(resp.js?.id === 8, 'thrown');
+    });
     await this.rest('POST', '/vnd', { json: { a: 1 }, headers: { 'Content-Type': 'application/vnd.api+json' } }, () => {});
     await this.client.post('/vnd?plain', { json: { a: 1 } });
     await this.client.get('/ok?after');

@@ -47,6 +47,12 @@ class FastTexts(FastHttpUser):
             resp.success()
         with self.rest("GET", "/json?throws") as resp:
             resp.js["nope"]["x"]
+        with self.rest("GET", "/json?twice") as resp:
+            resp.failure("first")
+            resp.failure("second")
+        with self.rest("GET", "/json?overridden") as resp:
+            resp.failure("first")
+            assert resp.js["id"] == 8, "thrown"
         with self.rest("POST", "/vnd", json={"a": 1}, headers={"Content-Type": "application/vnd.api+json"}):
             pass
         self.client.post("/vnd?plain", json={"a": 1})
