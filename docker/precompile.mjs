@@ -1,5 +1,5 @@
 // Image build step: transpile the workspace packages' TypeScript to JavaScript once, so a pod
-// starts without compiling (tsx then only compiles the locustfile, through tsImport). Each
+// starts without compiling (only the locustfile is compiled, by the worker's hooks). Each
 // src/**/*.ts (tests excluded) gets a .js beside it — imports already name `.js` files — and the
 // packages' `exports`/`bin` entries are pointed at the .js files.
 //   node docker/precompile.mjs ROOT   (ROOT holds packages/; esbuild is tsx's own dependency)

@@ -37,7 +37,7 @@ describe('the locustfile decides the run', () => {
   it('a listener that throws is logged with its stack, the test runs on, and the exit code is 2', async () => {
     const { code, output } = await runBin(['-f', LOCUSTFILE, '--mode', 'throw', '--greeting', 'cli', '--headless', '-u', '1', '-r', '1', '-t', '2s'], 40_000);
     expect(output).toContain('MARK greeting=cli farewell=bye');
-    expect(output).toMatch(/Uncaught exception in event handler: \nError: listener boom\n\s+at /);
+    expect(output).toMatch(/Uncaught exception in event handler: \nError: listener boom\n  File ".*exit-code\.ts:\d+:\d+", in /);
     expect(output).toMatch(/CUSTOM\s+op\s+[1-9]/);
     expect(code).toBe(2);
   });

@@ -3,7 +3,7 @@ import { StopTest, User, constant, events, task } from 'locust-ts';
 
 events.initCommandLineParser.addListener(({ parser }) => {
   parser.addArgument('--greeting', { default: 'hello' });
-  parser.addArgument('--farewell', { default: 'bye' });
+  parser.addArgument('--farewell', { default: 'bye', envVar: 'LOCUST_FAREWELL' });
   parser.addArgument('--mode', { default: 'stoptest', choices: ['stoptest', 'throw'] });
 });
 

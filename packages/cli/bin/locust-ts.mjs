@@ -2,7 +2,8 @@
 // locust-ts command line. In the workspace it runs the TypeScript sources through tsx's loader
 // (no build step; Node >= 20.6 for module.register). The container image precompiles them
 // (docker/precompile.mjs): then plain Node loads the .js files and a pod compiles nothing at
-// start but the locustfile, which the worker loads through tsx's tsImport either way.
+// start but the locustfile, which the worker's own module hooks compile (and cache) either way
+// (packages/worker/src/locustfile/hooks.mjs).
 import { existsSync } from 'node:fs';
 
 const compiled = new URL('../src/main.js', import.meta.url);

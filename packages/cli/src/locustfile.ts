@@ -8,7 +8,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { DEFAULT_LOCUSTFILE } from './option-specs.js';
 import { EXIT_INVALID, UsageError } from './options.js';
 
-export const LOCUSTFILE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.py'] as const;
+export const LOCUSTFILE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '.py'] as const;
 const TRIED_WITHOUT_EXTENSION = ['.ts', '.js', '.py'];
 
 export type LocustfileKind = 'typescript' | 'python';

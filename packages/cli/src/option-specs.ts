@@ -10,7 +10,7 @@ export type OptionKind = 'string' | 'int' | 'float' | 'flag' | 'list' | 'timespa
 // 'append': repeatable, each occurrence one value (argparse's action='append'); env/config: values split on ';'
 
 /** A parsed option value: what Locust's `vars(options)` holds. */
-export type OptionValue = string | number | boolean | string[] | null;
+export type OptionValue = string | number | boolean | Array<string | number> | null;
 
 export interface OptionSpec {
   /** Locust's attribute name; also the key in the `parsed_options` map sent with `spawn` (spec §3.4). */
@@ -24,6 +24,15 @@ export interface OptionSpec {
   metavar?: string;
   help: string;
   group: string;
+  /** argparse's `choices`: shown as `{a,b}` in `--help`, checked after parsing */
+  choices?: readonly (string | number)[];
+  /** argparse's callable `type=` (a locustfile's custom argument): text → value; its name for errors */
+  parse?: (text: string) => OptionValue;
+  typeName?: string;
+  /** a `flag`'s value when given (argparse's `store_false` gives false); default true */
+  flagValue?: boolean;
+  /** a custom `list`'s argparse `nargs`: '+' needs at least one value; both shape `--help` */
+  nargs?: '*' | '+';
 }
 
 export const DEFAULT_LOCUSTFILE = 'locustfile';

@@ -134,21 +134,44 @@ useSpecs([], false);
 
 // ---------------------------------------------------------------- value conversion
 
+/** Python's `int()`: optional sign, digits, underscores between digits, surrounding blanks. */
+export function pythonInt(text: string): number | null {
+  const t = text.trim();
+  return /^[+-]?\d+(_\d+)*$/.test(t) ? Number(t.replaceAll('_', '')) : null;
+}
+
+/** Python's `float()`: blanks around, `_` between digits, `1e3`, `.5`, `inf`, `nan`; no hex. */
+export function pythonFloat(text: string): number | null {
+  const t = text.trim();
+  const digits = '\\d(?:_?\\d)*';
+  const decimal = new RegExp(`^[+-]?(?:${digits}(?:\\.(?:${digits})?)?|\\.${digits})(?:[eE][+-]?${digits})?$`);
+  if (decimal.test(t)) return Number(t.replaceAll('_', ''));
+  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(t);
+  if (!special) return null;
+  if (special[2]!.toLowerCase() === 'nan') return Number.NaN;
+  return special[1] === '-' ? -Infinity : Infinity;
+}
+
 function convert(spec: OptionSpec, text: string): OptionValue {
   const name = displayName(spec);
+  if (spec.parse) {
+    try {
+      return spec.parse(text);
+    } catch {
+      throw new UsageError(`argument ${name}: invalid ${spec.typeName ?? 'value'} value: '${text}'`);
+    }
+  }
   switch (spec.kind) {
     case 'string':
       return text;
     case 'int': {
-      // Python's int(): optional sign, digits, underscores between digits, surrounding blanks
-      const t = text.trim();
-      if (!/^[+-]?\d+(_\d+)*$/.test(t)) throw new UsageError(`argument ${name}: invalid int value: '${text}'`);
-      return Number(t.replaceAll('_', ''));
+      const n = pythonInt(text);
+      if (n === null) throw new UsageError(`argument ${name}: invalid int value: '${text}'`);
+      return n;
     }
     case 'float': {
-      const t = text.trim();
-      const n = Number(t.replaceAll('_', ''));
-      if (t === '' || !Number.isFinite(n)) throw new UsageError(`argument ${name}: invalid float value: '${text}'`);
+      const n = pythonFloat(text);
+      if (n === null) throw new UsageError(`argument ${name}: invalid float value: '${text}'`);
       return n;
     }
     case 'timespan': {
@@ -156,9 +179,11 @@ function convert(spec: OptionSpec, text: string): OptionValue {
       if (seconds === null) throw new UsageError(`argument ${name}: invalid time span: '${text}' (valid: ${TIMESPAN_FORMATS})`);
       return seconds;
     }
-    case 'flag':
     case 'list':
     case 'append':
+      // the items of a list (a custom argument's `nargs`/`append` keep their text unless `type` says)
+      return text;
+    case 'flag':
       throw new Error(`convert() called for ${spec.kind} option ${name}`);
   }
 }
@@ -229,15 +254,16 @@ function parseCommandLine(argv: readonly string[]): CommandLine {
     const name = displayName(spec);
     if (spec.kind === 'flag') {
       if (inline !== undefined) throw new UsageError(`argument ${name}: ignored explicit argument '${inline}'`);
-      values.set(spec.dest, true);
+      values.set(spec.dest, spec.flagValue ?? true);
     } else if (spec.kind === 'append') {
       const text = inline ?? (looksLikeValue(argv[i + 1]) ? argv[++i]! : undefined);
       if (text === undefined) throw new UsageError(`argument ${name}: expected one argument`);
-      values.set(spec.dest, [...((values.get(spec.dest) as string[] | undefined) ?? []), text]);
+      values.set(spec.dest, [...((values.get(spec.dest) as Array<string | number> | undefined) ?? []), convert(spec, text) as string | number]);
     } else if (spec.kind === 'list') {
       const items = inline !== undefined ? [inline] : [];
       while (looksLikeValue(argv[i + 1]) && argv[i + 1] !== '-') items.push(argv[++i]!);
-      values.set(spec.dest, items);
+      if (spec.nargs === '+' && items.length === 0) throw new UsageError(`argument ${name}: expected at least one argument`);
+      values.set(spec.dest, items.map((item) => convert(spec, item) as string | number));
     } else {
       let text = inline;
       if (text === undefined) {
@@ -269,14 +295,20 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Map<string, OptionValue> {
 function fromText(spec: OptionSpec, raw: string, source: string): OptionValue {
   if (spec.kind === 'flag') {
     const v = raw.trim().toLowerCase();
-    if (ENV_TRUE.includes(v)) return true;
-    if (ENV_FALSE.includes(v)) return false;
+    // ConfigArgParse adds the flag for a true spelling, leaves it out for a false one
+    if (ENV_TRUE.includes(v)) return spec.flagValue ?? true;
+    if (ENV_FALSE.includes(v)) return spec.default;
     throw new UsageError(`${source}: unexpected value '${raw}' for ${displayName(spec)} (use true or false)`);
   }
-  if (spec.kind === 'append') return raw.split(';').map((s) => s.trim()).filter((s) => s !== '');
-  if (spec.kind === 'list') {
-    const inner = raw.trim().replace(/^\[(.*)\]$/, '$1');
-    return inner.split(/[\s,]+/).filter((s) => s !== '');
+  try {
+    if (spec.kind === 'append') return raw.split(';').map((s) => s.trim()).filter((s) => s !== '').map((s) => convert(spec, s) as string | number);
+    if (spec.kind === 'list') {
+      const inner = raw.trim().replace(/^\[(.*)\]$/, '$1');
+      return inner.split(/[\s,]+/).filter((s) => s !== '').map((s) => convert(spec, s) as string | number);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`${source}: ${err.message}`);
+    throw err;
   }
   try {
     return convert(spec, raw);
@@ -393,7 +425,10 @@ export function helpText(): string {
       group = spec.group;
       lines.push('', `${group}:`);
     }
-    const metavar = spec.kind === 'flag' ? '' : ` ${spec.metavar ?? spec.dest.toUpperCase()}${spec.kind === 'list' ? ' ...' : ''}`;
+    // argparse's metavar: `{a,b}` for choices, `[X ...]` for nargs='*', `X [X ...]` for '+'
+    const word = spec.metavar ?? (spec.choices ? `{${spec.choices.join(',')}}` : spec.dest.toUpperCase());
+    const shown = spec.nargs === '*' ? `[${word} ...]` : spec.nargs === '+' ? `${word} [${word} ...]` : `${word}${spec.kind === 'list' ? ' ...' : ''}`;
+    const metavar = spec.kind === 'flag' ? '' : ` ${shown}`;
     const env = spec.env ? ` [env ${spec.env}]` : '';
     lines.push(`  ${spec.flags.join(', ')}${metavar}`, `        ${spec.help}${env}`);
   }

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Closers, type UserClassDescription } from '@locust-ts/protocol';
+import { Closers, createWebUi, type UserClassDescription } from '@locust-ts/protocol';
 import { type BuiltinShape, MasterStartError, processHtmlFilename, resolveUserClasses, runMaster, type MasterHandle } from '@locust-ts/master';
 import {
   LocustfileError,
@@ -114,18 +114,21 @@ async function runMode(
   // options.ts has already refused a bad spec: this cannot throw
   const builtinShape = options.shape === null ? null : parseShapeOption(options.shape);
   const file = kind === 'typescript' ? (preloaded ?? (await loadTypeScriptLocustfile(locustfile))) : null;
-  const userClasses = await userClassesOf(options, file, locustfile);
+  const userClasses = await userClassesOf(options, file, locustfile, prepared?.python?.classes);
   if (options.list) return listUserClasses(userClasses);
+  // a .py locustfile: what this master will not run, named once (python-locustfile.ts); a local
+  // run of a .py file is refused below with one line instead
+  if (options.master) for (const line of prepared?.notices ?? []) log.warning(line);
   const code = await runMasterAndWorkers(options, parsedOptions, locustfile, file, userClasses, log, builtinShape, environment, prepared?.customSpecs ?? []);
   // the master fired `quitting` before it decided the exit code, as Locust's shutdown() does
   return finishProcess(environment, code, log, true);
 }
 
 /** The user classes a run would use (the locustfile's, narrowed by the UserClass arguments). */
-async function userClassesOf(options: CliOptions, file: Locustfile | null, locustfile?: string): Promise<UserClassDescription[]> {
+async function userClassesOf(options: CliOptions, file: Locustfile | null, locustfile?: string, pythonClasses?: UserClassDescription[]): Promise<UserClassDescription[]> {
   try {
     return await resolveUserClasses({
-      ...(file ? { userClasses: file.describeUserClasses() } : { locustfile: locustfile! }),
+      ...(file ? { userClasses: file.describeUserClasses() } : pythonClasses?.length ? { userClasses: pythonClasses } : { locustfile: locustfile! }),
       userClassNames: options.userClasses,
     });
   } catch (err) {
@@ -203,7 +206,7 @@ async function runMasterAndWorkers(
   // local: one in-process worker, or N worker processes; --master: only --processes N adds workers
   const processCount = options.processes ?? 0;
   const inProcessWorker = local && processCount === 0;
-  if (!options.headless) environment.webUi = { authArgs: {}, authenticate: null }; // Locust's `web_ui` in init
+  if (!options.headless) environment.webUi = createWebUi(); // Locust's `web_ui` in init (the master attaches `app`)
   const localWorkers = inProcessWorker ? 1 : processCount;
 
   if (file?.shapeClass && options.arrivalRate !== null) {

@@ -3,7 +3,20 @@
  * flags onto. Binds the ROUTER, learns the user classes, then either runs headless (Locust's
  * `--headless` flags) or serves the web UI, and resolves `done` with the process exit code.
  */
-import { Closers, DEFAULT_MASTER_PORT, DEFAULT_WEB_PORT, LOCUST_PROTOCOL_VERSION, LOCUST_TS_RELEASE, type LoadShape, MasterSocket, MasterStartError } from '@locust-ts/protocol';
+import {
+  Closers,
+  DEFAULT_MASTER_PORT,
+  DEFAULT_WEB_PORT,
+  type Environment,
+  LOCUST_PROTOCOL_VERSION,
+  LOCUST_TS_RELEASE,
+  type LoadShape,
+  MasterSocket,
+  MasterStartError,
+  type WebUiApp,
+  createWebUi,
+} from '@locust-ts/protocol';
+import type { FastifyInstance } from 'fastify';
 import { ShutdownTrigger, StatsPrinter, exitCodeOf, printFinalSummary, runHeadless } from './headless/headless-run.js';
 import { type LogLevel, MasterLogger, type TextSink } from './log/master-logger.js';
 import { StatsCsvFileWriter } from './report/csv-files.js';
@@ -118,9 +131,27 @@ export interface MasterHandle {
 export { MasterStartError };
 
 /** Start the web UI (loaded only when needed: a headless master never imports the web layer). */
-async function startWeb(runner: MasterRunnerView, options: WebUiOptions): Promise<WebUiHandle> {
+async function startWeb(runner: MasterRunnerView, options: WebUiOptions, app: FastifyInstance | null): Promise<WebUiHandle> {
   const { startWebUi } = await import('./web/index.js');
-  return startWebUi(runner, options);
+  return startWebUi(runner, options, app ?? undefined);
+}
+
+/**
+ * The web server's Fastify instance, before `init` fires: `environment.webUi.app` (Locust's
+ * `web_ui.app`), so a locustfile's init listener can add routes. Null for a headless master.
+ */
+async function createWebBeforeInit(options: MasterOptions, environment: Environment): Promise<FastifyInstance | null> {
+  if (options.headless) return null;
+  const { createWebApp } = await import('./web/index.js');
+  let app: FastifyInstance;
+  try {
+    app = createWebApp(options.webOptions ?? {});
+  } catch (err) {
+    throw new MasterStartError(`The web UI could not start: ${(err as Error).message}`);
+  }
+  environment.webUi ??= createWebUi();
+  environment.webUi.app = app as unknown as WebUiApp;
+  return app;
 }
 
 async function bindSocket(options: MasterOptions, log: MasterLogger): Promise<{ socket: MasterSocket; port: number }> {
@@ -194,6 +225,13 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
       else void runner.stop();
     },
   });
+  let webApp: FastifyInstance | null;
+  try {
+    webApp = await createWebBeforeInit(options, runner.locust.environment);
+  } catch (err) {
+    await runner.quit();
+    throw err;
+  }
   // Locust fires `init` after creating the runner and before its greenlets handle any message
   options.beforeListen?.();
   void runner.listen();
@@ -260,10 +298,11 @@ export async function runMaster(options: MasterOptions): Promise<MasterHandle> {
         ...options.webOptions,
         scale: scale?.recorder ?? null,
         parsedOptions: runner.locust.environment.parsedOptions,
+        ...(runner.locust.environment.webUi ? { templateArgs: runner.locust.environment.webUi.templateArgs } : {}),
         // the runner knows whether a shape drives it
         isShape: runner.shapeName !== null,
         ...(runner.shapeName !== null ? { shapeName: runner.shapeName, shapeUseCommonOptions: runner.shapeUsesCommonOptions } : {}),
-      });
+      }, webApp);
     } catch (err) {
       await scale?.recorder.stop();
       await runner.quit();

@@ -15,3 +15,4 @@ export * from './edges.js';
 export * from './arrival-rate.js';
 export * from './events/index.js';
 export * from './process-monitor.js';
+export * from './traceback.js';

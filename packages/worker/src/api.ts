@@ -24,6 +24,10 @@ export {
   type ArgumentParser,
   type ArgumentOptions,
   type WebUi,
+  type WebUiApp,
+  type WebUiRequest,
+  type WebUiReply,
+  type WebUiHandler,
   type AuthArgs,
   type LoginAttempt,
 } from '@locust-ts/protocol';

@@ -19,6 +19,7 @@ import {
   createEnvironment,
   fireUsageEvents,
   nowSeconds,
+  errorReport,
 } from '@locust-ts/protocol';
 import type { MasterLogger } from '../log/master-logger.js';
 
@@ -108,7 +109,7 @@ export class MasterEnvironment {
 
   private call(handler: MessageHandler, env: Environment, msg: CustomMessageEnvelope): void {
     const failed = (err: unknown): void =>
-      this.log.error(`Uncaught exception in handler for ${msg.type}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      this.log.error(`Uncaught exception in handler for ${msg.type}: ${errorReport(err)}`);
     try {
       const result = handler(env, msg);
       if (result instanceof Promise) result.catch(failed);

@@ -15,7 +15,7 @@
  * - Shapes whose unit is `rps` (built-in `unit=rps`) set an arrival rate through
  *   {@link ShapeTarget.applyRate} instead of users.
  */
-import type { LoadShape, LoadShapeTick } from '@locust-ts/protocol';
+import { type LoadShape, type LoadShapeTick, errorReport } from '@locust-ts/protocol';
 import type { MasterLogger } from '../log/master-logger.js';
 import { isBuiltinShape } from '../shapes/index.js';
 
@@ -137,7 +137,8 @@ export class ShapeDriver {
     try {
       answer = this.shape.tick(runTime);
     } catch (err) {
-      this.fail(`Load shape ${this.name}.tick(${runTime.toFixed(1)}) failed: ${err instanceof Error ? err.message : String(err)}`);
+      // the traceback names the shape's own file:line:column, as Locust's greenlet error does
+      this.fail(`Load shape ${this.name}.tick(${runTime.toFixed(1)}) failed`, err);
       return;
     }
     if (answer === null || answer === undefined) {
@@ -197,8 +198,8 @@ export class ShapeDriver {
     this.timer = setTimeout(() => this.tick(), Math.max(0, this.startedAt + due - performance.now()));
   }
 
-  private fail(line: string): void {
-    this.target.log.error(`${line}; stopping the shape test`);
+  private fail(line: string, err?: unknown): void {
+    this.target.log.error(`${line}; stopping the shape test${err === undefined ? '' : `\n${errorReport(err)}`}`);
     this.finish('error');
   }
 

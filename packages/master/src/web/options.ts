@@ -34,9 +34,11 @@ export interface WebUiOptions {
   /** `--csv PREFIX --csv-full-history`: the history file `/stats/requests_full_history/csv` serves */
   fullHistoryCsvPath?: string | null;
   /** the locustfile's custom arguments for the form (newest Locust's `extra_options`) */
-  extraOptions?: Record<string, { default_value: unknown; help_text: string; is_secret: boolean; is_required: boolean; is_multiple: boolean; choices: readonly string[] | null }>;
+  extraOptions?: Record<string, { default_value: unknown; help_text: string; is_secret: boolean; is_required: boolean; is_multiple: boolean; choices: readonly (string | number)[] | null }>;
   /** the live `environment.parsedOptions`: `POST /swarm` writes the form's custom fields into it */
   parsedOptions?: Record<string, unknown>;
+  /** the locustfile's `webUi.templateArgs`, merged over the page's (read on every page load) */
+  templateArgs?: Record<string, unknown>;
   /** shown in the UI's About box */
   version?: string;
   /** `--watch-scale`: the recorder `GET /scale` and `/metrics` read (null: `/scale` says enabled: false) */

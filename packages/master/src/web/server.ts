@@ -27,16 +27,26 @@ export function normalizeBasePath(path: string | undefined): string {
   return trimmed ? `/${trimmed}` : '';
 }
 
-/** Start the web UI and REST API; resolves once it listens. The caller prints `url`. */
-export async function startWebUi(runner: MasterRunnerView, options: WebUiOptions): Promise<WebUiHandle> {
+/**
+ * The master's Fastify instance, made before `init` fires so a locustfile's listener can add its
+ * routes and hooks (`webUi.app`, Locust's `web_ui.app`); `startWebUi` adds auth and the UI's own
+ * routes to it. Fastify applies root hooks to every route at `ready`, so the locustfile's routes
+ * sit behind the same `--web-auth`/`--web-login` whatever the order.
+ */
+export function createWebApp(options: Pick<WebUiOptions, 'tlsCert' | 'tlsKey'>): FastifyInstance {
+  const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : null;
+  // one instance type for the plugins: HTTPS changes only how the server listens
+  return (tls ? Fastify({ logger: false, https: tls }) : Fastify({ logger: false })) as unknown as FastifyInstance;
+}
+
+/** Start the web UI and REST API on `app` (default: a new one); resolves once it listens. The caller prints `url`. */
+export async function startWebUi(runner: MasterRunnerView, options: WebUiOptions, app?: FastifyInstance): Promise<WebUiHandle> {
   const log = options.log ?? ((line: string) => console.log(line));
   if (options.auth !== undefined) parseWebAuth(options.auth); // fail fast on a malformed --web-auth
   const distDir = await ensureWebUiBuilt(log);
   const prefix = normalizeBasePath(options.webBasePath);
-
-  const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : null;
-  // one instance type for the plugins: HTTPS changes only how the server listens
-  const app = (tls ? Fastify({ logger: false, https: tls }) : Fastify({ logger: false })) as unknown as FastifyInstance;
+  const tls = Boolean(options.tlsCert && options.tlsKey);
+  app ??= createWebApp(options);
   if (options.auth !== undefined) installBasicAuth(app, options.auth);
   if (options.webLogin) await installWebLogin(app, { webUi: options.webLogin, prefix, distDir, log });
   // Locust enables CORS for every route (flask_cors defaults): scripts in other origins may read.

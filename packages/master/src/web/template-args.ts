@@ -68,6 +68,8 @@ export function templateArgs(runner: MasterRunnerView, options: WebUiOptions): R
     is_host_required: false,
     profile: null,
     ...arrivalRateTemplateArgs(options.arrivalRate, options.maxUsers),
+    // the locustfile's `webUi.templateArgs` (Locust's web_ui.template_args): extended_tabs, …
+    ...options.templateArgs,
   };
 }
 

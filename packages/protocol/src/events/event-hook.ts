@@ -5,6 +5,7 @@
  * Locust then exits with code 2 (`log.unhandled_greenlet_exception`); {@link listenerErrors}
  * holds the same fact for the CLI.
  */
+import { errorReport } from '../traceback.js';
 
 /** What a listener may throw on purpose: Locust re-raises StopUser, StopTest, RescheduleTask, InterruptTaskSet. */
 const PASS_THROUGH = Symbol.for('locust-ts.passThroughEvents');
@@ -29,8 +30,8 @@ export const listenerErrors = {
 
 function report(err: unknown): void {
   listenerErrors.count++;
-  const text = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
-  listenerErrors.sink(`Uncaught exception in event handler: \n${text}`);
+  // the listener's own file:line:column first (source-mapped), as Locust prints its traceback
+  listenerErrors.sink(`Uncaught exception in event handler: \n${errorReport(err)}`);
 }
 
 export type Listener<A> = (args: A) => unknown;

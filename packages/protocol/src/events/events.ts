@@ -134,25 +134,43 @@ export class RequestEventHook extends EventHook<RequestEventArgs> {
   }
 }
 
-/** What `initCommandLineParser` listeners get: `parser.addArgument('--my-arg', {...})`. */
+/**
+ * What `initCommandLineParser` listeners get: `parser.addArgument('--my-arg', {...})`, Locust's
+ * `parser.add_argument` with its keys in camelCase. As in argparse, only `action` decides whether
+ * an option takes a value: `{ default: true }` takes one (`--my-flag false` gives the text
+ * 'false'), `{ action: 'store_true' }` is a bare flag. A key Locust does not have is refused.
+ */
 export interface ArgumentOptions {
-  default?: string | number | boolean | null;
+  default?: string | number | boolean | null | ReadonlyArray<string | number>;
   help?: string;
   /** shown in the web UI's start form (default true, as Locust) */
   includeInWebUi?: boolean;
-  /** masked in the web UI */
+  /** masked in the web UI (newest Locust's `is_secret`) */
   isSecret?: boolean;
+  /** a required field of the web UI's form (newest Locust's `is_required`; the command line: `required`) */
   isRequired?: boolean;
-  choices?: ReadonlyArray<string>;
-  /** how the text becomes a value (default from `default`'s type, else string) */
-  type?: 'string' | 'int' | 'float' | 'flag';
-  /** `store_true`, as argparse's `action='store_true'` */
-  action?: 'store_true' | 'store_false';
-  /** `LOCUST_*` variable (default: `LOCUST_` + the name upper-cased, dashes as underscores) */
+  /** a multiple-select field of the web UI's form (newest Locust's `is_multiple`, with `choices`) */
+  isMultiple?: boolean;
+  /** argparse's `required=True`: the command line must give it */
+  required?: boolean;
+  choices?: ReadonlyArray<string | number>;
+  /** argparse's `type=`: how the text becomes a value ('string' = str, 'int', 'float', or a function) */
+  type?: 'string' | 'int' | 'float' | 'flag' | ((text: string) => unknown);
+  /** argparse's `action=` ('store' takes a value, the default) */
+  action?: 'store' | 'store_true' | 'store_false' | 'append';
+  /** argparse's `nargs='*'` / `'+'`: the values up to the next option, as a list */
+  nargs?: '*' | '+';
+  /** ConfigArgParse's `env_var=`: read from this environment variable (none unless given, as Locust) */
   envVar?: string;
   metavar?: string;
   dest?: string;
 }
+
+/** The keys of {@link ArgumentOptions}: any other key is refused (argparse raises TypeError). */
+export const ARGUMENT_OPTION_KEYS: readonly (keyof ArgumentOptions)[] = [
+  'default', 'help', 'includeInWebUi', 'isSecret', 'isRequired', 'isMultiple', 'required', 'choices', 'type', 'action',
+  'nargs', 'envVar', 'metavar', 'dest',
+];
 
 export interface ArgumentParser {
   addArgument(flag: string, options?: ArgumentOptions): void;
@@ -179,14 +197,73 @@ export interface LoginAttempt {
   form: Record<string, string>;
 }
 
+/** A request to a locustfile's route (Fastify's request: cast to `FastifyRequest` for the rest). */
+export interface WebUiRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  query: unknown;
+  params: unknown;
+  body: unknown;
+}
+
+/** The reply of a locustfile's route (Fastify's reply: cast to `FastifyReply` for the rest). */
+export interface WebUiReply {
+  code(statusCode: number): WebUiReply;
+  header(name: string, value: unknown): WebUiReply;
+  type(contentType: string): WebUiReply;
+  send(payload?: unknown): WebUiReply;
+}
+
+/** A route handler: what it returns (text, an object → JSON) is the answer, as in Fastify. */
+export type WebUiHandler = (request: WebUiRequest, reply: WebUiReply) => unknown;
+
 /**
- * `environment.webUi` / the `webUi` of `init` (Locust's `web_ui`), null in headless runs. With
+ * The master's web server (Locust's `web_ui.app`, a Flask app there): the Fastify instance that
+ * serves the UI, behind the same `--web-auth`/`--web-login`. Typed here by what a locustfile
+ * uses; it is the whole `FastifyInstance` (`webUi.app as unknown as FastifyInstance`).
+ */
+export interface WebUiApp {
+  get(path: string, handler: WebUiHandler): unknown;
+  post(path: string, handler: WebUiHandler): unknown;
+  put(path: string, handler: WebUiHandler): unknown;
+  delete(path: string, handler: WebUiHandler): unknown;
+  route(options: { method: string | string[]; url: string; handler: WebUiHandler }): unknown;
+  /** Locust's `app.after_request`: `onSend` may replace the payload (e.g. add `extended_stats`) */
+  addHook(name: 'onSend', hook: (request: WebUiRequest, reply: WebUiReply, payload: unknown) => Promise<unknown>): unknown;
+  addHook(name: 'onRequest' | 'preHandler', hook: (request: WebUiRequest, reply: WebUiReply) => Promise<unknown>): unknown;
+}
+
+/**
+ * `environment.webUi` / the `webUi` of `init` (Locust's `web_ui`), null in headless runs and on
+ * workers. `app` is the master's web server (add routes in an `init` listener, as Locust's
+ * `web_ui.app.route`); `templateArgs` is merged over the page's template args (Locust's
+ * `web_ui.template_args`: `extended_tabs`, `extended_tables`, `extended_csv_files`). With
  * `--web-login`, `authArgs` shapes the login page and `authenticate` decides a login (what a
  * Locust locustfile does with flask-login's `login_user` in its callback route).
  */
 export interface WebUi {
   authArgs: AuthArgs;
   authenticate: ((attempt: LoginAttempt) => boolean | Promise<boolean>) | null;
+  app: WebUiApp;
+  templateArgs: Record<string, unknown>;
+}
+
+/** A WebUi whose `app` the master attaches when it creates its web server (before `init`). */
+export function createWebUi(): WebUi {
+  let app: WebUiApp | null = null;
+  return {
+    authArgs: {},
+    authenticate: null,
+    templateArgs: {},
+    get app(): WebUiApp {
+      if (!app) throw new Error('webUi.app is attached when the master creates its web server: use it in an init listener');
+      return app;
+    },
+    set app(value: WebUiApp) {
+      app = value;
+    },
+  };
 }
 
 export interface InitArgs extends EnvironmentArgs {

@@ -1,3 +1,3 @@
-// CommonJS face of the locustfile API: tsx loads a .ts locustfile outside an ESM package as
-// CommonJS, so `import ... from 'locust-ts'` becomes a require() that lands here.
+// CommonJS face of the locustfile API (api-link.ts): `require('locust-ts')` from a .cjs
+// locustfile or a CommonJS package beside it lands here.
 module.exports = globalThis[Symbol.for('locust-ts.api')];

@@ -64,6 +64,37 @@ describe('loadLocustfile', () => {
     expect(message).toMatch(/syntax\.ts:\d+:\d+: syntax error: /);
   });
 
+  it('a syntax error names its exact line and column (1-based, as editors count)', async () => {
+    const message = await loadError(file('syntax-at.ts', `import { User } from 'locust-ts';\nexport class U extends User {\n  t() { return 1 +; }\n}\n`));
+    expect(message).toBe(`${join(dir, 'syntax-at.ts')}:3:19: syntax error: Unexpected ";"`);
+  });
+
+  it('a .cjs syntax error names its line and column', async () => {
+    const message = await loadError(file('syntax.cjs', `const { User } = require('locust-ts');\nclass U extends User {\n  t() { return 1 +; }\n}\n`));
+    expect(message).toBe(`${join(dir, 'syntax.cjs')}:3:19: syntax error: Unexpected token ';'`);
+  });
+
+  // (vitest replaces Node's source-mapped stacks with its own: test/locustfile-errors.test.ts
+  // checks mapped lines through the real CLI; this sibling has no line that compiling removes)
+  it("an error thrown in a sibling module names the sibling's line and column", async () => {
+    file('sibling-helper.ts', `export function fail(): never {\n  throw new RangeError('no such stage');\n}\nfail();\n`);
+    const message = await loadError(file('sibling.ts', `import { User } from 'locust-ts';\nimport './sibling-helper.js';\nexport class U extends User {}\n`));
+    expect(message).toBe(`${join(dir, 'sibling-helper.ts')}:2:9: RangeError: no such stage`);
+  });
+
+  it('a missing package, sibling or export names the import that asks for it', async () => {
+    const pkg = await loadError(file('nopkg.ts', `import { User } from 'locust-ts';\nimport { x } from 'no-such-package';\nexport class U extends User { y = x; }\n`));
+    expect(pkg).toBe(`${join(dir, 'nopkg.ts')}:2:20: Error: Cannot find package 'no-such-package' imported from ${join(dir, 'nopkg.ts')}`);
+    const sibling = await loadError(file('nosib.ts', `import { User } from 'locust-ts';\n\nimport { a } from './not-here.js';\nexport class U extends User { b = a; }\n`));
+    expect(sibling).toMatch(new RegExp(`^${join(dir, 'nosib.ts')}:3:22: Error: Cannot find module '.*not-here\\.js' imported from`));
+    const name = await loadError(file('noexport.ts', `import { User, HttpUzer } from 'locust-ts';\nexport class U extends HttpUzer {}\nexport class V extends User {}\n`));
+    expect(name).toBe(`${join(dir, 'noexport.ts')}:1:16: syntax error: The requested module 'locust-ts' does not provide an export named 'HttpUzer'`);
+  });
+
+  it('no message a person reads carries a data: URL', async () => {
+    for (const name of ['syntax-at.ts', 'sibling.ts', 'nopkg.ts', 'noexport.ts']) expect(await loadError(join(dir, name))).not.toContain('data:');
+  });
+
   it('a file without a user class says so', async () => {
     const message = await loadError(file('none.ts', `export const x = 1;\nexport class NotAUser {}\n`));
     expect(message).toMatch(/none\.ts: no user class found; export a class extending HttpUser or User/);

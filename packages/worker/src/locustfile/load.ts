@@ -1,15 +1,18 @@
 /**
- * Loading a locustfile (`-f path.ts|.js`) with tsx's ESM API, finding its user classes and
- * checking them, so a broken file fails before any master sees this worker. Every failure is
- * a {@link LocustfileError} with one line the CLI prints before exiting 1.
+ * Loading a locustfile (`-f path.ts|.mts|.js|.mjs|.cjs`): Node imports it through our module
+ * hooks (api-link.ts, hooks.mjs), which compile it and its sibling modules to ES modules with
+ * source maps and cache the result; then its user classes are found and checked, so a broken
+ * file fails before any master sees this worker. Every failure is a {@link LocustfileError}
+ * with one line the CLI prints before exiting 1, naming the file's own `path:line:column`
+ * (load-errors.ts). A second load of the same path in one process returns the module of the
+ * first, as a second `import` would.
  */
 import { existsSync, statSync } from 'node:fs';
-import Module, { register } from 'node:module';
-import { extname, relative, resolve as resolvePath } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { extname, resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { type UserClassDescription, createEnvironment } from '@locust-ts/protocol';
-import { tsImport } from 'tsx/esm/api';
-import * as api from '../api.js';
+import type * as api from '../api.js';
 import { LocustfileError, WaitTimeError } from '../errors.js';
 import { HttpPools } from '../http/pools.js';
 import { silentLogger } from '../logger.js';
@@ -18,13 +21,15 @@ import { taskWeights } from '../task.js';
 import { fixedCountOf, isConcreteUserClass, type UserClass, waitTimeOf, weightOf } from '../user.js';
 import { tasksOf } from '../runtime/user-class-info.js';
 import { isConcreteLoadTestShapeClass, type LoadTestShapeClass } from '../shape.js';
+import { installLocustfileHooks } from './api-link.js';
+import { firstLine, importErrorLine, shownPath } from './load-errors.js';
 
 const LOCUSTFILE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']);
-const API_GLOBAL = Symbol.for('locust-ts.api');
-/** The names a locustfile imports the API by. */
-const API_SPECIFIERS = new Set(['locust-ts', '@locust-ts/worker']);
+/** hooks.mjs knows a locustfile by this query on its URL (and strips it). */
+const ENTRY_QUERY = 'locust-ts-locustfile';
 
-type ResolveFilename = (request: string, ...rest: unknown[]) => string;
+/** `import()` through Node's own loader and the hooks, also under a test runner (see the file). */
+const nativeImport = createRequire(import.meta.url)('./native-import.cjs') as (url: string) => Promise<Record<string, unknown>>;
 
 export interface Locustfile {
   /** Absolute path. */
@@ -37,49 +42,12 @@ export interface Locustfile {
   shapeClass: LoadTestShapeClass | null;
 }
 
-let hookInstalled = false;
-
-/** Make `import ... from 'locust-ts'` resolve to this worker's API, once per process. */
-function installApiResolver(): void {
-  if (hookInstalled) return;
-  hookInstalled = true;
-  (globalThis as Record<symbol, unknown>)[API_GLOBAL] = api;
-  const names = Object.keys(api);
-  const source =
-    `const api = globalThis[Symbol.for('locust-ts.api')];\n` + names.map((n) => `export const ${n} = api.${n};`).join('\n');
-  const shimUrl = `data:text/javascript,${encodeURIComponent(source)}`;
-  register(new URL('./resolve-hook.mjs', import.meta.url), { data: { shimUrl } });
-  // tsx compiles a .ts file outside an ESM package to CommonJS: catch its require() as well.
-  const cjsShim = fileURLToPath(new URL('./api-shim.cjs', import.meta.url));
-  const loader = Module as unknown as { _resolveFilename: ResolveFilename };
-  const previous = loader._resolveFilename;
-  loader._resolveFilename = function resolveLocustApi(this: unknown, request: string, ...rest: unknown[]): string {
-    return API_SPECIFIERS.has(request) ? cjsShim : previous.call(this, request, ...rest);
-  };
-}
-
-function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? text;
-}
-
-/** One line for an error thrown while importing: esbuild's syntax errors, or the module's own throw. */
-function importErrorLine(shownPath: string, err: unknown): string {
-  if (err instanceof WaitTimeError) return `${shownPath}: bad wait time: ${err.message}`;
-  const e = err as { message?: unknown; name?: unknown; errors?: Array<{ text?: string; location?: { line?: number; column?: number } }> };
-  const message = typeof e.message === 'string' ? e.message : String(err);
-  const syntax = e.errors?.[0];
-  if (syntax?.text) {
-    const where = syntax.location ? `:${syntax.location.line}:${syntax.location.column}` : '';
-    return `${shownPath}${where}: syntax error: ${syntax.text}`;
-  }
-  const m = /ERROR: (.*)/.exec(message);
-  if (m) {
-    const loc = /:(\d+):(\d+): ERROR/.exec(message);
-    return `${shownPath}${loc ? `:${loc[1]}:${loc[2]}` : ''}: syntax error: ${m[1]}`;
-  }
-  if (err instanceof SyntaxError) return `${shownPath}: syntax error: ${firstLine(message)}`;
-  const name = typeof e.name === 'string' ? e.name : 'Error';
-  return `${shownPath}: ${name}: ${firstLine(message)}`;
+/** The module's exports, and those of a CommonJS module's `module.exports` object. */
+function exportedValues(mod: Record<string, unknown>): unknown[] {
+  const values = Object.values(mod);
+  const commonJs = mod.default;
+  if (commonJs && typeof commonJs === 'object') values.push(...Object.values(commonJs));
+  return values;
 }
 
 /** A throwaway environment to construct one user per class for checks; opens nothing. */
@@ -127,20 +95,20 @@ function checkUserClass(cls: UserClass): string | null {
 /** Import a locustfile and return its concrete, checked user classes. */
 export async function loadLocustfile(path: string): Promise<Locustfile> {
   const abs = resolvePath(path);
-  const shown = relative(process.cwd(), abs) || abs;
+  const shown = shownPath(abs);
   if (!existsSync(abs) || !statSync(abs).isFile()) throw new LocustfileError(`Could not find locustfile '${path}'`);
   if (!LOCUSTFILE_EXTENSIONS.has(extname(abs))) {
     throw new LocustfileError(`${shown}: a locustfile must be a .ts or .js file (got '${extname(abs) || 'no extension'}')`);
   }
-  installApiResolver();
-  let mod: Record<string, unknown>;
+  installLocustfileHooks();
+  let values: unknown[];
   try {
-    mod = (await tsImport(pathToFileURL(abs).href, import.meta.url)) as Record<string, unknown>;
+    values = exportedValues(await nativeImport(`${pathToFileURL(abs).href}?${ENTRY_QUERY}`));
   } catch (err) {
     throw new LocustfileError(importErrorLine(shown, err));
   }
   const userClasses: UserClass[] = [];
-  for (const value of Object.values(mod)) {
+  for (const value of values) {
     if (isConcreteUserClass(value) && !userClasses.includes(value)) userClasses.push(value);
   }
   if (userClasses.length === 0) {
@@ -150,14 +118,14 @@ export async function loadLocustfile(path: string): Promise<Locustfile> {
     const problem = checkUserClass(cls);
     if (problem) throw new LocustfileError(`${shown}: ${problem}`);
   }
-  const shapeClass = findShapeClass(mod, shown);
+  const shapeClass = findShapeClass(values, shown);
   return { path: abs, userClasses, describeUserClasses: () => describeUserClasses(userClasses), shapeClass };
 }
 
 /** The one concrete load shape class of a locustfile, checked to construct and to have a tick(). */
-function findShapeClass(mod: Record<string, unknown>, shown: string): LoadTestShapeClass | null {
+function findShapeClass(values: readonly unknown[], shown: string): LoadTestShapeClass | null {
   const shapes: LoadTestShapeClass[] = [];
-  for (const value of Object.values(mod)) {
+  for (const value of values) {
     if (isConcreteLoadTestShapeClass(value) && !shapes.includes(value)) shapes.push(value);
   }
   if (shapes.length === 0) return null;

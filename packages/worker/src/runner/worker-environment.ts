@@ -16,6 +16,7 @@ import {
   fireUsageEvents,
   pyRepr,
   nowSeconds,
+  errorReport,
 } from '@locust-ts/protocol';
 import type { StopTest } from '../errors.js';
 import type { HttpContext } from '../http/session.js';
@@ -120,7 +121,7 @@ export class WorkerEnvironment {
   }
 
   private handlerFailed(type: string, err: unknown): void {
-    this.logger.error(`Uncaught exception in handler for ${type}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    this.logger.error(`Uncaught exception in handler for ${type}: ${errorReport(err)}`);
   }
 
   /** A spawn message: custom options from the master; the first of a test starts it. */

@@ -19,6 +19,8 @@ import {
   type WorkerMessageMap,
   isCustom,
   makeClientId,
+  errorLine,
+  formatTraceback,
 } from '@locust-ts/protocol';
 import { pythonMasterTexts } from '../http/error-text.js';
 import { HttpPools } from '../http/pools.js';
@@ -376,7 +378,8 @@ export class WorkerRunner {
 
   private onUserException(err: unknown, user: { readonly info: UserClassInfo }): void {
     const data = exceptionData(err);
-    this.logger.error(`Unhandled error in ${user.info.name}: ${data.msg}\n${data.traceback}`);
+    // as Locust logs it: the message, the frames (the user's first), then `TypeError: message`
+    this.logger.error(`Unhandled error in ${user.info.name}: ${data.msg}\n${formatTraceback(err)}${errorLine(err)}`);
     void this.link.send('exception', data);
   }
 }

@@ -115,7 +115,12 @@ function applyCustomFields(form: Form, opts: SwarmControlOptions): void {
     const text = first(form[key]);
     if (text === undefined) continue;
     const current = target[key];
-    if (typeof current === 'boolean') target[key] = text === 'true' || text === 'on';
+    if (Array.isArray(current)) {
+      // a multiple select (is_multiple) sends the key once per choice, or one comma-separated text
+      const all = Array.isArray(form[key]) ? (form[key] as string[]) : [text];
+      const items = all.length === 1 && text.includes(',') ? text.split(',') : all;
+      target[key] = current.length > 0 && current.every((x) => typeof x === 'number') ? items.map(Number) : items;
+    } else if (typeof current === 'boolean') target[key] = text === 'true' || text === 'on';
     else if (typeof current === 'number') {
       const n = Number(text);
       if (Number.isFinite(n)) target[key] = n;
