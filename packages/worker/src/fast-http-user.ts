@@ -47,9 +47,10 @@ function userFrames(err: Error): string {
     const m = /^\s+at (?:(.*?) \()?(.+?):(\d+):\d+\)?$/.exec(line);
     if (!m || m[2]!.startsWith('node:') || m[2]!.includes('/node_modules/') || m[2]!.includes('/packages/worker/src/')) continue;
     const file = m[2]!.replace(/^file:\/\//, '').replace(/\/((home|Users)\/\w*)\//g, '~/');
-    frames.push(`${file}:${m[3]} in ${m[1] ?? '<module>'}`);
+    frames.push(`${file}:${m[3]} in ${(m[1] ?? '<module>').replace(/^async /, '')}`);
   }
-  return frames.join(', ');
+  // Python's traceback lists the outermost call first
+  return frames.reverse().join(', ');
 }
 
 /** What a throwing check fails the request with (Locust's rest(): AssertionError, then any other exception). */
