@@ -4,8 +4,9 @@
  * Locust 2.12.1 worker run the same requests against it under one master: every failure is
  * counted, nothing crashes, the run recovers when the target returns — and because the master keys
  * errors by their text, one row per (request, error) means the TS worker's texts are exactly
- * Python Locust's (two rows would mean two spellings; the one known case is the HTTPError URL,
- * where Locust 2.12.1 and the newest Locust differ).
+ * Python Locust's (two rows would mean two spellings). Where Locust 2.12.1 and the newest Locust
+ * spell a text differently (the HTTPError URL), the master has the TS worker write its Python
+ * workers' spelling.
  */
 import { type Server, createServer } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -78,11 +79,10 @@ describe('fault matrix: the target fails', () => {
     // each worker has walked the faults at least twice (2 × 3 failures reported)
     await waitFor(() => nodes().every((n) => n.numFailures >= 6), WAIT_MS, 'failures reported by both workers');
     const faultRows = errorRows();
-    // /slow and /reset: one text each, shared by both workers. /e500: requests' HTTPError names the URL
-    // — the whole URL in Locust 2.12.1, the path in the newest Locust (captures: v2121-*.jsonl vs
-    // head-*.jsonl), which locust-ts workers speak: two rows, each in its own Locust's spelling
+    // one text each, shared by both workers. /e500: requests' HTTPError names the whole URL in Locust
+    // 2.12.1, the path in the newest Locust (captures: v2121-*.jsonl vs head-*.jsonl); the master has
+    // its locust-ts worker write its Python 2.12.1 worker's spelling, so they share one row
     expect(faultRows).toEqual([
-      "GET /e500 HTTPError('500 Server Error: Internal Server Error for url: /e500')",
       `GET /e500 HTTPError('500 Server Error: Internal Server Error for url: http://127.0.0.1:${port}/e500')`,
       "GET /reset ConnectionResetError(104, 'Connection reset by peer')",
       `GET /slow ReadTimeout(ReadTimeoutError("HTTPConnectionPool(host='127.0.0.1', port=${port}): Read timed out. (read timeout=${TIMEOUT_SECONDS})"))`,

@@ -77,6 +77,11 @@ export interface SpawnData {
   parsed_options: Record<string, unknown>;
   /** locust-ts workers only: start the users at this master-clock instant (edges.ts) */
   locust_ts_edge?: SpawnEdge;
+  /**
+   * locust-ts workers only: write the failure texts of this Locust release (its Python workers'),
+   * so their error rows merge with the Python workers' (worker/src/http/error-text.ts).
+   */
+  locust_ts_texts?: string;
 }
 
 export interface SpawningCompleteData {
@@ -361,6 +366,7 @@ const masterMessageParsers: Parsers<MasterMessageMap> = {
       stop_timeout: optNum(type, o, 'stop_timeout'),
       parsed_options: isObj(parsed) ? parsed : {},
       ...(edge ? { locust_ts_edge: edge } : {}),
+      ...(typeof o.locust_ts_texts === 'string' ? { locust_ts_texts: o.locust_ts_texts } : {}),
     };
   },
   spawning_complete: (type, d) => ({ user_count: num(type, obj(type, d), 'user_count') }),

@@ -89,3 +89,27 @@ function compare(workerId: string, worker: string, master: string, product: stri
   }
   return { level: 'warning', text: `A worker (${workerId}) running a different version (${product}${worker}) connected, master version is ${product}${master}` };
 }
+
+/** Debian's packaged Locust announces an empty version; it is this release. */
+export const DEBIAN_LOCUST_VERSION = LOCUST_2_12_VERSION;
+
+function releaseParts(version: string): number[] {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(version);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : [2, 12, 1];
+}
+
+/**
+ * The Locust release whose failure texts a master's locust-ts workers write (`locust_ts_texts`):
+ * that of its Python workers ('' is Debian's 2.12.1; the oldest when they differ, whose rows
+ * then merge), or the newest when it has none. Texts differ between releases (error-text.ts).
+ */
+export function textsVersionFor(workerVersions: Iterable<string | number | null>): string {
+  let oldest: string | null = null;
+  for (const v of workerVersions) {
+    if (typeof v === 'string' && v.includes(LOCUST_TS_WORKER_MARK)) continue;
+    const release = typeof v === 'string' && /^\d+\.\d+/.test(v) ? v.replace(/\+.*$/, '') : DEBIAN_LOCUST_VERSION;
+    const [a, b] = [releaseParts(release), oldest === null ? null : releaseParts(oldest)];
+    if (b === null || a[0]! < b[0]! || (a[0] === b[0] && (a[1]! < b[1]! || (a[1] === b[1] && a[2]! < b[2]!)))) oldest = release;
+  }
+  return oldest ?? LOCUST_PROTOCOL_VERSION;
+}

@@ -3,7 +3,7 @@
  * The locustfile loader hands exactly these objects to locustfiles wherever they live on disk.
  */
 export { User, HttpUser, type UserClass, type UserEnvironment } from './user.js';
-export { FastHttpUser } from './fast-http-user.js';
+export { FastHttpUser, type RestResponse, type RestCheck } from './fast-http-user.js';
 export { TaskSet, SequentialTaskSet, MarkovTaskSet, type TaskSetClass } from './task-set.js';
 export { task, type TaskSpec, type TaskFunction } from './task.js';
 export { tag } from './tags.js';
@@ -12,7 +12,7 @@ export { between, constant, constantPacing, constantThroughput, type WaitTime } 
 export { StopUser, StopTest, InterruptTaskSet, RescheduleTask } from './errors.js';
 export { runSingleUser, type RunSingleUserOptions, type SingleUserEnvironment } from './debug.js';
 export { HttpSession, type RequestOptions, type QueryParams } from './http/session.js';
-export { HttpResponse, HTTPError } from './http/response.js';
+export { HttpResponse, HTTPError, type Json } from './http/response.js';
 export { LoadTestShape, type LoadTestShapeTick, type ShapeUserClassRef, type ShapeRunner } from './shape.js';
 export {
   events,

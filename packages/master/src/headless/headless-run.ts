@@ -92,7 +92,7 @@ export class StatsPrinter {
 export function printFinalSummary(runner: MasterRunner, log: MasterLogger): void {
   log.plain(`${[...statsSummary(runner.stats, false), ...arrivalRateLines(runner)].join('\n')}\n`);
   log.plain(`${percentileSummary(runner.stats).join('\n')}\n`);
-  const errors = errorReport(runner.stats);
+  const errors = errorReport(runner.stats, undefined, runner.locust.local);
   if (errors.length) log.plain(errors.join('\n'));
 }
 

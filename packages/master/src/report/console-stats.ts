@@ -72,19 +72,23 @@ export function percentileSummary(stats: RequestStats, nameWidth = statsNameWidt
   return lines;
 }
 
-/** Locust's `StatsError.to_name` for errors that arrived as text from workers. */
-export function errorName(error: StatsError): string {
+/**
+ * Locust's `StatsError.to_name`: a master unwraps `CatchResponseError(…)` texts that arrived from
+ * workers to `'msg'`; Locust 2.12.1's local runner (`standalone`) prints the error's repr whole,
+ * `CatchResponseError('account locked')`.
+ */
+export function errorName(error: StatsError, standalone = false): string {
   const prefix = 'CatchResponseError(';
-  const text = error.error.startsWith(prefix) ? error.error.slice(prefix.length, -1) : error.error;
+  const text = !standalone && error.error.startsWith(prefix) ? error.error.slice(prefix.length, -1) : error.error;
   return `${error.method} ${error.name}: ${text}`;
 }
 
-/** "Error report" table; empty when there was no failure. */
-export function errorReport(stats: RequestStats, nameWidth = statsNameWidth()): string[] {
+/** "Error report" table; empty when there was no failure. `standalone`: a local run (see errorName). */
+export function errorReport(stats: RequestStats, nameWidth = statsNameWidth(), standalone = false): string[] {
   if (stats.errors.size === 0) return [];
   const separator = `${'-'.repeat(18)}|${'-'.repeat(80 + nameWidth - 19)}`;
   const lines = ['Error report', `${left('# occurrences', 18)} ${left('Error', 100)}`, separator];
-  for (const e of stats.errors.values()) lines.push(`${left(String(e.occurrences), 18)} ${left(errorName(e), 100)}`);
+  for (const e of stats.errors.values()) lines.push(`${left(String(e.occurrences), 18)} ${left(errorName(e, standalone), 100)}`);
   lines.push(separator, '');
   return lines;
 }

@@ -57,7 +57,7 @@ export interface MasterEnvironmentOptions {
 
 export class MasterEnvironment {
   readonly environment: Environment;
-  private readonly local: boolean;
+  readonly local: boolean;
   private readonly localHandlers = new Map<string, MessageHandler>();
   private testRunning = false;
   /** Locust's `monitor_cpu_and_memory` of this master (a local run's worker samples the process) */

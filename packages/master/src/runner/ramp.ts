@@ -4,7 +4,7 @@
  * for the workers to report the new counts. It remembers what each worker was last sent (the
  * start of a paced rebalance, and what a worker's report is checked against).
  */
-import { type SpawnEdge, nowSeconds } from '@locust-ts/protocol';
+import { type SpawnEdge, nowSeconds, textsVersionFor } from '@locust-ts/protocol';
 import type { UserClassDescription } from '@locust-ts/protocol';
 import { UsersDispatcher, pacedTransition, type UsersOnWorkers } from '../dispatch/index.js';
 import type { EdgeSync } from '../edges/edge-sync.js';
@@ -214,6 +214,8 @@ export class Ramp {
     const { host, parsedOptions } = this.deps.spawnSettings();
     const edge = this.nextEdge;
     this.nextEdge = null;
+    // locust-ts workers write the failure texts of the Python workers' release, so rows merge
+    const texts = textsVersionFor(this.deps.registry.active().map((n) => n.version));
     if (edge) this.pendingEdgeStart = edge.start_at;
     for (const [id, counts] of users) {
       const userClassesCount = sortedCounts(counts);
@@ -226,6 +228,7 @@ export class Ramp {
           stop_timeout: this.deps.stopTimeout,
           parsed_options: parsedOptions,
           ...(edge && this.deps.registry.get(id)?.dialect.locustTs ? { locust_ts_edge: edge } : {}),
+          ...(this.deps.registry.get(id)?.dialect.locustTs ? { locust_ts_texts: texts } : {}),
         }),
       );
     }

@@ -10,7 +10,17 @@ import type { Dispatcher } from 'undici';
 import { events } from '@locust-ts/protocol';
 import { StopUser } from '../errors.js';
 import type { StatsRecorder } from '../runtime/stats-recorder.js';
-import { connectionErrorText, httpErrorText, tooManyRedirectsText } from './error-text.js';
+import {
+  type LocustTexts,
+  NEWEST_TEXTS,
+  TEXT_CHANGES,
+  badStatusCodeText,
+  connectionErrorTexts,
+  fastStatusIsValid,
+  httpErrorText,
+  tooManyRedirectsText,
+  versionAtLeast,
+} from './error-text.js';
 import type { HttpPools } from './pools.js';
 import { HttpResponse, type OutcomeSink } from './response.js';
 import {
@@ -30,7 +40,10 @@ export const MAX_REDIRECTS = 30;
 export type QueryParams = Record<string, string | number | boolean | ReadonlyArray<string | number | boolean>> | URLSearchParams;
 
 export interface RequestOptions {
-  /** Stats entry name (group URLs with ids under one name). Default: the path with query. */
+  /**
+   * Stats entry name (group URLs with ids under one name). Default as Locust's clients name it:
+   * HttpUser the path with query, FastHttpUser the URL as given (a full URL stays a full URL).
+   */
   name?: string;
   headers?: Record<string, string>;
   /** Sent as a JSON body with `content-type: application/json`. */
@@ -60,6 +73,8 @@ export interface RequestOptions {
 export interface HttpContext {
   pools: HttpPools;
   stats: StatsRecorder;
+  /** Which Locust release's failure texts to write (the newest when absent). */
+  texts?: LocustTexts;
 }
 
 const ABSOLUTE_URL = /^https?:\/\//i;
@@ -111,6 +126,8 @@ class Exchange implements Dispatcher.DispatchHandler {
   /** the user was killed while this request was in flight: it is neither counted nor answered */
   killed = false;
   context: Record<string, unknown> | undefined = undefined;
+  /** the stats name came from `name` or renameRequest (2.12.1's HTTPError then names it, not the URL) */
+  namedByCaller = false;
 
   constructor(
     readonly session: HttpSession,
@@ -167,6 +184,11 @@ class Exchange implements Dispatcher.DispatchHandler {
 export class HttpSession implements OutcomeSink {
   /** Headers sent with every request of this user (like `requests.Session.headers`). */
   headers: Record<string, string> = {};
+  /**
+   * Whose texts and names this session writes: Python's HttpUser (`requests`) or FastHttpUser
+   * (`fast`, geventhttpclient): status failures, connection errors and default request names differ.
+   */
+  pythonClient: 'requests' | 'fast' = 'requests';
   /** The user owning this session: its `context()` goes into `events.request`. */
   user: { context(): Record<string, unknown> } | null = null;
   /** Set by {@link renameRequest}: every request's stats name while the callback runs. */
@@ -298,6 +320,8 @@ export class HttpSession implements OutcomeSink {
       if (options.json !== undefined) {
         body = JSON.stringify(options.json);
         if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
+        // FastHttpSession asks for JSON back as well
+        if (this.pythonClient === 'fast' && !hasHeader(headers, 'accept')) headers.accept = 'application/json';
       } else if (options.data !== undefined) {
         if (typeof options.data === 'string' || Buffer.isBuffer(options.data)) body = options.data;
         else {
@@ -309,10 +333,12 @@ export class HttpSession implements OutcomeSink {
       if (options.cookies) headers.cookie = Object.entries(options.cookies).map(([k, v]) => `${k}=${v}`).join('; ');
     }
     if (this.auth && !hasHeader(headers, 'authorization')) headers = { ...headers, authorization: basicAuthHeader(this.auth) };
+    const callerName = this.renamed ?? options?.name;
     const exchange = new Exchange(
       this,
       method,
-      this.renamed ?? options?.name ?? path,
+      // FastHttpSession names a request by the URL as given (`name or url`), HttpSession by its path_url
+      callerName ?? (this.pythonClient === 'fast' ? url : path),
       origin,
       path,
       headers,
@@ -321,6 +347,7 @@ export class HttpSession implements OutcomeSink {
       options?.allowRedirects ?? true,
       options?.catchResponse ?? false,
     );
+    if (callerName !== undefined) exchange.namedByCaller = true;
     if (this.scheduleDelay !== 0) {
       exchange.response.scheduleDelay = this.scheduleDelay;
       this.scheduleDelay = 0;
@@ -386,7 +413,11 @@ export class HttpSession implements OutcomeSink {
   /** Body fully read: follow a redirect, or time, count and hand back the response. */
   completed(x: Exchange): void {
     const r = x.response;
-    if (x.followRedirects && isRedirect(r.status)) {
+    const status = r.status;
+    const fast = this.pythonClient === 'fast';
+    // geventhttpclient before 2.41.4 neither follows nor accepts a 308
+    const follows = isRedirect(status) && !(fast && status === 308 && !versionAtLeast(this.textsVersion, TEXT_CHANGES.fastAccepts304And308));
+    if (x.followRedirects && follows) {
       const location = headerValue(r.rawHeaders, 'location');
       if (location !== null) {
         if (x.redirects >= MAX_REDIRECTS) return this.finish(x, tooManyRedirectsText(MAX_REDIRECTS));
@@ -394,13 +425,31 @@ export class HttpSession implements OutcomeSink {
         return;
       }
     }
-    this.finish(x, r.status >= 400 ? httpErrorText(r.status, r.statusText, r.name) : null);
+    // the common case first: a 2xx is a success for both clients, in every release
+    if (status >= 200 && status < 300 && (status <= 208 || !fast)) return this.finish(x, null);
+    const version = this.textsVersion;
+    if (fast) {
+      this.finish(x, fastStatusIsValid(status, version) ? null : badStatusCodeText(x.origin + x.path, status, version));
+      return;
+    }
+    if (status < 400) return this.finish(x, null);
+    // requests names the URL in its HTTPError; Locust puts the stats name there (always since 2.14.1)
+    const named = x.namedByCaller || versionAtLeast(version, TEXT_CHANGES.httpErrorNamesName);
+    this.finish(x, httpErrorText(status, r.statusText, named ? r.name : x.origin + x.path));
+  }
+
+  /** The Locust release whose texts this session writes. */
+  private get textsVersion(): string {
+    return this.context.texts?.version ?? NEWEST_TEXTS;
   }
 
   errored(x: Exchange, err: Error): void {
     const r = x.response;
     r.status = 0;
-    this.finish(x, connectionErrorText(err, this.baseHost || x.origin, this.basePort, x.timeoutSeconds));
+    const request = { host: this.baseHost || x.origin, port: this.basePort, url: x.origin + x.path, timeoutSeconds: x.timeoutSeconds };
+    const texts = connectionErrorTexts(err, request, this.pythonClient, this.textsVersion);
+    r.connectionErrorMessage = texts.str;
+    this.finish(x, texts.repr);
   }
 
   private redirect(x: Exchange, location: string): void {

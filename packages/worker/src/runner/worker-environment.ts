@@ -76,7 +76,7 @@ export class WorkerEnvironment {
   /** users per class when the last test began to stop (Locust's `final_user_classes_count`) */
   finalUserClassesCount: Record<string, number> = {};
   /** the master replies to heartbeats or sends `spawning_complete` (newest protocol) */
-  private masterSpeaksNewest = false;
+  masterSpeaksNewest = false;
 
   constructor(
     private readonly runner: WorkerRunnerLike,

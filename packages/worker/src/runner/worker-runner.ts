@@ -22,6 +22,7 @@ import {
   errorLine,
   formatTraceback,
 } from '@locust-ts/protocol';
+import { pythonMasterTexts } from '../http/error-text.js';
 import { HttpPools } from '../http/pools.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import type { UserClassInfo } from '../runtime/user-class-info.js';
@@ -119,6 +120,10 @@ export class WorkerRunner {
   private resolveDone!: (exit: WorkerExit) => void;
 
   private lastSpawnTimestamp = -Infinity;
+  /** the Locust release whose texts a locust-ts master asked for (`locust_ts_texts`), once it did */
+  private textsVersion: string | null = null;
+  /** the options of a Python master's last spawn: they tell its release apart (pythonMasterTexts) */
+  private masterOptions: Record<string, unknown> = {};
   private stopTimeout = 0;
   private finished = false;
   private readonly monitor: ProcessMonitor;
@@ -162,7 +167,14 @@ export class WorkerRunner {
       await this.link.send('stats', this.takeReport()).catch(() => undefined);
       await this.link.send('quit', null).catch(() => undefined);
     });
-    const http = { pools: this.pools, stats: this.stats };
+    // failure texts of the Locust release the master's Python workers run (see LocustTexts)
+    const self = this;
+    const texts = {
+      get version(): string {
+        return self.textsVersion ?? pythonMasterTexts(self.locust.masterSpeaksNewest, self.masterOptions);
+      },
+    };
+    const http = { pools: this.pools, stats: this.stats, texts };
     this.locust = new WorkerEnvironment(this, options, { http, logger, stats: this.stats, host: options.host });
     this.environment = this.locust.environment;
     const classInfos = options.userClasses.map(userClassInfo);
@@ -351,6 +363,8 @@ export class WorkerRunner {
     this.lastSpawnTimestamp = data.timestamp;
     this.environment.host = data.host ?? this.hostOverride;
     this.stopTimeout = data.stop_timeout ?? 0;
+    if (typeof data.locust_ts_texts === 'string') this.textsVersion = data.locust_ts_texts;
+    else this.masterOptions = data.parsed_options;
     const starting = this.state !== 'spawning' && this.state !== 'running';
     if (starting) this.stats.clear();
     const testStarted = this.locust.spawn(data.parsed_options, this.pool.classInfos(), starting);
