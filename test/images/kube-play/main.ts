@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type PlayPod, REPLACEMENTS, kustomize, toPlayable } from './render.js';
+import { runPulseJob } from './job.js';
 import { addressOf, containerName, describeProbe, inspect, play, podman, probeOnce, until } from './podman.js';
 
 type Json = Record<string, any>;
@@ -168,6 +169,24 @@ async function main(): Promise<void> {
   await pulse(masterIp, target, targetIp);
   for (const p of [target, master, workers[0]!]) await checkSpec(p, configMaps);
   for (const p of [workers[0]!, master, target]) await checkStop(p);
+  // the Job's target publishes the same port in this namespace
+  await podman(['pod', 'rm', '-f', '-t', '0', ...rendered.pods.map((p) => p.pod.metadata.name)]);
+  await pulseJob();
+}
+
+/** deploy/manifests/pulse-job: the Job's exit code, its scale assertion, its CSV, the HPA stand-in's decisions. */
+async function pulseJob(): Promise<void> {
+  const started = Date.now();
+  const job = await runPulseJob(runId!, work!, network, { pass, fail, log }, waitReady);
+  const took = ((Date.now() - started) / 1000).toFixed(0);
+  const row = job.statsCsv.split('\n').find((l) => l.startsWith(',Aggregated,'))?.split(',');
+  const [requests, failures] = [Number(row?.[2]), Number(row?.[3])];
+  const peak = Math.max(...job.decisions.map((d) => d.replicas));
+  const summary = job.output.match(/HPA scale-up decision[^\n]*/)?.[0] ?? 'no scale summary';
+  if (job.exitCode !== 0 || !(requests > 0) || failures !== 0) console.log(job.output.split('\n').slice(-40).join('\n'));
+  check(job.exitCode === 0, `the pulse Job (its own args: square pulse, --watch-scale, --assert-scale) exits 0 after ${took}s`, `exit ${job.exitCode}`);
+  check(requests > 0 && failures === 0, `pulse Job CSV (/tmp/pulse_stats.csv in its emptyDir): ${requests} requests, ${failures} failures`);
+  check(/PASS --assert-scale 'ready>=2 within 120s'/.test(job.output), `the Job's --assert-scale passed on the HPA stand-in's decisions (peak ${peak} replicas, utilisation up to ${Math.max(...job.decisions.map((d) => d.utilization))}%): ${summary}`);
 }
 
 async function cleanup(): Promise<void> {
@@ -175,6 +194,15 @@ async function cleanup(): Promise<void> {
   if (pods.length) await podman(['pod', 'rm', '-f', '-t', '0', ...pods]).catch((e) => log(String(e)));
   await podman(['network', 'rm', '-f', network]).catch(() => undefined);
 }
+
+// an error event nobody listens to (a server that cannot listen) must still clean up and report
+process.on('uncaughtException', (err) => {
+  fail(`kube play: ${err.message}`);
+  void cleanup().finally(() => {
+    console.log(`kube-play: ${passed} passed, ${failed} failed`);
+    process.exit(1);
+  });
+});
 
 try {
   await main();

@@ -24,6 +24,12 @@ export async function podman(args: string[], timeoutMs = 120_000): Promise<strin
   }
 }
 
+/** A container's output, stdout and stderr as they came. */
+export async function logs(name: string): Promise<string> {
+  const { stdout } = await run('sh', ['-c', 'podman logs "$1" 2>&1', 'sh', name], { maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
 /** `podman kube play` of one pod's YAML, its Service names as network aliases. */
 export async function play(p: PlayPod, network: string, dir: string): Promise<void> {
   const file = join(dir, `${p.pod.metadata.name}.yaml`);
