@@ -3,7 +3,8 @@
  * runs, changing only what podman cannot do and saying so: each change is one entry of
  * {@link REPLACEMENTS}, which docs/kubernetes.md lists word for word (the image test checks that).
  * Containers (image, args, env, ports, probes, resources, securityContext, lifecycle) and the pod
- * securityContext are passed through untouched.
+ * securityContext are passed through as rendered, except what the kubelet itself resolves before
+ * a container starts and podman 4.3 does not (fieldRef env values, $(VAR) in args).
  */
 import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
