@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # pnpm test:images — builds the two images from docker/ for real, then runs the rendered
-# manifests (`kubectl kustomize deploy/manifests/base`, the generated ConfigMap included) under
-# `podman kube play` (test/images/kube-play/): the pod specs as a cluster gets them, with only what
-# podman cannot do replaced (listed in docs/kubernetes.md). Through those pods: every probe passes,
-# a pulse ends with 0 failures, the target's /metrics shows the CPU per request, each container runs
-# as its securityContext says, and stops at once on SIGTERM. Besides: the images' user, that their
+# manifests (`kubectl kustomize deploy/manifests/base`, then `.../pulse-job`, the generated
+# ConfigMap included) under `podman kube play` (test/images/kube-play/): the pod specs as a cluster
+# gets them, with only what podman cannot do replaced (listed in docs/kubernetes.md). Through the
+# base's pods: every probe passes, a pulse ends with 0 failures, the target's /metrics shows the CPU
+# per request, each container runs as its securityContext says, and stops at once on SIGTERM. The
+# pulse Job runs its own args against the Kubernetes API stand-in and must exit 0. Besides: the images' user, that their
 # workspace packages load on plain Node, that they carry no build tooling or caches; sizes and
 # start times. podman runs in a network namespace of its own: its bridge, DNS (aardvark-dns) and
 # the ports kube play publishes never reach the machine's network.

@@ -114,6 +114,7 @@ describe('a real Prometheus reads the run', () => {
     expect(masterRate).toBeGreaterThan(USERS / (2 + 1)); // 1–2 s waits, well under 1 s per request
     expect(masterRate).toBeLessThanOrEqual(USERS / 1);
     expect(Math.abs(masterRate - targetRate) / targetRate).toBeLessThan(RATE_TOLERANCE);
+    expect(one(await prom.query('sum(locust_workers{state="running"})', at))).toBe(WORKERS);
     // the scale watch's series: as the stand-in set them
     expect(one(await prom.query('locust_target_replicas{kind="desired"}', at))).toBe(SCALED_REPLICAS);
     expect(one(await prom.query('locust_hpa_desired_replicas', at))).toBe(SCALED_REPLICAS);

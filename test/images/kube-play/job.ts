@@ -35,6 +35,10 @@ export interface JobResult {
   /** `/tmp/pulse_stats.csv` from the Job pod's emptyDir */
   statsCsv: string;
   decisions: HpaStandIn['decisions'];
+  /** the target pod's /metrics when the Job had finished */
+  targetMetrics: string;
+  /** TARGET_CPU_MS from the rendered target container */
+  targetCpuMs: number;
 }
 
 async function gatewayOf(network: string): Promise<string> {
@@ -85,7 +89,9 @@ export async function runPulseJob(runId: string, work: string, network: string, 
     const exitCode = (await inspect(name)).State.ExitCode as number;
     const output = await logs(name);
     const csv = join(dir, job.pod.metadata.name, 'emptydir', 'tmp', 'pulse_stats.csv');
-    return { exitCode, output, statsCsv: existsSync(csv) ? readFileSync(csv, 'utf8') : '', decisions: hpa.decisions };
+    const targetMetrics = await (await fetch(`http://${targetIp}:8000/metrics`)).text();
+    return { exitCode, output, statsCsv: existsSync(csv) ? readFileSync(csv, 'utf8') : '', decisions: hpa.decisions, targetMetrics,
+      targetCpuMs: Number(target.pod.spec.containers[0].env.find((e: Json) => e.name === 'TARGET_CPU_MS').value) };
   } finally {
     hpa?.stop();
     await api.close();

@@ -186,6 +186,11 @@ async function pulseJob(): Promise<void> {
   if (job.exitCode !== 0 || !(requests > 0) || failures !== 0) console.log(job.output.split('\n').slice(-40).join('\n'));
   check(job.exitCode === 0, `the pulse Job (its own args: square pulse, --watch-scale, --assert-scale) exits 0 after ${took}s`, `exit ${job.exitCode}`);
   check(requests > 0 && failures === 0, `pulse Job CSV (/tmp/pulse_stats.csv in its emptyDir): ${requests} requests, ${failures} failures`);
+  const value = (n: string) => Number(job.targetMetrics.match(new RegExp(`^${n} (\\S+)$`, 'm'))?.[1]);
+  const count = value('target_hello_requests_total');
+  const cpuMs = (value('target_hello_cpu_seconds_total') * 1000) / count;
+  // users stopped mid-request at each falling edge: answered, not recorded
+  check(count >= requests && cpuMs >= job.targetCpuMs, `pulse Job's target /metrics: ${count} /hello (the Job recorded ${requests}), ${cpuMs.toFixed(1)} ms CPU each (TARGET_CPU_MS=${job.targetCpuMs})`);
   check(/PASS --assert-scale 'ready>=2 within 120s'/.test(job.output), `the Job's --assert-scale passed on the HPA stand-in's decisions (peak ${peak} replicas, utilisation up to ${Math.max(...job.decisions.map((d) => d.utilization))}%): ${summary}`);
 }
 
