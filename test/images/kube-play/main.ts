@@ -4,6 +4,7 @@
  * pulse through the master's REST API with 0 failures, the target's CPU per request from its own
  * /metrics, and each pod's spec checked inside the running container: user, read-only root,
  * capabilities, no-new-privileges, env, args, limits, the ConfigMap's file, probes, SIGTERM.
+ * Then deploy/manifests/pulse-job (job.ts): the headless master Job's exit code is the verdict.
  *
  * Runs inside the network namespace scripts/test-images.sh made (podman's bridge, DNS and
  * published ports stay in it): node --import tsx test/images/kube-play/main.ts RUN_ID WORK_DIR
@@ -22,7 +23,7 @@ if (!runId || !work) throw new Error('usage: main.ts RUN_ID WORK_DIR');
 /** The pulse: 10 users at 10/s until the master has recorded this many requests, then stop. */
 const USERS = 10;
 const PULSE_REQUESTS = 60;
-/** Hang guards (seconds) — a loaded 2-core machine starts pods slowly. */
+/** Hang guards only — a loaded 2-core machine starts pods slowly. */
 const READY_TIMEOUT_MS = 90_000;
 const PULSE_TIMEOUT_MS = 120_000;
 /** A stop is "at once" when it beats podman's 10 s SIGKILL fallback by far. */
