@@ -70,7 +70,7 @@ const PROJECT_MODULE = `export function helloPath(): string {
 const API_VALUES = [
   'User', 'HttpUser', 'FastHttpUser', 'TaskSet', 'SequentialTaskSet', 'MarkovTaskSet', 'task', 'tag', 'transition', 'transitions',
   'between', 'constant', 'constantPacing', 'constantThroughput', 'StopUser', 'StopTest', 'InterruptTaskSet', 'RescheduleTask',
-  'HttpSession', 'HttpResponse', 'HTTPError', 'LoadTestShape', 'events', 'EventHook',
+  'HttpSession', 'HttpResponse', 'HTTPError', 'LoadTestShape', 'events', 'EventHook', 'runSingleUser',
 ];
 /** every documented name, imported as a user's editor would: tsc must know each one */
 const API_SURFACE = `import { ${API_VALUES.join(', ')} } from 'locust-ts';
@@ -292,7 +292,7 @@ describe('the locust-ts package installed in a fresh project', { timeout: 3 * RU
     {
       name: 'pnpm',
       esm: true,
-      setup: (dir) => writeFileSync(join(dir, 'pnpm-workspace.yaml'), 'allowBuilds:\n  esbuild: true\n  msgpackr-extract: true\n  zeromq: false\n'),
+      setup: (dir) => writeFileSync(join(dir, 'pnpm-workspace.yaml'), 'allowBuilds:\n  esbuild: true\n  msgpackr-extract: true\n  protobufjs: false\n  zeromq: false\n'),
       install: () => ['pnpm', ['add', '--save-dev', tarball, 'uuid@^11']],
     },
     { name: 'yarn', install: () => ['npm', ['exec', '--yes', '--package=yarn@1.22.22', '--', 'yarn', 'add', '--dev', `file:${tarball}`, 'uuid@^11']] },

@@ -33,13 +33,15 @@ function issue(dir: string, name: string, subject: string, ext: string): void {
   ]);
 }
 
-export function makePki(): Pki {
+/** `serverIps`: addresses besides 127.0.0.1 the server certificate is valid for (a bridge's gateway). */
+export function makePki(serverIps: readonly string[] = []): Pki {
   const dir = mkdtempSync(join(tmpdir(), 'k8s-pki-'));
   openssl(dir, [
     'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-subj', '/CN=minikubeCA',
     '-days', DAYS_VALID, '-sha256', '-out', 'ca.crt',
   ]);
-  issue(dir, 'server', '/CN=minikube', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  const sans = ['IP:127.0.0.1', 'DNS:localhost', ...serverIps.map((ip) => `IP:${ip}`)].join(',');
+  issue(dir, 'server', '/CN=minikube', `subjectAltName=${sans}\nextendedKeyUsage=serverAuth\n`);
   issue(dir, 'client', '/O=system:masters/CN=minikube-user', 'extendedKeyUsage=clientAuth\n');
   const read = (file: string): string => readFileSync(join(dir, file), 'utf8');
   return {

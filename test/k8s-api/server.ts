@@ -32,6 +32,8 @@ export interface KubeApiOptions extends AccessOptions, WorkloadOptions {
   readonly unready?: readonly string[];
   /** Controller step: each tick moves every Deployment one ready replica toward spec. */
   readonly tickMs?: number;
+  /** Address to listen on (default 127.0.0.1); pods on a bridge reach a stand-in on its gateway. */
+  readonly host?: string;
 }
 
 const DEFAULT_TICK_MS = 100;
@@ -71,8 +73,9 @@ export class KubeApiServer {
       api.sockets.add(socket);
       socket.on('close', () => api.sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
-    api.url = `https://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve) => api.server.listen(0, host, resolve));
+    api.url = `https://${host}:${(api.server.address() as AddressInfo).port}`;
     api.ticker = setInterval(() => {
       api.store.tick();
       api.workloads.sync();
