@@ -6,24 +6,14 @@
  * the same thanks and the same names.
  */
 import { describe, expect, it } from 'vitest';
-import { type Started, startBin, startProcess } from '../packages/cli/src/testing/processes.js';
 import { useBinRuns } from './helpers/bin-runs.js';
+import { ended, pairStarter } from './helpers/side-by-side.js';
 import { freePort } from './helpers/ports.js';
 
 const runs = useBinRuns('ported-custom-messages-');
-const RUN_GUARD_MS = 45_000;
 const FIXTURE = { python: 'test/api-fixtures/ported/custom_messages.py', ts: 'test/api-fixtures/ported/custom_messages.ts' };
 
-function start(side: 'python' | 'ts', args: string[]): Started {
-  return side === 'python' ? startProcess('/usr/bin/locust', ['-f', FIXTURE.python, ...args]) : startBin(['-f', FIXTURE.ts, ...args]);
-}
-
-async function ended(p: Started): Promise<number> {
-  const guard = setTimeout(() => p.kill(), RUN_GUARD_MS);
-  const code = await p.exited;
-  clearTimeout(guard);
-  return code;
-}
+const start = pairStarter(FIXTURE);
 
 async function swarm(side: 'python' | 'ts'): Promise<{ codes: number[]; thanks: string[]; names: string[] }> {
   const port = String(await freePort());

@@ -9,27 +9,18 @@
  * workers leave (locust-ts after, with their last reports counted).
  */
 import { describe, expect, it } from 'vitest';
-import { type Started, startBin, startProcess } from '../packages/cli/src/testing/processes.js';
+import { type Started } from '../packages/cli/src/testing/processes.js';
 import { useBinRuns } from './helpers/bin-runs.js';
+import { ended, pairStarter } from './helpers/side-by-side.js';
 import { freePort } from './helpers/ports.js';
 
 const runs = useBinRuns('runner-attributes-');
-const RUN_GUARD_MS = 45_000;
 const FIXTURE = { python: 'test/api-fixtures/runner-attributes.py', ts: 'test/api-fixtures/runner-attributes.ts' };
 const MOMENTS = ['testStart', 'spawningComplete', 'testStopping', 'testStop'];
 
 type Attrs = Record<string, Record<string, unknown>>;
 
-function start(side: 'python' | 'ts', args: string[]): Started {
-  return side === 'python' ? startProcess('/usr/bin/locust', ['-f', FIXTURE.python, ...args]) : startBin(['-f', FIXTURE.ts, ...args]);
-}
-
-async function ended(p: Started): Promise<number> {
-  const guard = setTimeout(() => p.kill(), RUN_GUARD_MS);
-  const code = await p.exited;
-  clearTimeout(guard);
-  return code;
-}
+const start = pairStarter(FIXTURE);
 
 function attrs(p: Started): Attrs {
   const out: Attrs = {};

@@ -7,27 +7,16 @@
  * flushes a file at quit is not cut short.
  */
 import { describe, expect, it } from 'vitest';
-import { type Started, startBin, startProcess } from '../packages/cli/src/testing/processes.js';
 import { useBinRuns } from './helpers/bin-runs.js';
+import { ended, pairStarter, marks } from './helpers/side-by-side.js';
 import { freePort } from './helpers/ports.js';
 
 const runs = useBinRuns('slow-listeners-');
-const RUN_GUARD_MS = 45_000;
 const FIXTURE = { python: 'test/api-fixtures/slow-listeners.py', ts: 'test/api-fixtures/slow-listeners.ts' };
 const EVENTS = ['init', 'testStart', 'spawningComplete', 'testStopping', 'testStop', 'quitting', 'quit'];
 
-function start(side: 'python' | 'ts', args: string[]): Started {
-  return side === 'python' ? startProcess('/usr/bin/locust', ['-f', FIXTURE.python, ...args]) : startBin(['-f', FIXTURE.ts, ...args]);
-}
+const start = pairStarter(FIXTURE);
 
-async function ended(p: Started): Promise<number> {
-  const guard = setTimeout(() => p.kill(), RUN_GUARD_MS);
-  const code = await p.exited;
-  clearTimeout(guard);
-  return code;
-}
-
-const marks = (p: Started) => [...p.output().matchAll(/^MARK (.+)$/gm)].map((m) => m[1]!);
 const common = () => ['--headless', '-u', '1', '-r', '1', '-t', '2s', '-H', runs.targetUrl, '--only-summary'];
 /** Each listener ends before the next begins. */
 const sequential = EVENTS.flatMap((e) => [`${e} begin`, `${e} end`]);

@@ -5,26 +5,15 @@
  * first task's, in the order they appear, must be the same on both sides.
  */
 import { describe, expect, it } from 'vitest';
-import { type Started, startBin, startProcess } from '../packages/cli/src/testing/processes.js';
 import { useBinRuns } from './helpers/bin-runs.js';
+import { ended, pairStarter, marks } from './helpers/side-by-side.js';
 import { freePort } from './helpers/ports.js';
 
 const runs = useBinRuns('test-start-await-');
-const RUN_GUARD_MS = 45_000;
 const FIXTURE = { python: 'test/api-fixtures/test-start-await.py', ts: 'test/api-fixtures/test-start-await.ts' };
 
-function start(side: 'python' | 'ts', args: string[]): Started {
-  return side === 'python' ? startProcess('/usr/bin/locust', ['-f', FIXTURE.python, ...args]) : startBin(['-f', FIXTURE.ts, ...args]);
-}
+const start = pairStarter(FIXTURE);
 
-async function ended(p: Started): Promise<number> {
-  const guard = setTimeout(() => p.kill(), RUN_GUARD_MS);
-  const code = await p.exited;
-  clearTimeout(guard);
-  return code;
-}
-
-const marks = (p: Started) => [...p.output().matchAll(/^MARK (.+)$/gm)].map((m) => m[1]!);
 const common = () => ['--headless', '-u', '2', '-r', '10', '-t', '3s', '-H', runs.targetUrl, '--only-summary'];
 
 async function local(side: 'python' | 'ts'): Promise<{ code: number; marks: string[] }> {
