@@ -66,8 +66,11 @@ describe('EdgeSync', () => {
     expect(report!.spreadMs).toBeCloseTo(88, 6);
     expect(report!.rampingWorkers).toBe(1);
     expect(report!.lateWorkers).toEqual(['ts1 (index 1, +90 ms)', 'ts2 (index 2, no acknowledgement)']);
-    expect(sink.text).toMatch(/WARNING\/locust.runners: Edge 1 to 10 users: 2\/3 locust-ts workers started, spread 88.0 ms \(lead 150 ms\); late: ts1 .*; 1 Python worker\(s\) ramped instead/);
-    expect(EDGES_CSV_HEADER).toBe('Timestamp,Target Users,Workers,Spread ms,Late Worker');
-    expect(edgeCsvRow(report!)).toBe(`${report!.startAt.toFixed(3)},10,3,88.0,"ts1 (index 1, +90 ms); ts2 (index 2, no acknowledgement)"`);
+    expect(sink.text).toMatch(/WARNING\/locust.runners: Edge 1 to 10 users: 2\/3 locust-ts workers started, start spread 88.0 ms \(lead 150 ms\); late: ts1 .*; 1 Python worker\(s\) ramped instead/);
+    expect(EDGES_CSV_HEADER).toBe(
+      'Timestamp,Target Users,Workers,Spread ms,First Requests,Sent p50 ms,Sent p99 ms,Sent max ms,Answered p50 ms,Answered p99 ms,Answered max ms,Cold Connections,Late Worker',
+    );
+    // no worker announced first-request figures: none in the row
+    expect(edgeCsvRow(report!)).toBe(`${report!.startAt.toFixed(3)},10,3,88.0,0,,,,,,,,"ts1 (index 1, +90 ms); ts2 (index 2, no acknowledgement)"`);
   });
 });

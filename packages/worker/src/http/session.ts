@@ -11,6 +11,7 @@ import { events } from '@locust-ts/protocol';
 import { StopUser } from '../errors.js';
 import type { StatsRecorder } from '../runtime/stats-recorder.js';
 import { connectionErrorText, httpErrorText, tooManyRedirectsText } from './error-text.js';
+import type { FirstRequestWatch } from './first-requests.js';
 import type { HttpPools } from './pools.js';
 import { HttpResponse, type OutcomeSink } from './response.js';
 import {
@@ -111,6 +112,8 @@ class Exchange implements Dispatcher.DispatchHandler {
   /** the user was killed while this request was in flight: it is neither counted nor answered */
   killed = false;
   context: Record<string, unknown> | undefined = undefined;
+  /** this is the user's first request after a synchronized edge (first-requests.ts) */
+  watch: FirstRequestWatch | null = null;
 
   constructor(
     readonly session: HttpSession,
@@ -130,6 +133,8 @@ class Exchange implements Dispatcher.DispatchHandler {
   onConnect(abort: (err?: Error) => void): void {
     if (this.killed) abort(); // queued before the kill: never sent
     else this.abort = abort;
+    // a redirect's next hop is not a first request
+    if (this.watch && this.redirects === 0) this.watch.writing();
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], _resume: () => void, statusText: string): boolean {
@@ -191,6 +196,8 @@ export class HttpSession implements OutcomeSink {
    * the iteration's first request carries it into its stats response time, then it is cleared.
    */
   scheduleDelay = 0;
+  /** Set when this user starts at a synchronized edge: its next request is watched, then cleared. */
+  firstRequest: FirstRequestWatch | null = null;
 
   constructor(
     private readonly context: HttpContext,
@@ -326,6 +333,10 @@ export class HttpSession implements OutcomeSink {
       this.scheduleDelay = 0;
     }
     if (options?.context) exchange.context = options.context;
+    if (this.firstRequest) {
+      exchange.watch = this.firstRequest;
+      this.firstRequest = null;
+    }
     const promise = new Promise<HttpResponse>((resolve, reject) => {
       exchange.resolve = resolve;
       exchange.reject = reject;
@@ -426,6 +437,8 @@ export class HttpSession implements OutcomeSink {
   private finish(x: Exchange, error: string | null): void {
     if (x.killed) return;
     this.inFlight.delete(x);
+    x.watch?.answered();
+    x.watch = null;
     const r = x.response;
     r.elapsed = performance.now() - x.start;
     r.error = error;
