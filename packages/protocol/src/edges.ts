@@ -9,7 +9,7 @@
  *   master-clock instant `start_at`;
  * - `locust_ts_edge_ack` W→M: `{ id, started_at, users, ... }` once the users were started;
  *   `first_requests: true` when a `locust_ts_edge_requests` follows;
- * - `locust_ts_edge_requests` W→M: `{ id, users, sent, answered, cold }` once the users started at
+ * - `locust_ts_edge_requests` W→M: `{ id, users, sent, answered, cold, instant_local }` once the users started at
  *   the edge answered their first request (or a time limit passed): when those requests were sent
  *   and answered, ms after the planned instant, and how many had no connection open at the instant.
  *
@@ -64,6 +64,8 @@ export interface EdgeRequestsData {
   answered: number[];
   /** users whose first request went over a connection that was not open at the instant */
   cold: number;
+  /** the planned instant on the worker's own clock (epoch s), which `sent`/`answered` count from */
+  instant_local: number;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -103,11 +105,11 @@ function finiteList(v: unknown): number[] | undefined {
 }
 
 export function decodeEdgeRequests(data: unknown): EdgeRequestsData | undefined {
-  if (!isRecord(data) || !finite(data.id) || !finite(data.users) || !finite(data.cold)) return undefined;
+  if (!isRecord(data) || !finite(data.id) || !finite(data.users) || !finite(data.cold) || !finite(data.instant_local)) return undefined;
   const sent = finiteList(data.sent);
   const answered = finiteList(data.answered);
   if (!sent || !answered) return undefined;
-  return { id: data.id, users: data.users, sent, answered, cold: data.cold };
+  return { id: data.id, users: data.users, sent, answered, cold: data.cold, instant_local: data.instant_local };
 }
 
 /** An optional finite number key of a heartbeat (`locust_ts_clock`, `locust_ts_rtt`). */

@@ -36,6 +36,8 @@ export interface FirstRequests {
   answered: TimeSummary;
   /** users whose first request went over a connection not open at the instant (or never went) */
   cold: number;
+  /** one worker's: the planned instant on its own clock (epoch s), which its times count from */
+  instantLocal?: number;
 }
 
 /** Locust's percentile rule on an ascending list: the value at ceil(n × q) − 1. */
@@ -50,8 +52,10 @@ export function summarizeTimes(values: readonly number[]): TimeSummary {
 }
 
 /** A worker's (or every worker's) raw first-request times, summarized. */
-export function firstRequestsOf(users: number, sent: readonly number[], answered: readonly number[], cold: number): FirstRequests {
-  return { users, sent: summarizeTimes(sent), answered: summarizeTimes(answered), cold };
+export function firstRequestsOf(users: number, sent: readonly number[], answered: readonly number[], cold: number, instantLocal?: number): FirstRequests {
+  const f: FirstRequests = { users, sent: summarizeTimes(sent), answered: summarizeTimes(answered), cold };
+  if (instantLocal !== undefined) f.instantLocal = instantLocal;
+  return f;
 }
 
 export interface EdgeWorkerStart {

@@ -199,7 +199,7 @@ export class EdgeSync {
     const workers = record.workers.map((w) => {
       const ack = acks.get(w.workerId);
       const figures = requests.get(w.workerId);
-      const firstRequests = figures ? firstRequestsOf(figures.users, figures.sent, figures.answered, figures.cold) : null;
+      const firstRequests = figures ? firstRequestsOf(figures.users, figures.sent, figures.answered, figures.cold, figures.instant_local) : null;
       if (!ack) return { ...w, firstRequests };
       return {
         ...w,

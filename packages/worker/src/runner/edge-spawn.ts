@@ -101,7 +101,7 @@ export class EdgeSpawner {
       const firedAt = performance.now();
       // the planned instant, without the fault delay: a late worker's first requests read late
       const plannedAt = firedAt - (firedMs - (atMs - this.faultDelayMs));
-      const watch = prepared.starting > 0 ? this.watchFirstRequests(edge.id, prepared.starting, plannedAt, firedAt) : null;
+      const watch = prepared.starting > 0 ? this.watchFirstRequests(edge.id, prepared.starting, plannedAt, firedAt, (atMs - this.faultDelayMs) / 1000) : null;
       prepared.commit(stopTimeout, watch ? (u) => {
         if (u.user instanceof HttpUser) u.user.client.firstRequest = watch;
       } : undefined);
@@ -127,7 +127,7 @@ export class EdgeSpawner {
   }
 
   /** Watch the first requests of `users` users started now; report them to the master when all came or at the limit. */
-  private watchFirstRequests(id: number, users: number, plannedAt: number, firedAt: number): FirstRequestWatch {
+  private watchFirstRequests(id: number, users: number, plannedAt: number, firedAt: number, instantLocal: number): FirstRequestWatch {
     this.finishWatch();
     const watch = new FirstRequestWatch(users, plannedAt, firedAt, (figures) => {
       if (this.watch === watch) {
@@ -136,7 +136,7 @@ export class EdgeSpawner {
         this.watchTimer = null;
       }
       // after the ack, which is sent in the same turn as the commit
-      setImmediate(() => this.host.sendFirstRequests({ id, ...figures }));
+      setImmediate(() => this.host.sendFirstRequests({ id, ...figures, instant_local: instantLocal }));
     });
     this.watch = watch;
     this.watchTimer = setTimeout(() => watch.finish(), FIRST_REQUESTS_WAIT_MS);
