@@ -2,8 +2,11 @@
  * `pnpm bench:edges` — synchronized edges measured at the target. A square pulse 0 → 1,000 users
  * (test/edges-fixtures/pulse-locustfile.ts: constant(0.2) wait, "instant" spawn rate) over 4
  * locust-ts worker processes, a master process and the Fastify target in its own process writing
- * an access log — all on 127.0.0.1. The target is started fresh and not warmed, so the first
- * rising edge meets a cold target (no connection, nothing compiled); the later ones a warm one.
+ * an access log — all on 127.0.0.1. The first rising edge meets a cold target: no connection
+ * from any worker is open before its lead. As a service under test is already serving, the target
+ * first answers WARM_UP_REQUESTS untagged requests from a client in this process whose connections
+ * are then closed (its JIT warm, as in test/edges-pulse.timing.test.ts); `--cold-process` skips
+ * that, so the first edge also meets code the target never ran. The later edges are warm ones.
  *
  * Every figure comes from timestamps the processes recorded: the target's access log (each
  * user's first request's arrival, `u=<id>`), and the master's PREFIX_edges.csv (the planned
@@ -19,6 +22,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { Agent, get as httpGet } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +36,8 @@ const TARGET_MAIN = join(ROOT, 'packages/target-server/src/main.ts');
 const LOCUSTFILE = join(ROOT, 'test/edges-fixtures/pulse-locustfile.ts');
 const TSX_LOADER = `file://${join(ROOT, 'node_modules/tsx/dist/loader.mjs')}`;
 const RUN_LIMIT_MS = 300_000;
+/** Untagged requests the target answers before the pulse (unless --cold-process), 50 at a time. */
+const WARM_UP_REQUESTS = 1000;
 const COLD_GOAL_MS = 300;
 const WARM_GOAL_MS = 100;
 
@@ -42,6 +48,7 @@ const { values } = parseArgs({
     cycles: { type: 'string', default: '3' },
     on: { type: 'string', default: '3' },
     off: { type: 'string', default: '3' },
+    'cold-process': { type: 'boolean', default: false },
   },
 });
 const workers = Number(values.workers);
@@ -96,6 +103,21 @@ const targetPort = await freePort();
 const masterPort = await freePort();
 const target = start(['--import', TSX_LOADER, TARGET_MAIN, '--port', String(targetPort), '--access-log', accessLog]);
 await lineSeen(target.output, target.child, /listening on/, 60_000);
+if (!values['cold-process']) {
+  const agent = new Agent({ keepAlive: true });
+  let left = WARM_UP_REQUESTS;
+  const one = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      httpGet({ host: '127.0.0.1', port: targetPort, path: '/hello?warmup=1', agent }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      }).on('error', reject);
+    });
+  await Promise.all(Array.from({ length: 50 }, async () => {
+    while (left-- > 0) await one();
+  }));
+  agent.destroy(); // no connection stays open for the pulse's first edge
+}
 const env = { ...process.env, PULSE_PEAK: String(users), PULSE_CYCLES: String(cycles), PULSE_ON: values.on, PULSE_OFF: values.off };
 const master = start([BIN, '--master', '--headless', '-f', LOCUSTFILE, '--expect-workers', String(workers), '--master-bind-host', '127.0.0.1',
   '--master-bind-port', String(masterPort), '-H', `http://127.0.0.1:${targetPort}`, '--csv', csvPrefix, '--only-summary'], env);
@@ -133,7 +155,7 @@ for (const t of firstSeen.values()) {
 const pct = (s: number[], q: number): number => s[Math.min(s.length - 1, Math.max(0, Math.ceil(s.length * q) - 1))]!;
 const f0 = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '-');
 const cell = (r: string[], name: string): string => (r[col(name)] === '' || r[col(name)] === undefined ? '-' : Number(r[col(name)]).toFixed(0));
-console.log(`bench:edges: ${workers} locust-ts workers, 0 → ${users} users × ${cycles} (${values.on} s on, ${values.off} s off), target on 127.0.0.1, load average ${load} at the start`);
+console.log(`bench:edges: ${workers} locust-ts workers, 0 → ${users} users × ${cycles} (${values.on} s on, ${values.off} s off), target on 127.0.0.1${values['cold-process'] ? ' (process cold: no warm-up)' : ` (JIT warmed by ${WARM_UP_REQUESTS} requests, their connections closed)`}, load average ${load} at the start`);
 console.log(`access log ${accessLog}; edges ${csvPrefix}_edges.csv\n`);
 console.log('edge  target   users at  first-request arrival after the instant, ms   spread at    ≤0.5 s  >1 s   | report: start   sent p50/p99/max   answered p50/p99/max  no warm');
 console.log('       was     target    first    p50    p99    max                      target ms                 | spread ms                                            connection');
@@ -151,4 +173,6 @@ for (const [k, r] of risingRows.entries()) {
       `${cell(r, 'Answered p50 ms')}/${cell(r, 'Answered p99 ms')}/${cell(r, 'Answered max ms')}`.padEnd(22) + `${r[col('Cold Connections')]}`,
   );
 }
+const reportLines = master.output().split('\n').filter((l) => /Edge \d+( to|, worker)/.test(l) || /Error report|occurrences|^\s+\d+\s+\S+/.test(l));
+console.log(`\nthe master's edge report and errors:\n${reportLines.map((l) => l.replace(/^\[[^\]]*\] [^:]*: /, '  ')).join('\n')}`);
 console.log(`\n${met ? 'goals met' : 'goals NOT met'}: every rising edge's first requests reach the target within ${COLD_GOAL_MS} ms (cold) / ${WARM_GOAL_MS} ms (warm), first to last`);
