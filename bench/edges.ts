@@ -17,6 +17,10 @@
  *   pnpm bench:edges                         # 4 workers, 1,000 users, 3 cycles of 3 s on / 3 s off
  *   pnpm bench:edges --users 200 --cycles 2  # a short check that it works
  *
+ * The target listens with Node's default backlog (511) unless `--backlog N`: a burst of 1,000
+ * connects overflows that queue and the dropped SYNs come back a second later — the workers' paced
+ * connects before the instant (packages/worker/src/http/connection-stash.ts) must not.
+ *
  * Real Locust has no synchronized edges (its workers ramp at the spawn rate), so nothing runs
  * beside it here. Bounded in time (RUN_LIMIT_MS); only 127.0.0.1.
  */
@@ -49,6 +53,7 @@ const { values } = parseArgs({
     on: { type: 'string', default: '3' },
     off: { type: 'string', default: '3' },
     'cold-process': { type: 'boolean', default: false },
+    backlog: { type: 'string', default: '511' },
   },
 });
 const workers = Number(values.workers);
@@ -101,7 +106,7 @@ const accessLog = join(scratch, 'access.log');
 const csvPrefix = join(scratch, 'pulse');
 const targetPort = await freePort();
 const masterPort = await freePort();
-const target = start(['--import', TSX_LOADER, TARGET_MAIN, '--port', String(targetPort), '--access-log', accessLog]);
+const target = start(['--import', TSX_LOADER, TARGET_MAIN, '--port', String(targetPort), '--access-log', accessLog, '--backlog', values.backlog]);
 await lineSeen(target.output, target.child, /listening on/, 60_000);
 if (!values['cold-process']) {
   const agent = new Agent({ keepAlive: true });
@@ -155,7 +160,7 @@ for (const t of firstSeen.values()) {
 const pct = (s: number[], q: number): number => s[Math.min(s.length - 1, Math.max(0, Math.ceil(s.length * q) - 1))]!;
 const f0 = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '-');
 const cell = (r: string[], name: string): string => (r[col(name)] === '' || r[col(name)] === undefined ? '-' : Number(r[col(name)]).toFixed(0));
-console.log(`bench:edges: ${workers} locust-ts workers, 0 → ${users} users × ${cycles} (${values.on} s on, ${values.off} s off), target on 127.0.0.1${values['cold-process'] ? ' (process cold: no warm-up)' : ` (JIT warmed by ${WARM_UP_REQUESTS} requests, their connections closed)`}, load average ${load} at the start`);
+console.log(`bench:edges: ${workers} locust-ts workers, 0 → ${users} users × ${cycles} (${values.on} s on, ${values.off} s off), target on 127.0.0.1 (backlog ${values.backlog})${values['cold-process'] ? ' (process cold: no warm-up)' : ` (JIT warmed by ${WARM_UP_REQUESTS} requests, their connections closed)`}, load average ${load} at the start`);
 console.log(`access log ${accessLog}; edges ${csvPrefix}_edges.csv\n`);
 console.log('edge  target   users at  first-request arrival after the instant, ms   spread at    ≤0.5 s  >1 s   | report: start   sent p50/p99/max   answered p50/p99/max  no warm');
 console.log('       was     target    first    p50    p99    max                      target ms                 | spread ms                                            connection');
