@@ -29,6 +29,12 @@ const MAX_STASHED = 5_000;
 const MAX_CONNECTING = 100;
 /** The pacing timer's step, ms: each step begins the connects due by then (spread over the lead). */
 const PACE_STEP_MS = 5;
+/**
+ * The connects are spread over this share of the time before the cutoff: the rest is left for the
+ * target to accept the last ones (a connect completes when the target's kernel queues it; the
+ * target's process still has to accept it and set it up) before the users' requests arrive.
+ */
+const OPEN_SHARE = 0.6;
 /** No connection is begun this close to the instant, ms (the edge's timer must not wait behind connects). */
 const OPEN_CUTOFF_MS = 30;
 /** undici's default connect timeout, ms. */
@@ -84,8 +90,8 @@ export class ConnectionStash {
 
   /**
    * Open `count` connections (fewer when the stash is full) for users starting in `inMs`; the
-   * ones nobody took close STASH_GRACE_MS after that. The connects are spread evenly over the time
-   * until OPEN_CUTOFF_MS before the instant, at most MAX_CONNECTING outstanding: a burst of
+   * ones nobody took close STASH_GRACE_MS after that. The connects are spread evenly over the first
+   * OPEN_SHARE of the time until OPEN_CUTOFF_MS before the instant, at most MAX_CONNECTING outstanding: a burst of
    * hundreds of SYNs overflows a cold target's accept queue (see MAX_CONNECTING), and hundreds of
    * connects issued at once would hold the loop exactly when the edge's timer must fire on time.
    */
@@ -101,13 +107,15 @@ export class ConnectionStash {
     if (this.pacer) clearTimeout(this.pacer);
     this.pacer = null;
     const begin = performance.now();
-    const window = inMs - OPEN_CUTOFF_MS;
+    const stopAfter = inMs - OPEN_CUTOFF_MS;
+    const window = stopAfter * OPEN_SHARE;
     const total = Math.max(0, Math.min(count, MAX_STASHED - this.idle.size));
     let begun = 0;
     const step = (): void => {
       this.pacer = null;
       const elapsed = performance.now() - begin;
-      if (elapsed >= window) return;
+      if (elapsed >= stopAfter) return;
+      // behind the pace (a busy loop, the outstanding cap): catch up, up to the cap
       const due = Math.min(total, Math.ceil((total * (elapsed + PACE_STEP_MS)) / window));
       while (begun < due && this.connecting < MAX_CONNECTING) {
         begun++;
@@ -115,7 +123,7 @@ export class ConnectionStash {
       }
       if (begun < total) this.pacer = setTimeout(step, PACE_STEP_MS);
     };
-    if (total > 0 && window > 0) step();
+    if (total > 0 && stopAfter > 0) step();
     if (this.expiry) clearTimeout(this.expiry);
     this.expiry = setTimeout(() => this.clear(), Math.max(0, inMs) + STASH_GRACE_MS).unref();
   }
