@@ -56,14 +56,32 @@ export class FirstRequestWatch {
   /** the request being written when onConnect fired: its socket comes next on the channel */
   private pendingWrite = false;
 
+  /** users whose session carries this watch (see {@link expect}) */
+  private users = 0;
+  private armed = false;
+
   constructor(
-    private readonly users: number,
     private readonly instantAt: number,
     private readonly startedAt: number,
     private readonly done: (figures: FirstRequestFigures) => void,
   ) {
     if (watching++ === 0) subscribe(SEND_HEADERS_CHANNEL, onSendHeaders);
-    if (users === 0) this.finish();
+  }
+
+  /** One more user's first request to watch (its session was given this watch). */
+  expect(): void {
+    this.users++;
+  }
+
+  /** Every user was given the watch: report once they all answered. False (and nothing reported) when none was. */
+  arm(): boolean {
+    this.armed = true;
+    if (this.users === 0) {
+      this.stop();
+      return false;
+    }
+    if (this.answeredAt.length >= this.users) this.finish();
+    return true;
   }
 
   /** A watched user's first request is being written (from the request handler's onConnect). */
@@ -92,18 +110,24 @@ export class FirstRequestWatch {
       this.cold++;
     }
     this.answeredAt.push(performance.now());
-    if (this.answeredAt.length >= this.users) this.finish();
+    if (this.armed && this.answeredAt.length >= this.users) this.finish();
   }
 
   /** Report what arrived so far (users without a first request are missing from the lists). */
   finish(): void {
     if (this.finished) return;
-    this.finished = true;
-    if (writing === this) writing = null;
-    if (--watching === 0) unsubscribe(SEND_HEADERS_CHANNEL, onSendHeaders);
+    this.stop();
     const rel = (list: number[]): number[] => list.map((t) => Math.round((t - this.instantAt) * 100) / 100).sort((a, b) => a - b);
     // a user never sent: its connection was not warm either
     const cold = this.cold + Math.max(0, this.users - this.sentAt.length);
     this.done({ users: this.users, sent: rel(this.sentAt), answered: rel(this.answeredAt), cold });
+  }
+
+  /** Stop watching: no more figures are taken, and the channel is left when no watch waits. */
+  private stop(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (writing === this) writing = null;
+    if (--watching === 0) unsubscribe(SEND_HEADERS_CHANNEL, onSendHeaders);
   }
 }

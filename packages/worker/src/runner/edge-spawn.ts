@@ -101,10 +101,14 @@ export class EdgeSpawner {
       const firedAt = performance.now();
       // the planned instant, without the fault delay: a late worker's first requests read late
       const plannedAt = firedAt - (firedMs - (atMs - this.faultDelayMs));
-      const watch = prepared.starting > 0 ? this.watchFirstRequests(edge.id, prepared.starting, plannedAt, firedAt, (atMs - this.faultDelayMs) / 1000) : null;
+      const watch = prepared.starting > 0 ? this.watchFirstRequests(edge.id, plannedAt, firedAt, (atMs - this.faultDelayMs) / 1000) : null;
       prepared.commit(stopTimeout, watch ? (u) => {
-        if (u.user instanceof HttpUser) u.user.client.firstRequest = watch;
+        if (!(u.user instanceof HttpUser)) return;
+        u.user.client.firstRequest = watch;
+        watch.expect();
       } : undefined);
+      // only HttpUsers' first requests are watched: without any, no figures follow the ack
+      const watching = watch !== null && watch.arm();
       done();
       const users = this.host.userCount();
       const offset = this.clock.offset;
@@ -117,19 +121,18 @@ export class EdgeSpawner {
         users,
         offset,
         prepared_ms: preparedMs,
-        ...(watch ? { first_requests: true } : {}),
+        ...(watching ? { first_requests: true } : {}),
       });
-      // users that are no HTTP users never send through the watch: report them at the time limit
     };
     const wait = atMs - epochMs() - SPIN_MS;
     if (wait <= 0) fire();
     else this.timer = setTimeout(fire, wait);
   }
 
-  /** Watch the first requests of `users` users started now; report them to the master when all came or at the limit. */
-  private watchFirstRequests(id: number, users: number, plannedAt: number, firedAt: number, instantLocal: number): FirstRequestWatch {
+  /** Watch the first requests of the users started now; report them to the master when all came or at the limit. */
+  private watchFirstRequests(id: number, plannedAt: number, firedAt: number, instantLocal: number): FirstRequestWatch {
     this.finishWatch();
-    const watch = new FirstRequestWatch(users, plannedAt, firedAt, (figures) => {
+    const watch = new FirstRequestWatch(plannedAt, firedAt, (figures) => {
       if (this.watch === watch) {
         this.watch = null;
         if (this.watchTimer) clearTimeout(this.watchTimer);
