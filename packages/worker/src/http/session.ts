@@ -132,9 +132,11 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onConnect(abort: (err?: Error) => void): void {
     if (this.killed) abort(); // queued before the kill: never sent
-    else this.abort = abort;
-    // a redirect's next hop is not a first request
-    if (this.watch && this.redirects === 0) this.watch.writing();
+    else {
+      this.abort = abort;
+      // a redirect's next hop is not a first request
+      if (this.watch && this.redirects === 0) this.watch.writing();
+    }
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], _resume: () => void, statusText: string): boolean {
