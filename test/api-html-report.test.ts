@@ -60,6 +60,9 @@ describe('the HTML report', () => {
     expect(text.input).toMatch(/Total Ratio\s+100\.0% SimpleUser\s+100\.0% hello/);
     // the run's start was a synchronized edge (spawn rate = users): the Edges tab's table is there too
     expect(text.input).toMatch(/Edges\s+Instant\s+Target users[\s\S]*\b2\s+1\b/);
+    // with its users' first requests (sent and answered p50 / p99 / max (count), users without a warm connection)
+    expect(text.input).toMatch(/Start spread ms\s+First requests sent p50\/p99\/max ms\s+Answered p50\/p99\/max ms\s+No warm connection/);
+    expect(text.input).toMatch(/\d+ \/ \d+ \/ \d+ \(2\)\s+\d+ \/ \d+ \/ \d+ \(2\)\s+\d+ of 2/);
     // the three charts are drawn (echarts canvases with a size) from the run's history
     const charts = page.locator('[data-testid="report-charts"] canvas');
     await charts.first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });

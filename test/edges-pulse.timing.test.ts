@@ -114,7 +114,7 @@ async function runPulse(name: string, clockShift?: { pod: string; offset: string
 /** The edges CSV's rows as [planned instant, target users, workers, spread ms, late workers]. */
 function edgeRows(csvPrefix: string): string[][] {
   const lines = readFileSync(`${csvPrefix}_edges.csv`, 'utf8').trim().split('\n');
-  expect(lines[0]).toBe('Timestamp,Target Users,Workers,Spread ms,Late Worker');
+  expect(lines[0]).toBe('Timestamp,Target Users,Workers,Spread ms,First Requests,Sent p50 ms,Sent p99 ms,Sent max ms,Answered p50 ms,Answered p99 ms,Answered max ms,Cold Connections,Late Worker');
   return lines.slice(1).map((l) => l.split(','));
 }
 

@@ -87,13 +87,13 @@ describe('the edge report', () => {
       expect(edge.spreadMs!).toBeGreaterThan(0);
     }
     const rows = readFileSync(`${csvPrefix}_edges.csv`, 'utf8').trim().split('\n');
-    expect(rows[0]).toBe('Timestamp,Target Users,Workers,Spread ms,Late Worker');
+    expect(rows[0]).toBe('Timestamp,Target Users,Workers,Spread ms,First Requests,Sent p50 ms,Sent p99 ms,Sent max ms,Answered p50 ms,Answered p99 ms,Answered max ms,Cold Connections,Late Worker');
     expect(rows).toHaveLength(3);
     for (const [i, row] of rows.slice(1).entries()) {
       expect(row.startsWith(`${view.edges[i]!.startAt.toFixed(3)},${view.edges[i]!.targetUsers},2,${view.edges[i]!.spreadMs!.toFixed(1)},`)).toBe(true);
       expect(row).toContain(lateId);
     }
-    expect(swarm.sink.text).toMatch(new RegExp(`WARNING/locust.runners: Edge \\d+ to 10 users: 2/2 locust-ts workers started, spread [\\d.]+ ms .*late: .*${lateId}`));
+    expect(swarm.sink.text).toMatch(new RegExp(`WARNING/locust.runners: Edge \\d+ to 10 users: 2/2 locust-ts workers started, start spread [\\d.]+ ms .*late: .*${lateId}`));
     console.log(`edge report: ${rows.slice(1).join(' | ')}`);
     await master.quit();
   }, 120_000);

@@ -7,7 +7,11 @@
  *   on receipt>] }` — one clock sample; the worker also knows when the reply arrived;
  * - spawn M→W (locust-ts workers only): `locust_ts_edge: { id, start_at }` — start/stop at the
  *   master-clock instant `start_at`;
- * - `locust_ts_edge_ack` W→M: `{ id, started_at, users, ... }` once the users were started.
+ * - `locust_ts_edge_ack` W→M: `{ id, started_at, users, ... }` once the users were started;
+ *   `first_requests: true` when a `locust_ts_edge_requests` follows;
+ * - `locust_ts_edge_requests` W→M: `{ id, users, sent, answered, cold, instant_local }` once the users started at
+ *   the edge answered their first request (or a time limit passed): when those requests were sent
+ *   and answered, ms after the planned instant, and how many had no connection open at the instant.
  *
  * Each decoder accepts anything and returns undefined for what it cannot use: an extension never
  * makes a Locust message invalid.
@@ -19,6 +23,8 @@ export const CLOCK_KEY = 'locust_ts_clock';
 export const EDGE_KEY = 'locust_ts_edge';
 /** The custom message a worker sends once an edge's users were started or stopped. */
 export const EDGE_ACK_MESSAGE = 'locust_ts_edge_ack';
+/** The custom message with an edge's first-request figures (after its ack). */
+export const EDGE_REQUESTS_MESSAGE = 'locust_ts_edge_requests';
 /** The worker's latest heartbeat round trip, seconds (extra heartbeat key: the master sizes an edge's lead from these). */
 export const RTT_KEY = 'locust_ts_rtt';
 
@@ -44,6 +50,22 @@ export interface EdgeAckData {
   offset: number | null;
   /** ms between the edge's planned instant and the moment the worker had its users prepared (negative: ready early) */
   prepared_ms: number;
+  /** a `locust_ts_edge_requests` for this edge follows (the worker started users at it) */
+  first_requests?: boolean;
+}
+
+export interface EdgeRequestsData {
+  id: number;
+  /** users started at the edge on this worker */
+  users: number;
+  /** each started user's first request: written to its connection, ms after the planned instant (ascending) */
+  sent: number[];
+  /** …and its response fully read (or its error), ms after the planned instant (ascending) */
+  answered: number[];
+  /** users whose first request went over a connection that was not open at the instant */
+  cold: number;
+  /** the planned instant on the worker's own clock (epoch s), which `sent`/`answered` count from */
+  instant_local: number;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -74,7 +96,20 @@ export function decodeEdgeAck(data: unknown): EdgeAckData | undefined {
     users: data.users,
     offset: finite(data.offset) ? data.offset : null,
     prepared_ms: finite(data.prepared_ms) ? data.prepared_ms : 0,
+    ...(data.first_requests === true ? { first_requests: true } : {}),
   };
+}
+
+function finiteList(v: unknown): number[] | undefined {
+  return Array.isArray(v) && v.every(finite) ? (v as number[]) : undefined;
+}
+
+export function decodeEdgeRequests(data: unknown): EdgeRequestsData | undefined {
+  if (!isRecord(data) || !finite(data.id) || !finite(data.users) || !finite(data.cold) || !finite(data.instant_local)) return undefined;
+  const sent = finiteList(data.sent);
+  const answered = finiteList(data.answered);
+  if (!sent || !answered) return undefined;
+  return { id: data.id, users: data.users, sent, answered, cold: data.cold, instant_local: data.instant_local };
 }
 
 /** An optional finite number key of a heartbeat (`locust_ts_clock`, `locust_ts_rtt`). */

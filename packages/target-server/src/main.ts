@@ -8,12 +8,6 @@ import { OptionsError, USAGE, parseOptions } from './options.js';
 
 /** After a stop signal, in-flight requests get this long before connections are cut. */
 const SHUTDOWN_GRACE_MS = 5_000;
-/**
- * Pending connections the kernel queues for us. Node's default (511) overflows when a pulse opens
- * 1,000 connections at once: the kernel drops the extra SYNs and clients retry after 1 s, which
- * spreads a synchronized edge over a second. uvicorn (the original target) defaults to 2048.
- */
-const LISTEN_BACKLOG = 4096;
 
 const log = (line: string): void => {
   process.stdout.write(`[target-server] ${line}\n`);
@@ -58,7 +52,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   try {
-    await app.listen({ host: options.host, port: options.port, backlog: LISTEN_BACKLOG });
+    await app.listen({ host: options.host, port: options.port, backlog: options.backlog });
   } catch (err) {
     process.stderr.write(`[target-server] error: cannot listen on ${options.host}:${options.port}: ${(err as Error).message}\n`);
     process.exit(1);

@@ -3,20 +3,26 @@ import { DEFAULT_HOST, DEFAULT_PORT, OptionsError, parseOptions } from './option
 
 describe('target server options', () => {
   it('defaults to port 8000 on all interfaces without knobs', () => {
-    expect(parseOptions([], {})).toEqual({ host: DEFAULT_HOST, port: DEFAULT_PORT, knobs: { latencyMs: 0, errorRatio: 0, cpuMs: 0 }, accessLog: null, help: false });
+    expect(parseOptions([], {})).toEqual({ host: DEFAULT_HOST, port: DEFAULT_PORT, knobs: { latencyMs: 0, errorRatio: 0, cpuMs: 0 }, accessLog: null, backlog: 4096, help: false });
     expect([DEFAULT_HOST, DEFAULT_PORT]).toEqual(['0.0.0.0', 8000]);
   });
 
   it('reads PORT/HOST and knob env vars; flags win over env', () => {
     const env = { PORT: '9000', HOST: '127.0.0.1', TARGET_LATENCY_MS: '20', TARGET_ERROR_RATIO: '0.1', TARGET_CPU_MS: '3' };
-    expect(parseOptions([], env)).toEqual({ host: '127.0.0.1', port: 9000, knobs: { latencyMs: 20, errorRatio: 0.1, cpuMs: 3 }, accessLog: null, help: false });
+    expect(parseOptions([], env)).toEqual({ host: '127.0.0.1', port: 9000, knobs: { latencyMs: 20, errorRatio: 0.1, cpuMs: 3 }, accessLog: null, backlog: 4096, help: false });
     expect(parseOptions(['--port', '9001', '--host', '::1', '--latency-ms', '5', '--error-ratio=0', '--cpu-ms', '0'], env)).toEqual({
       host: '::1',
       port: 9001,
       knobs: { latencyMs: 5, errorRatio: 0, cpuMs: 0 },
       accessLog: null,
+      backlog: 4096,
       help: false,
     });
+  });
+
+  it('takes --backlog (Node\'s own default is 511) and refuses a non-number in one line', () => {
+    expect(parseOptions(['--backlog', '511'], {}).backlog).toBe(511);
+    expect(() => parseOptions(['--backlog', 'lots'], {})).toThrow(/^--backlog must be a whole number from 1 to 999999, got 'lots'$/);
   });
 
   it('takes --access-log over TARGET_ACCESS_LOG', () => {

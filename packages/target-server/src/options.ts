@@ -5,6 +5,12 @@ import { type Knobs, KNOB_PARAMS, NO_KNOBS, parseKnob } from './knobs.js';
 /** Like the original FastAPI target: port 8000 on all interfaces. */
 export const DEFAULT_PORT = 8000;
 export const DEFAULT_HOST = '0.0.0.0';
+/**
+ * Pending connections the kernel queues for us. Node's default (511) overflows when a pulse opens
+ * 1,000 connections at once: the kernel drops the extra SYNs and clients retry after 1 s, which
+ * spreads a synchronized edge over a second. uvicorn (the original target) defaults to 2048.
+ */
+export const DEFAULT_BACKLOG = 4096;
 
 /** Environment variable of each knob. */
 const KNOB_ENV: Record<keyof Knobs, string> = {
@@ -13,7 +19,7 @@ const KNOB_ENV: Record<keyof Knobs, string> = {
   cpuMs: 'TARGET_CPU_MS',
 };
 
-export const USAGE = `Usage: locust-ts-target [--host HOST] [--port PORT] [--latency-ms MS] [--error-ratio R] [--cpu-ms MS]
+export const USAGE = `Usage: locust-ts-target [--host HOST] [--port PORT] [--latency-ms MS] [--error-ratio R] [--cpu-ms MS] [--backlog N]
 
   --host HOST         interface to listen on (env HOST, default ${DEFAULT_HOST})
   --port PORT         TCP port (env PORT, default ${DEFAULT_PORT})
@@ -21,6 +27,7 @@ export const USAGE = `Usage: locust-ts-target [--host HOST] [--port PORT] [--lat
   --error-ratio R     share of /hello requests answered 500, 0..1 (env ${KNOB_ENV.errorRatio})
   --cpu-ms MS         busy CPU time per /hello request (env ${KNOB_ENV.cpuMs})
   --access-log FILE   write a line per request: epoch seconds (µs), client, method, url (env TARGET_ACCESS_LOG)
+  --backlog N         listen backlog, pending connections the kernel queues (default ${DEFAULT_BACKLOG}; Node's own is 511)
 
 Each /hello request may override the knobs: /hello?latency_ms=50&error_ratio=0.1&cpu_ms=5`;
 
@@ -30,6 +37,8 @@ export interface TargetOptions {
   knobs: Knobs;
   /** `--access-log FILE` (env TARGET_ACCESS_LOG): a timestamped line per request */
   accessLog: string | null;
+  /** `--backlog N`: the listen backlog */
+  backlog: number;
   help: boolean;
 }
 
@@ -62,6 +71,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): T
         'error-ratio': { type: 'string' },
         'cpu-ms': { type: 'string' },
         'access-log': { type: 'string' },
+        backlog: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -88,5 +98,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): T
     throw new OptionsError((err as Error).message);
   }
   const accessLog = (values['access-log'] as string | undefined) ?? (env.TARGET_ACCESS_LOG || null);
-  return { host, port, knobs, accessLog, help: values.help === true };
+  const backlogFlag = values.backlog as string | undefined;
+  if (backlogFlag !== undefined && !/^[1-9]\d{0,5}$/.test(backlogFlag.trim())) throw new OptionsError(`--backlog must be a whole number from 1 to 999999, got '${backlogFlag}'`);
+  const backlog = backlogFlag === undefined ? DEFAULT_BACKLOG : Number(backlogFlag);
+  return { host, port, knobs, accessLog, backlog, help: values.help === true };
 }

@@ -66,8 +66,34 @@ describe('EdgeSync', () => {
     expect(report!.spreadMs).toBeCloseTo(88, 6);
     expect(report!.rampingWorkers).toBe(1);
     expect(report!.lateWorkers).toEqual(['ts1 (index 1, +90 ms)', 'ts2 (index 2, no acknowledgement)']);
-    expect(sink.text).toMatch(/WARNING\/locust.runners: Edge 1 to 10 users: 2\/3 locust-ts workers started, spread 88.0 ms \(lead 150 ms\); late: ts1 .*; 1 Python worker\(s\) ramped instead/);
-    expect(EDGES_CSV_HEADER).toBe('Timestamp,Target Users,Workers,Spread ms,Late Worker');
-    expect(edgeCsvRow(report!)).toBe(`${report!.startAt.toFixed(3)},10,3,88.0,"ts1 (index 1, +90 ms); ts2 (index 2, no acknowledgement)"`);
+    expect(sink.text).toMatch(/WARNING\/locust.runners: Edge 1 to 10 users: 2\/3 locust-ts workers started, start spread 88.0 ms \(lead 150 ms\); late: ts1 .*; 1 Python worker\(s\) ramped instead/);
+    expect(EDGES_CSV_HEADER).toBe(
+      'Timestamp,Target Users,Workers,Spread ms,First Requests,Sent p50 ms,Sent p99 ms,Sent max ms,Answered p50 ms,Answered p99 ms,Answered max ms,Cold Connections,Late Worker',
+    );
+    // no worker announced first-request figures: none in the row
+    expect(edgeCsvRow(report!)).toBe(`${report!.startAt.toFixed(3)},10,3,88.0,0,,,,,,,,"ts1 (index 1, +90 ms); ts2 (index 2, no acknowledgement)"`);
+  });
+
+  it('waits for the first-request figures a worker announced, and reports them per worker and over the edge', () => {
+    vi.useFakeTimers({ now: 3_000_000 });
+    const sink = { text: '', write(c: string) { this.text += c; return true; } };
+    const sync = new EdgeSync(new MasterLogger('INFO', sink), null);
+    sync.beginTest(3000);
+    const edge = sync.begin(4, [ts(0), ts(1)])!;
+    sync.onAck('ts0', { id: edge.id, started_at: edge.start_at, users: 2, offset: 0, prepared_ms: -50, first_requests: true });
+    sync.onAck('ts1', { id: edge.id, started_at: edge.start_at, users: 2, offset: 0, prepared_ms: -50, first_requests: true });
+    expect(sync.view().edges).toHaveLength(0); // acknowledged, figures still to come
+    sync.onRequests('ts1', { id: edge.id, users: 2, sent: 'soon' });
+    expect(sink.text).toContain('Ignoring a malformed locust_ts_edge_requests from worker ts1');
+    sync.onRequests('ts0', { id: edge.id, users: 2, sent: [1, 3], answered: [5, 9], cold: 0, instant_local: 3000.4 });
+    expect(sync.view().edges).toHaveLength(0);
+    sync.onRequests('ts1', { id: edge.id, users: 2, sent: [2, 40], answered: [7, 60], cold: 1, instant_local: 3000.4 });
+    const [report] = sync.view().edges;
+    expect(report!.workers.map((w) => [w.firstRequests!.sent.max, w.firstRequests!.answered.max, w.firstRequests!.cold])).toEqual([[3, 9, 0], [40, 60, 1]]);
+    // over the edge: the four users' times together (p50 of 1,2,3,40 is the 2nd: 2)
+    expect(report!.firstRequests).toEqual({ users: 4, sent: { count: 4, p50: 2, p99: 40, max: 40 }, answered: { count: 4, p50: 7, p99: 60, max: 60 }, cold: 1 });
+    expect(sink.text).toContain('first requests of 4 users: sent 4 at p50/p99/max 2/40/40 ms, answered 4 at 7/60/60 ms after the instant; 1 without a warm connection');
+    expect(sink.text).toMatch(/Edge 1, worker ts1 \(index 1\): first requests of 2 users: sent 2 at p50\/p99\/max 2\/40\/40 ms/);
+    sync.close();
   });
 });

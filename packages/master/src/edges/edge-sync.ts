@@ -10,15 +10,17 @@
  */
 import {
   type EdgeAckData,
+  type EdgeRequestsData,
   type HeartbeatData,
   type HeartbeatReplyData,
   type SpawnEdge,
   decodeEdgeAck,
+  decodeEdgeRequests,
   nowSeconds,
 } from '@locust-ts/protocol';
 import type { MasterLogger } from '../log/master-logger.js';
 import type { WorkerNode } from '../runner/worker-registry.js';
-import { EdgeReport, type EdgeRecord, type EdgesView, edgeLogLine, summarizeEdge } from './edge-report.js';
+import { EdgeReport, type EdgeRecord, type EdgesView, edgeLogLine, edgeWorkerLines, firstRequestsOf, summarizeEdge } from './edge-report.js';
 
 /** The lead is never shorter than this, seconds: preparing a few hundred users takes tens of ms. */
 export const MIN_EDGE_LEAD_SECONDS = 0.1;
@@ -40,15 +42,20 @@ const RTTS_KEPT = 30;
  * apart however late each tick ran (by less than half a step), and stages keep their length.
  */
 const EDGE_GRID_SECONDS = 0.1;
-/** An edge is reported this long after its instant even if acknowledgements are missing, seconds. */
+/**
+ * An edge is reported this long after its instant even if acknowledgements (or first-request
+ * figures) are missing, seconds; a worker sends its figures 8 s after the instant at the latest.
+ */
 const ACK_WAIT_SECONDS = 10;
 
 export const PYTHON_WORKERS_NOTICE =
   'Python (Locust) workers cannot take part in synchronized edges: they ramp their users at the spawn rate as Locust does, while locust-ts workers jump at the edge instant';
 
 interface PendingEdge {
-  record: Omit<EdgeRecord, 'spreadMs' | 'lateWorkers'>;
+  record: Omit<EdgeRecord, 'spreadMs' | 'lateWorkers' | 'firstRequests'>;
   acks: Map<string, EdgeAckData>;
+  /** first-request figures, from the workers whose ack said they follow */
+  requests: Map<string, EdgeRequestsData>;
   timer: NodeJS.Timeout;
 }
 
@@ -143,10 +150,10 @@ export class EdgeSync {
     const startAt = immediate ? now + prepare : anchor + Math.ceil((now + this.testLead - anchor) / EDGE_GRID_SECONDS) * EDGE_GRID_SECONDS;
     const lead = startAt - now;
     const edge: SpawnEdge = { id: this.nextId++, start_at: startAt };
-    const workers = ts.map((n) => ({ workerId: n.id, workerIndex: n.index, startedAt: null, lateMs: null, users: null, offsetMs: null }));
+    const workers = ts.map((n) => ({ workerId: n.id, workerIndex: n.index, startedAt: null, lateMs: null, users: null, offsetMs: null, firstRequests: null }));
     const record = { id: edge.id, startAt: edge.start_at, leadMs: lead * 1000, targetUsers, workers, rampingWorkers: python };
     const timer = setTimeout(() => this.complete(edge.id), (lead + ACK_WAIT_SECONDS) * 1000);
-    this.pending.set(edge.id, { record, acks: new Map(), timer });
+    this.pending.set(edge.id, { record, acks: new Map(), requests: new Map(), timer });
     return edge;
   }
 
@@ -163,7 +170,32 @@ export class EdgeSync {
       return;
     }
     edge.acks.set(nodeId, ack);
-    if (edge.record.workers.every((w) => edge.acks.has(w.workerId))) this.complete(ack.id);
+    this.completeIfAnswered(edge);
+  }
+
+  /** `locust_ts_edge_requests` from a worker: its users' first requests at an edge. */
+  onRequests(nodeId: string, data: unknown): void {
+    const figures = decodeEdgeRequests(data);
+    if (!figures) {
+      this.log.warning(`Ignoring a malformed locust_ts_edge_requests from worker ${nodeId}`);
+      return;
+    }
+    const edge = this.pending.get(figures.id);
+    if (!edge) {
+      this.log.debug(`First-request figures from ${nodeId} for edge ${figures.id}, which is no longer pending`);
+      return;
+    }
+    edge.requests.set(nodeId, figures);
+    this.completeIfAnswered(edge);
+  }
+
+  /** Every worker acknowledged, and sent its first-request figures when its ack announced them. */
+  private completeIfAnswered(edge: PendingEdge): void {
+    const answered = edge.record.workers.every((w) => {
+      const ack = edge.acks.get(w.workerId);
+      return ack !== undefined && (!ack.first_requests || edge.requests.has(w.workerId));
+    });
+    if (answered) this.complete(edge.record.id);
   }
 
   /** Stop waiting for acknowledgements (the master quits). */
@@ -176,24 +208,37 @@ export class EdgeSync {
     if (!edge) return;
     this.pending.delete(id);
     clearTimeout(edge.timer);
-    const { record, acks } = edge;
+    const { record, acks, requests } = edge;
     const workers = record.workers.map((w) => {
       const ack = acks.get(w.workerId);
-      if (!ack) return w;
+      const figures = requests.get(w.workerId);
+      const firstRequests = figures ? firstRequestsOf(figures.users, figures.sent, figures.answered, figures.cold, figures.instant_local) : null;
+      if (!ack) return { ...w, firstRequests };
       return {
         ...w,
         startedAt: ack.started_at,
         lateMs: (ack.started_at - record.startAt) * 1000,
         users: ack.users,
         offsetMs: ack.offset === null ? null : ack.offset * 1000,
+        firstRequests,
       };
     });
-    const done = summarizeEdge({ ...record, workers });
+    const all = [...requests.values()];
+    const firstRequests = all.length === 0
+      ? null
+      : firstRequestsOf(
+        all.reduce((n, f) => n + f.users, 0),
+        all.flatMap((f) => f.sent),
+        all.flatMap((f) => f.answered),
+        all.reduce((n, f) => n + f.cold, 0),
+      );
+    const done = summarizeEdge({ ...record, workers, firstRequests });
     this.report.add(done);
     if (done.lateWorkers.length > 0) this.log.warning(edgeLogLine(done));
     // a local run's one in-process worker is never late: the line is news only with workers
     else if (this.local) this.log.debug(edgeLogLine(done));
     else this.log.info(edgeLogLine(done));
+    for (const line of edgeWorkerLines(done)) this.log.info(line);
   }
 
   view(): EdgesView {

@@ -14,6 +14,7 @@
 import {
   Closers,
   EDGE_ACK_MESSAGE,
+  EDGE_REQUESTS_MESSAGE,
   HEARTBEAT_INTERVAL,
   type LoadShape,
   type MasterSocket,
@@ -158,6 +159,7 @@ export class MasterRunner extends MasterView implements MasterRunnerView {
       this.checkStopped();
     });
     this.registerMessage(EDGE_ACK_MESSAGE, (m) => this.edgeSync.onAck(m.nodeId, m.data));
+    this.registerMessage(EDGE_REQUESTS_MESSAGE, (m) => this.edgeSync.onRequests(m.nodeId, m.data));
     this.liveness = new Liveness(registry, log, { missing: (node) => this.events.workerGone(node, 'missing') });
   }
 

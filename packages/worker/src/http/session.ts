@@ -21,6 +21,7 @@ import {
   tooManyRedirectsText,
   versionAtLeast,
 } from './error-text.js';
+import type { FirstRequestWatch } from './first-requests.js';
 import type { HttpPools } from './pools.js';
 import { HttpResponse, type OutcomeSink } from './response.js';
 import {
@@ -128,6 +129,8 @@ class Exchange implements Dispatcher.DispatchHandler {
   context: Record<string, unknown> | undefined = undefined;
   /** the stats name came from `name` or renameRequest (2.12.1's HTTPError then names it, not the URL) */
   namedByCaller = false;
+  /** this is the user's first request after a synchronized edge (first-requests.ts) */
+  watch: FirstRequestWatch | null = null;
 
   constructor(
     readonly session: HttpSession,
@@ -146,7 +149,11 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onConnect(abort: (err?: Error) => void): void {
     if (this.killed) abort(); // queued before the kill: never sent
-    else this.abort = abort;
+    else {
+      this.abort = abort;
+      // a redirect's next hop is not a first request
+      if (this.watch && this.redirects === 0) this.watch.writing();
+    }
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], _resume: () => void, statusText: string): boolean {
@@ -213,6 +220,8 @@ export class HttpSession implements OutcomeSink {
    * the iteration's first request carries it into its stats response time, then it is cleared.
    */
   scheduleDelay = 0;
+  /** Set when this user starts at a synchronized edge: its next request is watched, then cleared. */
+  firstRequest: FirstRequestWatch | null = null;
 
   constructor(
     private readonly context: HttpContext,
@@ -353,6 +362,10 @@ export class HttpSession implements OutcomeSink {
       this.scheduleDelay = 0;
     }
     if (options?.context) exchange.context = options.context;
+    if (this.firstRequest) {
+      exchange.watch = this.firstRequest;
+      this.firstRequest = null;
+    }
     const promise = new Promise<HttpResponse>((resolve, reject) => {
       exchange.resolve = resolve;
       exchange.reject = reject;
@@ -475,6 +488,8 @@ export class HttpSession implements OutcomeSink {
   private finish(x: Exchange, error: string | null): void {
     if (x.killed) return;
     this.inFlight.delete(x);
+    x.watch?.answered();
+    x.watch = null;
     const r = x.response;
     r.elapsed = performance.now() - x.start;
     r.error = error;

@@ -12,6 +12,7 @@ import {
   CPU_WARNING_THRESHOLD,
   type CustomMessage,
   EDGE_ACK_MESSAGE,
+  EDGE_REQUESTS_MESSAGE,
   LOCUST_TS_RATE,
   LOCUST_TS_WORKER_VERSION,
   type MasterMessage,
@@ -188,6 +189,7 @@ export class WorkerRunner {
     this.edges = new EdgeSpawner({
       logger,
       sendAck: (ack) => void this.sendMessage(EDGE_ACK_MESSAGE, ack).catch(() => undefined),
+      sendFirstRequests: (data) => void this.sendMessage(EDGE_REQUESTS_MESSAGE, data).catch(() => undefined),
       userCount: () => this.pool.userCount,
       sameClock: options.local ?? false,
     });

@@ -30,8 +30,8 @@ export interface SpawnResult {
 export interface PreparedSpawn extends SpawnResult {
   /** How many users the commit starts. */
   readonly starting: number;
-  /** Start the new users and stop the surplus ones, now. */
-  commit(stopTimeout?: number): void;
+  /** Start the new users and stop the surplus ones, now; `beforeStart` sees each new user first. */
+  commit(stopTimeout?: number, beforeStart?: (user: RunningUser) => void): void;
 }
 
 export class UserPool {
@@ -86,10 +86,11 @@ export class UserPool {
     return {
       unknownClasses,
       starting: starts.reduce((sum, s) => sum + s.added.length, 0),
-      commit: (stopTimeout = 0) => {
+      commit: (stopTimeout = 0, beforeStart) => {
         for (const { users, wanted } of stops) while (users.length > wanted) this.stopUser(users.pop()!, stopTimeout);
         for (const { users, added } of starts) {
           users.push(...added);
+          if (beforeStart) for (const user of added) beforeStart(user);
           for (const user of added) user.start();
         }
       },
