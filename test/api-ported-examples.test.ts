@@ -1,12 +1,14 @@
 /**
  * Twelve of Locust 2.12.1's own examples (`examples/` of its repository, as Debian ships them), kept
  * unchanged in test/api-fixtures/ported/*.py, each beside a straight TypeScript port written from
- * the README and docs/porting.md only. Every pair runs headless with the same command line against
- * the same local target: real Python Locust on the `.py`, locust-ts on the `.ts`. They must end
- * with the same exit code, write the same stats rows (type, name) and failure rows (method, name,
- * error) and the same exception messages, print the same lines where the example prints, and —
- * where the example's wait time paces the users — make about as many requests (a ratio, so the
- * machine's speed does not decide it).
+ * the README and docs/porting.md only. Every pair runs headless with the same command line, each
+ * side against its own copy of one small target: real Python Locust on the `.py`, locust-ts on the
+ * `.ts`. They must end with the same exit code, write the same stats rows (type, name) and failure
+ * rows (method, name, error) and the same exception messages, reach the same paths on each host,
+ * print the same lines where the example prints, and —
+ * where the example's wait time paces the users — make about as many requests, counted by each
+ * side's own target (a ratio between a third and three times, so the machine's speed does not
+ * decide it).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
@@ -25,7 +27,7 @@ interface Example {
   name: string;
   /** the command line after `-f FILE --headless -H TARGET --csv PREFIX` */
   args: string[];
-  /** the wait time paces the users: the total request counts are compared as a ratio */
+  /** the wait time paces the users: the request counts are compared as a ratio */
   paced: boolean;
   /** every row's request count is decided by the example, not by the machine: compared exactly */
   exactCounts?: true;
@@ -38,7 +40,7 @@ interface Example {
   stopAfterRequests?: number;
   /** false: the example makes no requests */
   requests?: false;
-  /** extra environment, given to both sides */
+  /** extra environment, given to both sides; `apiHost` is a second target of each side's own */
   env?: (apiHost: string) => Record<string, string>;
 }
 
@@ -53,7 +55,8 @@ const EXAMPLES: Example[] = [
     args: ['-u', '1', '-r', '1', '-t', '2s', '--my-argument', 'hello'],
     paced: false,
     requests: false,
-    printed: /^(Custom argument supplied: .*|my_argument=.*|my_ui_invisible_argument=.*)$/gm,
+    // Python's print() writes the text and its newline apart: a log line may follow on the same line
+    printed: /^(Custom argument supplied: |my_argument=|my_ui_invisible_argument=)[^[\n]*/gm,
   },
   // three credentials for five users: three logins; each user's first task, then a wait of 5–60 s
   { name: 'dynamic_user_credentials', args: ['-u', '5', '-r', '5', '-t', '3s'], paced: true, exactCounts: true },
@@ -83,6 +86,11 @@ interface Outcome {
   /** the Message of every exceptions row */
   exceptions: Set<string>;
   printed: Set<string>;
+  /** the paths this side's target saw, and its second target (API_HOST) */
+  paths: Set<string>;
+  apiPaths: Set<string>;
+  /** requests its targets answered (Python's CSV is written once a second, so it may lag the end) */
+  requests: number;
 }
 
 /** RFC 4180 rows (quoted fields with commas, doubled quotes and newlines), header dropped. */
@@ -110,6 +118,10 @@ function readCsv(file: string): string[][] {
 interface Target {
   url: string;
   server: Server;
+  /** the paths (query left out) of every request it saw */
+  readonly paths: Set<string>;
+  /** how many requests it answered */
+  readonly count: number;
   /** resolves once the target has answered `n` requests */
   answered(n: number): Promise<void>;
 }
@@ -117,9 +129,11 @@ interface Target {
 /** A small target answering every example: 404 on /does_not_exist (basic.py's page404), 200 elsewhere. */
 async function startTarget(): Promise<Target> {
   let count = 0;
+  const paths = new Set<string>();
   const waiting: Array<{ n: number; resolve: () => void }> = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     count++;
+    paths.add((req.url ?? '').split('?')[0]!);
     for (const w of waiting.filter((w) => count >= w.n)) waiting.splice(waiting.indexOf(w), 1), w.resolve();
     req.resume();
     req.on('end', () => {
@@ -132,6 +146,10 @@ async function startTarget(): Promise<Target> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     server,
+    paths,
+    get count() {
+      return count;
+    },
     answered: (n) => (count >= n ? Promise.resolve() : new Promise((resolve) => waiting.push({ n, resolve }))),
   };
 }
@@ -150,12 +168,13 @@ function inNewestTexts(error: string, target: string): string {
     .replace(`for url: ${target}/`, 'for url: /');
 }
 
-async function runSide(example: Example, side: Side, api: Target): Promise<Outcome> {
+async function runSide(example: Example, side: Side): Promise<Outcome> {
   const start = pairStarter({ python: join(DIR, `${example.name}.py`), ts: join(DIR, `${example.name}.ts`) });
   const prefix = join(scratch, `${example.name}-${side}`);
   // each side its own target, so a side's requests can be counted
   const target = await startTarget();
-  targets.push(target);
+  const api = await startTarget();
+  targets.push(target, api);
   const args = ['--headless', '-H', target.url, '--csv', prefix, '--only-summary', ...example.args];
   // unbuffered: Python's block-buffered stdout would cut printed lines among the log lines
   const p = start(side, args, { env: cleanEnv({ PYTHONUNBUFFERED: '1', ...example.env?.(api.url) }) });
@@ -174,6 +193,9 @@ async function runSide(example: Example, side: Side, api: Target): Promise<Outco
     failures: new Set(readCsv(`${prefix}_failures.csv`).map((r) => `${r[0]} ${r[1]} ${side === 'python' ? inNewestTexts(r[2]!, target.url) : r[2]}`)),
     exceptions: new Set(readCsv(`${prefix}_exceptions.csv`).map((r) => r[1]!)),
     printed: new Set(example.printed ? [...output.matchAll(example.printed)].map((m) => m[0]) : []),
+    paths: target.paths,
+    apiPaths: api.paths,
+    requests: target.count + api.count,
   };
 }
 
@@ -181,10 +203,7 @@ const results = new Map<string, Promise<{ python: Outcome; ts: Outcome }>>();
 /** every target started, closed after all */
 const targets: Target[] = [];
 
-beforeAll(async () => {
-  // multiple_hosts.py's API_HOST, shared
-  const api = await startTarget();
-  targets.push(api);
+beforeAll(() => {
   const queue = [...EXAMPLES];
   const gates: Array<() => void> = [];
   let running = 0;
@@ -200,7 +219,7 @@ beforeAll(async () => {
     const pair = (async () => {
       await slot();
       try {
-        const [python, ts] = await Promise.all([runSide(example, 'python', api), runSide(example, 'ts', api)]);
+        const [python, ts] = await Promise.all([runSide(example, 'python'), runSide(example, 'ts')]);
         return { python, ts };
       } finally {
         free();
@@ -217,7 +236,6 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-const total = (o: Outcome) => [...o.counts.values()].reduce((a, b) => a + b, 0);
 
 describe("Locust's own examples, ported, side by side with Python Locust 2.12.1", () => {
   for (const example of EXAMPLES) {
@@ -227,6 +245,9 @@ describe("Locust's own examples, ported, side by side with Python Locust 2.12.1"
       if (example.requests !== false) expect(python.rows.size, context).toBeGreaterThan(0);
       expect([...ts.rows].sort(), context).toEqual([...python.rows].sort());
       expect([...ts.failures].sort(), context).toEqual([...python.failures].sort());
+      // the same requests reached each host (multiple_hosts.py: /stats/requests on API_HOST only)
+      expect([...ts.paths].sort(), context).toEqual([...python.paths].sort());
+      expect([...ts.apiPaths].sort(), context).toEqual([...python.apiPaths].sort());
       expect([...ts.exceptions].sort(), context).toEqual([...python.exceptions].sort());
       if (example.printed) expect(python.printed.size, context).toBeGreaterThan(0);
       expect([...ts.printed].sort(), context).toEqual([...python.printed].sort());
@@ -234,10 +255,13 @@ describe("Locust's own examples, ported, side by side with Python Locust 2.12.1"
       // ended by SIGTERM, Locust 2.12.1 dies of the signal; locust-ts shuts down as on Ctrl-C (exit 0)
       if (!example.stopAfterRequests) expect(ts.code, context).toBe(python.code);
       else expect(ts.code, context).toBe(0);
-      if (example.paced && total(python) >= 10) {
-        const ratio = total(ts) / total(python);
-        expect(ratio, `ts ${total(ts)} / python ${total(python)} requests\n${context}`).toBeGreaterThan(0.5);
-        expect(ratio, `ts ${total(ts)} / python ${total(python)} requests\n${context}`).toBeLessThan(2);
+      if (example.paced && python.requests >= 10) {
+        const ratio = ts.requests / python.requests;
+        // wide: Python's greenlets fall behind first when the machine is busy (alone, the two
+        // sides' counts are within a few percent); a wait time ignored or read as milliseconds
+        // is tens of times off
+        expect(ratio, `ts ${ts.requests} / python ${python.requests} requests\n${context}`).toBeGreaterThan(1 / 3);
+        expect(ratio, `ts ${ts.requests} / python ${python.requests} requests\n${context}`).toBeLessThan(3);
       }
     }, 180_000);
   }
