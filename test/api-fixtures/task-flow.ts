@@ -84,3 +84,39 @@ export class ShopUser extends User {
   static tasks = [Checkout];
   @tag('browse') @task() look() {}
 }
+
+// a task set two levels deep without a wait time of its own waits as its user (Locust's
+// TaskSet.wait_time returns self.user.wait_time()), not as the task set around it
+class Deep extends TaskSet {
+  @task() deep() { mark('deep'); }
+}
+class Middle extends TaskSet {
+  waitTime = () => { mark('middle-wait'); return 0; };
+  static tasks = [Deep];
+}
+export class NestedWaitUser extends User {
+  waitTime = () => { mark('user-wait'); return 0; };
+  static tasks = [Middle];
+}
+
+// Locust's TaskSet.wait() and User.wait(), e.g. in on_start (examples/semaphore_wait.py)
+class WaitsFirst extends TaskSet {
+  override async onStart() {
+    mark('set-start');
+    await this.wait();
+    mark('set-waited');
+  }
+  @task() t() { mark('t'); }
+}
+export class TaskSetWaitUser extends User {
+  waitTime = () => { mark('user-wait'); return 0; };
+  static tasks = [WaitsFirst];
+}
+export class UserWaitUser extends User {
+  waitTime = () => { mark('own-wait'); return 0; };
+  override async onStart() {
+    await this.wait();
+    mark('started');
+  }
+  @task() t() { mark('t'); }
+}

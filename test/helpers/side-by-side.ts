@@ -15,9 +15,16 @@ export interface LocustfilePair {
   ts: string;
 }
 
+/** Environment and working directory, the same for either side. */
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
 /** `start(side, args)`: `/usr/bin/locust -f pair.python …` or `locust-ts -f pair.ts …`. */
-export function pairStarter(pair: LocustfilePair): (side: Side, args: string[]) => Started {
-  return (side, args) => (side === 'python' ? startProcess('/usr/bin/locust', ['-f', pair.python, ...args]) : startBin(['-f', pair.ts, ...args]));
+export function pairStarter(pair: LocustfilePair): (side: Side, args: string[], options?: StartOptions) => Started {
+  return (side, args, options = {}) =>
+    side === 'python' ? startProcess('/usr/bin/locust', ['-f', pair.python, ...args], options) : startBin(['-f', pair.ts, ...args], options);
 }
 
 /** The process's exit code, once it has exited (killed after the hang guard). */

@@ -11,7 +11,7 @@ import type { Environment } from '@locust-ts/protocol';
 import { InterruptTaskSet } from './errors.js';
 import type { HttpSession } from './http/session.js';
 import { TASK_PICKER, TASK_SET_MARK, type TaskRef, type TaskSpec, scheduleOn } from './task.js';
-import { HttpUser, type User } from './user.js';
+import { HttpUser, RUNNING_USER, type User } from './user.js';
 import type { WaitTime } from './wait-time.js';
 
 export class TaskSet {
@@ -43,6 +43,15 @@ export class TaskSet {
    */
   interrupt(reschedule: boolean | { reschedule?: boolean } = true): never {
     throw new InterruptTaskSet(typeof reschedule === 'boolean' ? reschedule : (reschedule.reschedule ?? true));
+  }
+
+  /**
+   * Sleep this task set's wait time now, or its user's when it has none (Locust's `TaskSet.wait()`,
+   * e.g. in `onStart`); throws StopUser if the user is stopped meanwhile.
+   */
+  wait(): Promise<void> {
+    const running = (this.user as unknown as Record<symbol, { waitAsOwner(owner: object): Promise<void> } | undefined>)[RUNNING_USER];
+    return running ? running.waitAsOwner(this) : Promise.resolve();
   }
 
   /** Run `task` next (`first`) or after the tasks already scheduled (Locust's `schedule_task`). */

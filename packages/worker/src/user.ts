@@ -48,6 +48,15 @@ export class User {
     (this as unknown as Record<symbol, { stop(): void } | undefined>)[RUNNING_USER]?.stop();
   }
 
+  /**
+   * Sleep this user's wait time now (Locust's `User.wait()`, e.g. in `onStart`); throws StopUser
+   * if the user is stopped meanwhile.
+   */
+  wait(): Promise<void> {
+    const running = (this as unknown as Record<symbol, { waitAsOwner(owner: object): Promise<void> } | undefined>)[RUNNING_USER];
+    return running ? running.waitAsOwner(this) : Promise.resolve();
+  }
+
   /** Extra data for every request's `context` in `events.request` (Locust's `User.context()`). */
   context(): Record<string, unknown> {
     return {};

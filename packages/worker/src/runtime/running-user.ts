@@ -125,6 +125,18 @@ export class RunningUser {
     this.host.onExit(this);
   }
 
+  /**
+   * Locust's `User.wait()` / `TaskSet.wait()`: sleep the owner's wait time now (a task set without
+   * its own waits as its user, as Locust's `TaskSet.wait_time`); StopUser when the user is stopped
+   * before or while it sleeps, as Locust's `_check_stop_condition`.
+   */
+  async waitAsOwner(owner: User | TaskSet): Promise<void> {
+    const own = owner === this.user ? undefined : waitTimeOf(owner);
+    const seconds = own ? own.call(owner, owner) : this.userWaitTime(this.user)(this.user);
+    if (!this.stopped) await this.sleep(seconds);
+    if (this.stopped) throw new StopUser();
+  }
+
   /** The user's wait time; an `update_user_class` wait time wins, and applies from the next wait. */
   private userWaitTime(user: User): WaitTime {
     const own = waitTimeOf(user) ?? NO_WAIT;
@@ -177,9 +189,10 @@ export class RunningUser {
   /** A nested task set until it is interrupted: `interrupt()` skips the parent's wait, `interrupt(false)` not. */
   private async runTaskSet(parent: User | TaskSet, cls: TaskSetClass): Promise<boolean> {
     const set = new cls(parent);
-    const parentOwn = waitTimeOf(parent);
-    // a set without a wait time waits as its parent does, with the parent as `this`
-    const parentWait: WaitTime = parentOwn ? () => parentOwn.call(parent, parent) : NO_WAIT;
+    // a set without a wait time waits as its user, however deep it is nested (Locust's
+    // TaskSet.wait_time returns self.user.wait_time(); a parent task set's own is not used)
+    const userWait = this.userWaitTime(this.user);
+    const parentWait: WaitTime = () => userWait(this.user);
     const setOwn = waitTimeOf(set);
     try {
       await set.onStart();

@@ -60,6 +60,15 @@ describe('task flow', () => {
     expect(await runUntil('RescheduleUser', 5)).toEqual(['t1', 't2', 'wait', 't3', 'wait']);
   });
 
+  it("a task set without its own wait time waits as its user, however deep, as Locust's TaskSet.wait_time", async () => {
+    expect(await runUntil('NestedWaitUser', 4)).toEqual(['deep', 'user-wait', 'deep', 'user-wait']);
+  });
+
+  it("TaskSet.wait() and User.wait() sleep the wait time where they are called, as Locust's wait()", async () => {
+    expect(await runUntil('TaskSetWaitUser', 5)).toEqual(['set-start', 'user-wait', 'set-waited', 't', 'user-wait']);
+    expect(await runUntil('UserWaitUser', 4)).toEqual(['own-wait', 'started', 't', 'own-wait']);
+  });
+
   it('this.stop() ends the user after its task; onStop runs', async () => {
     expect(await runUntil('StoppingUser', 3)).toEqual(['task', 'stop']);
   });
