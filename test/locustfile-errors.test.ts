@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanEnv, killAll, runBin } from '../packages/cli/src/testing/processes.js';
+import { cleanEnv, killAll, runBin, startBin, waitUntil } from '../packages/cli/src/testing/processes.js';
+import { freePort } from './helpers/ports.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'locustfile-errors-'));
 afterAll(() => {
@@ -140,6 +141,38 @@ describe('errors point at the locustfile outside the repository', () => {
     expect(pyRow).toMatch(new RegExp(`  File "${py}", line \\d+, in checkout\\n    raise TypeError\\("no stage %d" % 0\\)\\n`));
     const tsRow = csvText(`${(await runTaskLocustfile()).csv}_exceptions.csv`);
     expect(tsRow).toMatch(new RegExp(`  File "${join(scratch, 'locustfile.ts')}:\\d+:\\d+", in Failing\\.checkout\\n    throw new TypeError\\(`));
+  });
+
+  it("a --worker process's task error reaches a web master's Exceptions tab (/exceptions) naming file:line:column", async () => {
+    const source = `import { User, constant, task } from 'locust-ts';
+
+type Cart = { items: string[] };
+
+export class Shopper extends User {
+  waitTime = constant(0.5);
+  @task() checkout(): void {
+    const cart: Cart = { items: [] };
+    if (cart.items.length === 0) throw new RangeError('empty cart');
+  }
+}
+`;
+    const locustfile = write('worker-errors.ts', source);
+    const [webPort, masterPort] = [await freePort(), await freePort()];
+    const master = startBin(['-f', locustfile, '--master', '--autostart', '-u', '1', '-r', '1', '--web-host', '127.0.0.1',
+      '--web-port', String(webPort), '--master-bind-host', '127.0.0.1', '--master-bind-port', String(masterPort)]);
+    startBin(['-f', locustfile, '--worker', '--master-host', '127.0.0.1', '--master-port', String(masterPort)]);
+    type Row = { msg: string; traceback: string; count: number };
+    let rows: Row[] = [];
+    await master.waitFor(/Starting web interface at/, 45_000);
+    // the worker reports its exceptions with its stats (every 3 s): wait for the master's table
+    await waitUntil(async () => {
+      rows = ((await (await fetch(`http://127.0.0.1:${webPort}/exceptions`)).json()) as { exceptions: Row[] }).exceptions;
+      return rows.length > 0;
+    }, 45_000, "the worker's exception on the master");
+    master.kill();
+    expect(rows.map((r) => r.msg)).toEqual(['empty cart']);
+    expect(rows[0]!.traceback).toContain(`  File "${at(locustfile, source, 'new RangeError')}", in Shopper.checkout\n    if (cart.items.length === 0) throw new RangeError('empty cart');\n`);
+    expect(rows[0]!.traceback).not.toContain('data:');
   });
 
   it('a throwing shape names its tick in the console', async () => {
