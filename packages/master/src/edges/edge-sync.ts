@@ -238,7 +238,11 @@ export class EdgeSync {
     // a local run's one in-process worker is never late: the line is news only with workers
     else if (this.local) this.log.debug(edgeLogLine(done));
     else this.log.info(edgeLogLine(done));
-    for (const line of edgeWorkerLines(done)) this.log.info(line);
+    // per worker: a local run has one, whose figures the edge line (debug there) already holds
+    for (const line of edgeWorkerLines(done)) {
+      if (this.local) this.log.debug(line);
+      else this.log.info(line);
+    }
   }
 
   view(): EdgesView {
