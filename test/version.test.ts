@@ -1,7 +1,7 @@
 /**
  * One version everywhere: the root package.json's (what `pnpm package` stamps on the tarball) is
  * the one the master and `--version` announce, the workspace packages carry, the images are tagged
- * with (docker/images.env, the manifests, the README) and the CHANGELOG names.
+ * with (docker/images.env, the manifests, the README and docs/) and the CHANGELOG names.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -33,8 +33,9 @@ describe('the version', () => {
     for (const path of manifests) expect(JSON.parse(read(path)).version, path).toBe(VERSION);
   });
 
-  it('tags the images in docker/, the manifests and the README', () => {
-    const files = ['docker/images.env', 'docker/Dockerfile.locust', 'docker/Dockerfile.target', 'README.md', ...yamlFiles('deploy/manifests')];
+  it('tags the images in docker/, the manifests, the README and docs/', () => {
+    const docs = readdirSync(join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+    const files = ['docker/images.env', 'docker/Dockerfile.locust', 'docker/Dockerfile.target', 'README.md', ...docs, ...yamlFiles('deploy/manifests')];
     let seen = 0;
     for (const path of files) {
       for (const tag of imageTags(read(path))) {
