@@ -32,7 +32,7 @@ import type { MasterEnvironmentOptions } from './runner/master-environment.js';
 /**
  * Options of a Locust master. Names follow Locust's flags (`--expect-workers` → `expectWorkers`);
  * defaults are Locust's. User classes come from {@link UserClassSources} (a loaded TypeScript
- * locustfile, `--user-classes-json`, a `.py` locustfile read with python3, or class names).
+ * locustfile, a `.py` locustfile read with python3, or class names).
  */
 export interface MasterOptions extends UserClassSources, MasterEnvironmentOptions {
   /** `--master-bind-host`: interface for worker connections; `*` (default) = all. */
