@@ -154,9 +154,11 @@ class Exchange implements Dispatcher.DispatchHandler {
     r.status = statusCode;
     r.statusText = statusText;
     r.rawHeaders = rawHeaders;
-    // the jar is made at the first Set-Cookie: a target that sets none costs this length check
+    // the jar is made at the first Set-Cookie: a target that sets none costs a length and a byte
+    // check per header ('Connection' has Set-Cookie's length: no string is made for it)
     for (let i = 0; i < rawHeaders.length; i += 2) {
-      if (rawHeaders[i]!.length === 10 && rawHeaders[i]!.toString('latin1').toLowerCase() === 'set-cookie') {
+      const h = rawHeaders[i]!;
+      if (h.length === 10 && (h[0]! | 0x20) === 0x73 /* s */ && h.toString('latin1').toLowerCase() === 'set-cookie') {
         this.session.storeCookies(this.origin + this.path, setCookieValues(rawHeaders));
         break;
       }
