@@ -161,9 +161,11 @@ class Exchange implements Dispatcher.DispatchHandler {
     r.status = statusCode;
     r.statusText = statusText;
     r.rawHeaders = rawHeaders;
-    // the jar is made at the first Set-Cookie: a target that sets none costs this length check
+    // the jar is made at the first Set-Cookie: a target that sets none costs a length and a byte
+    // check per header ('Connection' has Set-Cookie's length: no string is made for it)
     for (let i = 0; i < rawHeaders.length; i += 2) {
-      if (rawHeaders[i]!.length === 10 && rawHeaders[i]!.toString('latin1').toLowerCase() === 'set-cookie') {
+      const h = rawHeaders[i]!;
+      if (h.length === 10 && (h[0]! | 0x20) === 0x73 /* s */ && h.toString('latin1').toLowerCase() === 'set-cookie') {
         this.session.storeCookies(this.origin + this.path, setCookieValues(rawHeaders));
         break;
       }
@@ -212,9 +214,11 @@ export class HttpSession implements OutcomeSink {
   private baseHost = '';
   private basePort = 0;
   /** Caught responses not yet decided; settled with their default outcome after each task. */
-  private readonly undecided = new Set<HttpResponse>();
-  /** Requests sent and not yet finished, so a killed user can abort them. */
-  private readonly inFlight = new Set<Exchange>();
+  private undecided: Set<HttpResponse> | null = null;
+  /** The request sent and not yet finished (a user has one, usually), so a killed user can abort it; no Set per user. */
+  private inFlight: Exchange | null = null;
+  /** More than one request in flight (a task awaiting several at once); made on first need. */
+  private moreInFlight: Set<Exchange> | null = null;
   /**
    * Set by the arrival-rate executor when an iteration starts late (ms after its intended start):
    * the iteration's first request carries it into its stats response time, then it is cleared.
@@ -370,7 +374,8 @@ export class HttpSession implements OutcomeSink {
       exchange.resolve = resolve;
       exchange.reject = reject;
     });
-    this.inFlight.add(exchange);
+    if (this.inFlight === null) this.inFlight = exchange;
+    else (this.moreInFlight ??= new Set()).add(exchange);
     this.send(exchange);
     return promise;
   }
@@ -382,11 +387,14 @@ export class HttpSession implements OutcomeSink {
    * `onStop` can still send some.
    */
   abortInFlight(): void {
-    if (this.inFlight.size === 0) return;
+    if (this.inFlight === null && (this.moreInFlight === null || this.moreInFlight.size === 0)) return;
     const killed = new StopUser('user stopped while a request was in flight');
-    for (const x of [...this.inFlight]) {
+    const all = this.inFlight === null ? [] : [this.inFlight];
+    if (this.moreInFlight !== null) all.push(...this.moreInFlight);
+    this.inFlight = null;
+    this.moreInFlight = null;
+    for (const x of all) {
       x.killed = true;
-      this.inFlight.delete(x);
       x.reject(killed);
       x.abort?.(killed);
     }
@@ -487,7 +495,8 @@ export class HttpSession implements OutcomeSink {
 
   private finish(x: Exchange, error: string | null): void {
     if (x.killed) return;
-    this.inFlight.delete(x);
+    if (this.inFlight === x) this.inFlight = null;
+    else this.moreInFlight?.delete(x);
     x.watch?.answered();
     x.watch = null;
     const r = x.response;
@@ -496,7 +505,7 @@ export class HttpSession implements OutcomeSink {
     r.url = x.origin + x.path;
     if (x.caught) {
       r.sink = this;
-      this.undecided.add(r);
+      (this.undecided ??= new Set()).add(r);
     } else {
       try {
         this.record(r, error, x.context);
@@ -549,13 +558,13 @@ export class HttpSession implements OutcomeSink {
 
   /** A caught response was decided with success()/failure(). */
   report(r: HttpResponse, error: string | null): void {
-    this.undecided.delete(r);
+    this.undecided?.delete(r);
     this.record(r, error);
   }
 
   /** End of a task: caught responses nobody decided count with their status-based outcome. */
   settleUndecided(): void {
-    if (this.undecided.size === 0) return;
+    if (this.undecided === null || this.undecided.size === 0) return;
     // a request listener may throw (RescheduleTask, ...): every response is still counted, then
     // the first error is raised in the task's place, as Locust's `with` block exit raises it
     let thrown: { err: unknown } | null = null;

@@ -52,13 +52,14 @@ export function createUser(info: UserClassInfo, environment: UserEnvironment): U
   return user;
 }
 
-/** Run a method or function task once on its owner (a user or task set). */
-export async function invokeTask(owner: User | TaskSet, target: Exclude<TaskEntry['target'], { kind: 'taskSet' }>): Promise<void> {
-  if (target.kind === 'method') {
-    await (owner as unknown as Record<string, (this: unknown) => unknown>)[target.method]!();
-  } else {
-    await (target.fn as (this: unknown, owner: unknown) => unknown).call(owner, owner);
-  }
+/**
+ * Run a method or function task once on its owner (a user or task set): what the task returned
+ * (its promise), for the caller to await. Not an async function: each async layer costs every
+ * request a promise and a microtask turn (a synchronous throw reaches the caller's `try` the same).
+ */
+export function invokeTask(owner: User | TaskSet, target: Exclude<TaskEntry['target'], { kind: 'taskSet' }>): unknown {
+  if (target.kind === 'method') return (owner as unknown as Record<string, (this: unknown) => unknown>)[target.method]!();
+  return (target.fn as (this: unknown, owner: unknown) => unknown).call(owner, owner);
 }
 
 export class RunningUser {
@@ -156,7 +157,12 @@ export class RunningUser {
       const task = pick();
       let wait = true;
       try {
-        wait = await this.execute(owner, task);
+        const target = task.target;
+        if (target.kind === 'taskSet') wait = await this.runTaskSet(owner, target.taskSet as unknown as TaskSetClass);
+        else {
+          await invokeTask(owner, target);
+          wait = true;
+        }
         // counting the task's caught responses fires `request`: a listener's throw is the task's
         if (this.user instanceof HttpUser) this.user.client.settleUndecided();
       } catch (err) {
@@ -178,15 +184,7 @@ export class RunningUser {
     }
   }
 
-  /** Run one task; false when the parent should pick its next task without waiting. */
-  private async execute(owner: User | TaskSet, task: TaskEntry): Promise<boolean> {
-    const target = task.target;
-    if (target.kind === 'taskSet') return this.runTaskSet(owner, target.taskSet as unknown as TaskSetClass);
-    await invokeTask(owner, target);
-    return true;
-  }
-
-  /** A nested task set until it is interrupted: `interrupt()` skips the parent's wait, `interrupt(false)` not. */
+  /** A nested task set until it is interrupted (false: the parent picks its next task without waiting): `interrupt()` skips the parent's wait, `interrupt(false)` not. */
   private async runTaskSet(parent: User | TaskSet, cls: TaskSetClass): Promise<boolean> {
     const set = new cls(parent);
     // a set without a wait time waits as its user, however deep it is nested (Locust's
