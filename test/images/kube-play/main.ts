@@ -26,6 +26,8 @@ const PULSE_REQUESTS = 60;
 /** Hang guards only — a loaded 2-core machine starts pods slowly. */
 const READY_TIMEOUT_MS = 90_000;
 const PULSE_TIMEOUT_MS = 120_000;
+/** Two report intervals (3 s each) and room for a loaded machine: a hang guard only. */
+const REPORT_TIMEOUT_MS = 30_000;
 /** A stop is "at once" when it beats podman's 10 s SIGKILL fallback by far. */
 const STOP_LIMIT_S = 3;
 const network = `${runId}-net`;
@@ -107,13 +109,24 @@ async function pulse(masterIp: string, target: PlayPod, targetIp: string): Promi
   await until(async () => { const s = await stats(); return s.user_count === USERS && total(s).num_requests >= PULSE_REQUESTS; }, PULSE_TIMEOUT_MS, `${PULSE_REQUESTS} requests`);
   await fetch(`${url}/stop`);
   await until(async () => (await stats()).state === 'stopped', PULSE_TIMEOUT_MS, 'the run to stop');
-  const final = total(await stats());
-  check(final.num_requests >= PULSE_REQUESTS && final.num_failures === 0, `pulse through the played pods (workers -> locust-master, users -> fastapi-service by Service name): ${final.num_requests} requests, ${final.num_failures} failures`);
   // the target's own count and the CPU they cost (what the HPA acts on)
-  const metrics = await (await fetch(`http://${targetIp}:8000/metrics`)).text();
-  const value = (n: string) => Number(metrics.match(new RegExp(`^${n} (\\S+)$`, 'm'))?.[1]);
-  const count = value('target_hello_requests_total');
-  const cpuMs = (value('target_hello_cpu_seconds_total') * 1000) / count;
+  const targetMetrics = async () => {
+    const metrics = await (await fetch(`http://${targetIp}:8000/metrics`)).text();
+    const value = (n: string) => Number(metrics.match(new RegExp(`^${n} (\\S+)$`, 'm'))?.[1]);
+    return { count: value('target_hello_requests_total'), cpuSeconds: value('target_hello_cpu_seconds_total') };
+  };
+  let final = total(await stats());
+  let answered = await targetMetrics();
+  // A worker's last stats report may reach the master after its state reads stopped (reports go
+  // every 3 s): wait until the master holds every answered request but those of users stopped
+  // with a request in flight (one each, never counted) — the check below says what was seen.
+  await until(async () => {
+    [final, answered] = [total(await stats()), await targetMetrics()];
+    return answered.count <= final.num_requests + USERS;
+  }, REPORT_TIMEOUT_MS, "the workers' last stats reports").catch(() => undefined);
+  check(final.num_requests >= PULSE_REQUESTS && final.num_failures === 0, `pulse through the played pods (workers -> locust-master, users -> fastapi-service by Service name): ${final.num_requests} requests, ${final.num_failures} failures`);
+  const count = answered.count;
+  const cpuMs = (answered.cpuSeconds * 1000) / count;
   const knob = Number(target.pod.spec.containers[0].env.find((e: Json) => e.name === 'TARGET_CPU_MS').value);
   check(
     count >= final.num_requests && count <= final.num_requests + USERS && cpuMs >= knob,
