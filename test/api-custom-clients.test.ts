@@ -9,8 +9,8 @@ import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runBin } from '../packages/cli/src/testing/processes.js';
-import { useBinRuns } from './helpers/bin-runs.js';
+import { runBin } from '@locust-ts/test-support/process';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
 
 const runs = useBinRuns('api-clients-');
 const closers: Array<() => void> = [];

@@ -11,8 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAll, startBin, startProcess } from '../packages/cli/src/testing/processes.js';
-import { freePort } from './helpers/ports.js';
+import { killAll, startBin, startProcess } from '@locust-ts/test-support/process';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const TS_FILE = 'test/api-fixtures/messages.ts';
 const PY_FILE = 'test/api-fixtures/messages.py';

@@ -7,8 +7,9 @@
  * UI resets the stats — before the reset, so a listener still reads the old numbers.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAll, startBin, waitUntil } from '../packages/cli/src/testing/processes.js';
-import { freePort } from './helpers/ports.js';
+import { killAll, startBin } from '@locust-ts/test-support/process';
+import { waitFor } from '@locust-ts/test-support/wait';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const FIXTURE = 'test/api-fixtures/events.ts';
 const STEP_TIMEOUT_MS = 30_000;
@@ -33,7 +34,7 @@ describe('runner events on the process Locust fires them on', () => {
 
     const url = `http://127.0.0.1:${webPort}`;
     const requests = async () => ((await (await fetch(`${url}/stats/requests`)).json()) as { stats: Array<{ num_requests: number }> }).stats.at(-1)!.num_requests;
-    await waitUntil(async () => (await requests()) > 0, STEP_TIMEOUT_MS, 'the worker reports requests');
+    await waitFor(async () => (await requests()) > 0, STEP_TIMEOUT_MS, 'the worker reports requests');
     expect(await (await fetch(`${url}/stats/reset`)).text()).toBe('ok');
     const [, seen] = await master.waitFor(/^MARK master resetStats requests=(\d+)$/m, STEP_TIMEOUT_MS);
     expect(Number(seen)).toBeGreaterThan(0);

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanEnv, killAll, runBin } from '../packages/cli/src/testing/processes.js';
-import { REPO_ROOT } from './helpers/paths.js';
+import { cleanEnv, killAll, runBin } from '@locust-ts/test-support/process';
+import { REPO_ROOT } from '@locust-ts/test-support/paths';
 
 const LOCUSTFILE = join(REPO_ROOT, 'test/api-fixtures/exit-code.ts');
 const scratch = mkdtempSync(join(tmpdir(), 'api-exit-'));

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { Events, RequestStats, createEnvironment } from '@locust-ts/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ClusterSnapshot, type ScaleListener, ScaleRecorder, renderHtmlReport } from '../packages/master/src/index.js';
-import { runBin } from '../packages/cli/src/testing/processes.js';
-import { useBinRuns } from './helpers/bin-runs.js';
-import { type Browser, launchChromium, waitForText, watchPageProblems } from './helpers/chromium.js';
-import { reportArgs } from './helpers/html-report.js';
-import { FakeRunner } from './web-fake-runner.js';
+import { runBin } from '@locust-ts/test-support/process';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
+import { type Browser, launchChromium, waitForText, watchPageProblems } from '@locust-ts/test-support/chromium';
+import { reportArgs } from '@locust-ts/test-support/html-report';
+import { FakeRunner } from '@locust-ts/test-support/fake-runner';
 
 const runs = useBinRuns('api-html-report-');
 const STEP_TIMEOUT_MS = 30_000;

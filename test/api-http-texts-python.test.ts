@@ -13,10 +13,10 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Started, killAll, startBin, startProcess } from '../packages/cli/src/testing/processes.js';
-import { useBinRuns } from './helpers/bin-runs.js';
-import { LOCUST_BIN } from './helpers/paths.js';
-import { freePort } from './helpers/ports.js';
+import { type Started, killAll, startBin, startProcess } from '@locust-ts/test-support/process';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
+import { LOCUST_BIN } from '@locust-ts/test-support/paths';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const PY_LOCUSTFILE = 'test/api-fixtures/http_texts.py';
 const TS_LOCUSTFILE = 'test/api-fixtures/http-texts.ts';

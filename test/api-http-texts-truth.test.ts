@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { DEBIAN_LOCUST_VERSION, LOCUST_PROTOCOL_VERSION, textsVersionFor } from '@locust-ts/protocol';
 import { badStatusCodeText, connectionErrorTexts, fastStatusIsValid } from '../packages/worker/src/http/error-text.js';
 import { pythonJsonError } from '../packages/worker/src/http/py-json-error.js';
-import { runPythonJson } from './helpers/python.js';
+import { runPythonJson } from '@locust-ts/test-support/python';
 
 const BODIES = [
   'plain words', '', ' ', '<h1>not found</h1>', '{"a": 1,}', '[1,2,]', '{"a" 1}', "{'a': 1}", '[1 2]', '123abc',

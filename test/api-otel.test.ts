@@ -10,11 +10,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, killAll, runBin, startBin } from '../packages/cli/src/testing/processes.js';
-import { freePort } from './helpers/ports.js';
+import { cleanEnv, killAll, runBin, startBin } from '@locust-ts/test-support/process';
+import { freePort } from '@locust-ts/test-support/ports';
 import type { AddressInfo } from 'node:net';
 import { buildServer } from '@locust-ts/target-server';
-import { type HistogramPoint, type OtlpReceiver, type Span, attributesOf, startOtlpGrpcReceiver, startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { type HistogramPoint, type OtlpReceiver, type Span, attributesOf, startOtlpGrpcReceiver, startOtlpReceiver } from '@locust-ts/test-support/otlp-receiver';
 
 const LOCUSTFILE = join(process.cwd(), 'test/api-fixtures/otel.ts');
 /** the fixture's own traceparent on its `checked` request (test/api-fixtures/otel.ts) */
@@ -341,7 +341,7 @@ describe('--otel', () => {
     const run = async (name: string, extra: string[]) => {
       const file = recorded(name);
       const env = cleanEnv({
-        NODE_OPTIONS: `--import ${join(process.cwd(), 'test/helpers/record-imports.mjs')}`,
+        NODE_OPTIONS: `--import ${join(process.cwd(), 'packages/test-support/src/record-imports.mjs')}`,
         RECORD_IMPORTS_FILE: file,
         RECORD_IMPORTS_MATCH: '@opentelemetry/',
         OTEL_TRACES_EXPORTER: 'none',

@@ -6,9 +6,9 @@
  * the same thanks and the same names.
  */
 import { describe, expect, it } from 'vitest';
-import { useBinRuns } from './helpers/bin-runs.js';
-import { ended, pairStarter } from './helpers/side-by-side.js';
-import { freePort } from './helpers/ports.js';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
+import { ended, pairStarter } from '@locust-ts/test-support/side-by-side';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const runs = useBinRuns('ported-custom-messages-');
 const FIXTURE = { python: 'test/api-fixtures/ported/custom_messages.py', ts: 'test/api-fixtures/ported/custom_messages.ts' };

@@ -16,8 +16,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, killAll } from '../packages/cli/src/testing/processes.js';
-import { type Side, ended, pairStarter } from './helpers/side-by-side.js';
+import { cleanEnv, killAll } from '@locust-ts/test-support/process';
+import { type Side, ended, pairStarter } from '@locust-ts/test-support/side-by-side';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ported-examples-'));
 const DIR = 'test/api-fixtures/ported';

@@ -7,8 +7,8 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Started, killAll, startBin, startProcess } from '../packages/cli/src/testing/processes.js';
-import { freePort } from './helpers/ports.js';
+import { type Started, killAll, startBin, startProcess } from '@locust-ts/test-support/process';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const PY_LOCUSTFILE = 'test/api-fixtures/flow.py';
 const TS_LOCUSTFILE = 'test/api-fixtures/flow.ts';

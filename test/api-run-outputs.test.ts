@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { get } from 'node:https';
-import { cleanEnv, killAll, runBin, startBin } from '../packages/cli/src/testing/processes.js';
-import { REPO_ROOT } from './helpers/paths.js';
-import { freePort } from './helpers/ports.js';
+import { cleanEnv, killAll, runBin, startBin } from '@locust-ts/test-support/process';
+import { REPO_ROOT } from '@locust-ts/test-support/paths';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const LOCUSTFILE = join(REPO_ROOT, 'test/api-fixtures/exit-code.ts');
 const scratch = mkdtempSync(join(tmpdir(), 'api-outputs-'));

@@ -8,9 +8,9 @@
  * one is to `locust` behind its `__main__` guard.
  */
 import { describe, expect, it } from 'vitest';
-import { type Started, cleanEnv, startBin, startProcess } from '../packages/cli/src/testing/processes.js';
-import { useBinRuns } from './helpers/bin-runs.js';
-import { PYTHON } from './helpers/python.js';
+import { type Started, cleanEnv, startBin, startProcess } from '@locust-ts/test-support/process';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
+import { PYTHON } from '@locust-ts/test-support/python';
 
 const runs = useBinRuns('run-single-user-');
 const RUN_GUARD_MS = 45_000;

@@ -9,10 +9,10 @@
  * workers leave (locust-ts after, with their last reports counted).
  */
 import { describe, expect, it } from 'vitest';
-import { type Started } from '../packages/cli/src/testing/processes.js';
-import { useBinRuns } from './helpers/bin-runs.js';
-import { ended, pairStarter } from './helpers/side-by-side.js';
-import { freePort } from './helpers/ports.js';
+import { type Started } from '@locust-ts/test-support/process';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
+import { ended, pairStarter } from '@locust-ts/test-support/side-by-side';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const runs = useBinRuns('runner-attributes-');
 const FIXTURE = { python: 'test/api-fixtures/runner-attributes.py', ts: 'test/api-fixtures/runner-attributes.ts' };

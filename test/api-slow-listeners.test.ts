@@ -7,9 +7,9 @@
  * flushes a file at quit is not cut short.
  */
 import { describe, expect, it } from 'vitest';
-import { useBinRuns } from './helpers/bin-runs.js';
-import { ended, pairStarter, marks } from './helpers/side-by-side.js';
-import { freePort } from './helpers/ports.js';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
+import { ended, pairStarter, marks } from '@locust-ts/test-support/side-by-side';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const runs = useBinRuns('slow-listeners-');
 const FIXTURE = { python: 'test/api-fixtures/slow-listeners.py', ts: 'test/api-fixtures/slow-listeners.ts' };

@@ -5,9 +5,9 @@
  * first task's, in the order they appear, must be the same on both sides.
  */
 import { describe, expect, it } from 'vitest';
-import { useBinRuns } from './helpers/bin-runs.js';
-import { ended, pairStarter, marks } from './helpers/side-by-side.js';
-import { freePort } from './helpers/ports.js';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
+import { ended, pairStarter, marks } from '@locust-ts/test-support/side-by-side';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const runs = useBinRuns('test-start-await-');
 const FIXTURE = { python: 'test/api-fixtures/test-start-await.py', ts: 'test/api-fixtures/test-start-await.ts' };

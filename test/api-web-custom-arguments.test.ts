@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebUiBuilt } from '../packages/webui/index.js';
-import { type Started, killAll, startBin } from '../packages/cli/src/testing/processes.js';
-import { freePort } from './helpers/ports.js';
+import { type Started, killAll, startBin } from '@locust-ts/test-support/process';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
 const LOCUSTFILE = 'test/api-fixtures/messages.ts';

@@ -4,9 +4,9 @@
  * password shows "Invalid username or password", the right one opens the UI and the REST API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Started, killAll, startBin } from '../packages/cli/src/testing/processes.js';
-import { type Browser, launchChromium, waitForText, watchPageProblems } from './helpers/chromium.js';
-import { freePort } from './helpers/ports.js';
+import { type Started, killAll, startBin } from '@locust-ts/test-support/process';
+import { type Browser, launchChromium, waitForText, watchPageProblems } from '@locust-ts/test-support/chromium';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const FIXTURE = 'test/api-fixtures/web-login.ts';
 const STEP_TIMEOUT_MS = 30_000;

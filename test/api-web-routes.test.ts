@@ -10,11 +10,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebUiBuilt } from '../packages/webui/index.js';
-import { type Started, killAll, startBin, startProcess, waitUntil } from '../packages/cli/src/testing/processes.js';
-import { type Browser, launchChromium } from './helpers/chromium.js';
-import { LOCUST_BIN, REPO_ROOT } from './helpers/paths.js';
-import { freePort } from './helpers/ports.js';
-import { type TargetServer, startTargetServer } from './helpers/target-server.js';
+import { type Started, killAll, startBin, startProcess } from '@locust-ts/test-support/process';
+import { waitFor } from '@locust-ts/test-support/wait';
+import { type Browser, launchChromium } from '@locust-ts/test-support/chromium';
+import { LOCUST_BIN, REPO_ROOT } from '@locust-ts/test-support/paths';
+import { freePort } from '@locust-ts/test-support/ports';
+import { type TargetServer, startTargetServer } from '@locust-ts/test-support/target-server';
 
 const TS_FILE = join(REPO_ROOT, 'test/api-fixtures/web-routes.ts');
 const PY_FILE = join(REPO_ROOT, 'test/api-fixtures/web-routes.py');
@@ -58,7 +59,7 @@ describe('a locustfile\'s routes and tabs on the master\'s web server', () => {
     expect(await text(`${tsUrl}/content-length`, { authorization: AUTH })).toEqual({ status: 200, body: 'Total content-length received: 0' });
     // Python's route, once its autostarted user has made requests
     let pyAnswer = { status: 0, body: '' };
-    await waitUntil(async () => COUNTED.test((pyAnswer = await text(`${pyUrl}/content-length`)).body), STEP_TIMEOUT_MS, 'Python counting content-length');
+    await waitFor(async () => COUNTED.test((pyAnswer = await text(`${pyUrl}/content-length`)).body), STEP_TIMEOUT_MS, 'Python counting content-length');
     expect(pyAnswer.status).toBe(200);
   }, 90_000);
 
@@ -79,7 +80,7 @@ describe('a locustfile\'s routes and tabs on the master\'s web server', () => {
     await ts.waitFor(/MARK my_flag=false regions=\["eu","us"\]/, STEP_TIMEOUT_MS);
 
     let answer = { status: 0, body: '' };
-    await waitUntil(async () => COUNTED.test((answer = await text(`${tsUrl}/content-length`, { authorization: AUTH })).body), STEP_TIMEOUT_MS, 'locust-ts counting content-length');
+    await waitFor(async () => COUNTED.test((answer = await text(`${tsUrl}/content-length`, { authorization: AUTH })).body), STEP_TIMEOUT_MS, 'locust-ts counting content-length');
     const stats = (await (await fetch(`${tsUrl}/stats/requests`, { headers: { authorization: AUTH } })).json()) as {
       extended_stats?: Array<{ key: string; data: Array<{ name: string; content_length: number }> }>;
     };

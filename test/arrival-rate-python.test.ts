@@ -4,9 +4,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError, parseOptions } from '../packages/cli/src/options.js';
-import { runBin } from '../packages/cli/src/testing/processes.js';
-import { writePythonLocustfile } from './helpers/locustfiles.js';
-import { TestSwarm, startPythonWorker, startTsWorker, waitFor } from './master-helpers.js';
+import { runBin } from '@locust-ts/test-support/process';
+import { writePythonLocustfile } from '@locust-ts/test-support/locustfiles';
+import { TestSwarm, startPythonWorker, startTsWorker, waitFor } from '@locust-ts/test-support/swarm';
 
 let swarm: TestSwarm | undefined;
 afterEach(async () => {

@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { killAll, startBin } from '../packages/cli/src/testing/processes.js';
+import { killAll, startBin } from '@locust-ts/test-support/process';
 import { loadLocustfile } from '../packages/worker/src/index.js';
-import { type CountingTarget, startCountingTarget } from './helpers/counting-target.js';
-import { TS_LOCUSTFILE, TestSwarm, startTsWorker } from './master-helpers.js';
+import { type CountingTarget, startCountingTarget } from '@locust-ts/test-support/counting-target';
+import { TS_LOCUSTFILE, TestSwarm, startTsWorker } from '@locust-ts/test-support/swarm';
 
 const scratch = mkdtempSync(join(tmpdir(), 'arrival-rate-'));
 let target: CountingTarget | undefined;

@@ -6,9 +6,9 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runBin, startBin } from '../packages/cli/src/testing/processes.js';
-import { useBinRuns } from './helpers/bin-runs.js';
-import { REPO_ROOT } from './helpers/paths.js';
+import { runBin, startBin } from '@locust-ts/test-support/process';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
+import { REPO_ROOT } from '@locust-ts/test-support/paths';
 
 const runs = useBinRuns('cli-builtin-shapes-');
 const LOCUSTFILE = join(REPO_ROOT, 'examples/locustfile.ts');

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanEnv, killAll, runBin, startProcess } from '../packages/cli/src/testing/processes.js';
-import { LOCUST_BIN, REPO_ROOT } from './helpers/paths.js';
+import { cleanEnv, killAll, runBin, startProcess } from '@locust-ts/test-support/process';
+import { LOCUST_BIN, REPO_ROOT } from '@locust-ts/test-support/paths';
 
 const TS_FILE = join(REPO_ROOT, 'test/api-fixtures/custom-args.ts');
 const PY_FILE = join(REPO_ROOT, 'test/api-fixtures/custom-args.py');

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAll, runBin, startBin } from '../packages/cli/src/testing/processes.js';
-import { freePort } from './helpers/ports.js';
+import { killAll, runBin, startBin } from '@locust-ts/test-support/process';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cli-errors-'));
 afterAll(() => {

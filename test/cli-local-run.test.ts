@@ -5,10 +5,10 @@
  * of the master/worker chatter of a distributed run.
  */
 import { describe, expect, it } from 'vitest';
-import { type Started, startBin, startProcess } from '../packages/cli/src/testing/processes.js';
-import { useBinRuns } from './helpers/bin-runs.js';
-import { writeTwinLocustfiles } from './helpers/locustfiles.js';
-import { LOCUST_BIN } from './helpers/paths.js';
+import { type Started, startBin, startProcess } from '@locust-ts/test-support/process';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
+import { writeTwinLocustfiles } from '@locust-ts/test-support/locustfiles';
+import { LOCUST_BIN } from '@locust-ts/test-support/paths';
 
 const runs = useBinRuns('cli-local-run-');
 /** Hang guard for one whole run (a 3 s test plus start and shutdown on a loaded machine). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveLocustfile } from '../packages/cli/src/locustfile.js';
 import { UNSUPPORTED_OPTION_DEFAULTS } from '../packages/cli/src/option-specs.js';
-import { loadCapturedFrames } from './helpers/captures.js';
+import { loadCapturedFrames } from '@locust-ts/test-support/captures';
 import { UsageError, parseOptions, type CliOptions, type ParsedOptions } from '../packages/cli/src/options.js';
 import { parseTimespan } from '../packages/protocol/src/timespan.js';
 

@@ -7,9 +7,9 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Started, cleanEnv, killAll, startBin, startProcess } from '../packages/cli/src/testing/processes.js';
-import { LOCUST_BIN, REPO_ROOT } from './helpers/paths.js';
-import { freePort } from './helpers/ports.js';
+import { type Started, cleanEnv, killAll, startBin, startProcess } from '@locust-ts/test-support/process';
+import { LOCUST_BIN, REPO_ROOT } from '@locust-ts/test-support/paths';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const ARGS_FILE = join(REPO_ROOT, 'test/api-fixtures/py-master-args.py');
 const DROPPED_FILE = join(REPO_ROOT, 'test/api-fixtures/py-master-dropped.py');

@@ -5,9 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Started, descendants, isAlive, startBin, waitUntil } from '../packages/cli/src/testing/processes.js';
-import { useBinRuns } from './helpers/bin-runs.js';
-import { freePort } from './helpers/ports.js';
+import { type Started, descendants, isAlive, startBin } from '@locust-ts/test-support/process';
+import { waitFor } from '@locust-ts/test-support/wait';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const LOCUSTFILE = 'examples/locustfile.ts';
 const runs = useBinRuns('cli-run-');
@@ -66,7 +67,7 @@ describe('locust-ts runs', () => {
     expect(await master.exited).toBe(0);
     expect(master.output()).toMatch(/to 2 ready workers/);
     expect(await parent.exited).toBe(0);
-    await waitUntil(() => children.every((pid) => !isAlive(pid)), 5_000, 'worker processes to exit');
+    await waitFor(() => children.every((pid) => !isAlive(pid)), 5_000, 'worker processes to exit');
     expect(helloCounts(csv).requests).toBeGreaterThan(0);
   });
 

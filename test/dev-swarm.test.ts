@@ -5,9 +5,10 @@
 import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { descendants, isAlive, killAll, startProcess, waitUntil } from '../packages/cli/src/testing/processes.js';
-import { TS_NODE_ARGS } from './helpers/paths.js';
-import { freePort } from './helpers/ports.js';
+import { descendants, isAlive, killAll, startProcess } from '@locust-ts/test-support/process';
+import { waitFor } from '@locust-ts/test-support/wait';
+import { TS_NODE_ARGS } from '@locust-ts/test-support/paths';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const ROOT = join(import.meta.dirname, '..');
 /**
@@ -57,7 +58,7 @@ describe('pnpm dev', () => {
       expect(hello.status).toBe(200);
       const ui = await fetch(`http://127.0.0.1:${webPort}/`);
       expect(ui.status).toBe(200);
-      await waitUntil(async () => (await getJson(`http://127.0.0.1:${webPort}/stats/requests`))?.worker_count === 4, 45_000, '4 workers on /stats/requests');
+      await waitFor(async () => (await getJson(`http://127.0.0.1:${webPort}/stats/requests`))?.worker_count === 4, 45_000, '4 workers on /stats/requests');
       await dev.waitFor(/\[dev\] workers 4\/4/, 45_000);
 
       // dev → (target, master, 4 workers) and their own children
@@ -67,7 +68,7 @@ describe('pnpm dev', () => {
       dev.child.kill('SIGINT');
       expect(await dev.exited).toBe(0);
       expect(dev.output()).toContain('[dev] stopped');
-      await waitUntil(() => parts.every((pid) => !isAlive(pid)), 5_000, 'every part of the swarm to exit');
+      await waitFor(() => parts.every((pid) => !isAlive(pid)), 5_000, 'every part of the swarm to exit');
     } finally {
       dev.kill();
     }
@@ -83,7 +84,7 @@ describe('pnpm dev', () => {
       const parts = descendants(dev.child.pid!);
       expect(parts.length).toBeGreaterThanOrEqual(4);
       dev.child.kill('SIGKILL');
-      await waitUntil(() => parts.every((pid) => !isAlive(pid)), 10_000, 'every orphaned part of the swarm to exit');
+      await waitFor(() => parts.every((pid) => !isAlive(pid)), 10_000, 'every orphaned part of the swarm to exit');
       // and the ports are free again for the next `pnpm dev` (nothing listens: the connection is refused)
       for (const port of [webPort, targetPort]) expect(await probePort(port)).toBe('refused');
     } finally {

@@ -19,12 +19,11 @@ import { buildServer, parseAccessLog } from '@locust-ts/target-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EdgeRecord, TimeSummary } from '../packages/master/src/edges/edge-report.js';
 import { loadLocustfile } from '../packages/worker/src/index.js';
-import { TS_NODE_ARGS } from './helpers/paths.js';
-import { spawnChild } from './helpers/process.js';
-import { TestSwarm, waitFor } from './master-helpers.js';
+import { TS_NODE_ARGS } from '@locust-ts/test-support/paths';
+import { spawnChild } from '@locust-ts/test-support/process';
+import { TS_WORKER, TestSwarm, waitFor } from '@locust-ts/test-support/swarm';
 
 const LOCUSTFILE = new URL('./edges-fixtures/first-requests-locustfile.ts', import.meta.url).pathname;
-const TS_WORKER = new URL('./master-fixtures/ts-worker.ts', import.meta.url).pathname;
 const PEAK = 40;
 const WORKERS = 2;
 /**

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describePulse, readPulse } from './edges-fixtures/pulse-analysis.js';
-import { PodNetwork } from './helpers/netns.js';
-import { REPO_ROOT, TSX } from './helpers/paths.js';
-import { type ChildHandle, killAllChildren, spawnChild } from './helpers/process.js';
+import { PodNetwork } from '@locust-ts/test-support/netns';
+import { REPO_ROOT, TSX } from '@locust-ts/test-support/paths';
+import { type ChildHandle, killAllChildren, spawnChild } from '@locust-ts/test-support/process';
 
 const LOCUSTFILE = join(REPO_ROOT, 'test/edges-fixtures/pulse-locustfile.ts');
 const BIN = join(REPO_ROOT, 'packages/cli/bin/locust-ts.mjs');

@@ -14,9 +14,9 @@ import { PYTHON_WORKERS_NOTICE } from '../packages/master/src/edges/edge-sync.js
 import type { EdgesView } from '../packages/master/src/edges/edge-report.js';
 import { EDGE_FAULT_DELAY_ENV } from '../packages/worker/src/runner/edge-spawn.js';
 import { loadLocustfile } from '../packages/worker/src/index.js';
-import { writePythonLocustfile } from './helpers/locustfiles.js';
-import { freePort } from './helpers/ports.js';
-import { TS_LOCUSTFILE, TestSwarm, startPythonWorker, startTsWorker, waitFor } from './master-helpers.js';
+import { writePythonLocustfile } from '@locust-ts/test-support/locustfiles';
+import { freePort } from '@locust-ts/test-support/ports';
+import { TS_LOCUSTFILE, TestSwarm, startPythonWorker, startTsWorker, waitFor } from '@locust-ts/test-support/swarm';
 
 /** Square: `peak` users for `on` s, 0 for `off` s, `cycles` times, after `leadIn` s at 0; instant. */
 class Square implements LoadShape {

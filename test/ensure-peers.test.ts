@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, TS_NODE_ARGS } from './helpers/paths.js';
+import { REPO_ROOT, TS_NODE_ARGS } from '@locust-ts/test-support/paths';
 
 const NOBODY = '65534';
 const scratch = mkdtempSync(join(tmpdir(), 'lt13-peers-'));

@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { descendants, killAll, startBin } from '../packages/cli/src/testing/processes.js';
-import { PYTHON } from './helpers/python.js';
-import { freePort } from './helpers/ports.js';
-import { waitFor } from './helpers/wait.js';
-import { type Target, startTarget } from './master-helpers.js';
+import { descendants, killAll, startBin } from '@locust-ts/test-support/process';
+import { PYTHON } from '@locust-ts/test-support/python';
+import { freePort } from '@locust-ts/test-support/ports';
+import { waitFor } from '@locust-ts/test-support/wait';
+import { type Target, startTarget } from '@locust-ts/test-support/swarm';
 
 const FLOOD = fileURLToPath(new URL('./master-fixtures/flood-dealer.py', import.meta.url));
 const FRAMES = 10_000;

@@ -1,5 +1,5 @@
 /**
- * Fault matrix — a network partition, in network-namespace "pods" (test/helpers/netns.ts): a
+ * Fault matrix — a network partition, in network-namespace "pods" (packages/test-support/src/netns.ts): a
  * master with `--autostart`, two locust-ts workers and the target each in a pod, reaching each
  * other by service name. One worker's veth goes down for PARTITION_SECONDS (the issue's case is
  * 30 s: `LT13_PARTITION_SECONDS=30`), then comes back. The master marks it missing and moves its
@@ -11,12 +11,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanEnv, LOCUST_TS_BIN } from '../packages/cli/src/testing/processes.js';
-import { loggedAt } from './helpers/log-time.js';
-import { PodNetwork } from './helpers/netns.js';
-import { REPO_ROOT } from './helpers/paths.js';
-import { type ChildHandle, killAllChildren, spawnChild } from './helpers/process.js';
-import { pollUntil, sleep } from './helpers/wait.js';
+import { cleanEnv, LOCUST_TS_BIN } from '@locust-ts/test-support/process';
+import { loggedAt } from '@locust-ts/test-support/log-time';
+import { PodNetwork } from '@locust-ts/test-support/netns';
+import { REPO_ROOT } from '@locust-ts/test-support/paths';
+import { type ChildHandle, killAllChildren, spawnChild } from '@locust-ts/test-support/process';
+import { pollUntil, sleep } from '@locust-ts/test-support/wait';
 
 const PARTITION_SECONDS = Number(process.env.LT13_PARTITION_SECONDS ?? 12);
 const USERS = 4;

@@ -5,7 +5,7 @@
  * two worker sockets receive: their `timestamp` is the master's own clock at sending.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { TestSwarm, waitFor } from './master-helpers.js';
+import { TestSwarm, waitFor } from '@locust-ts/test-support/swarm';
 
 const RATE = 2;
 /** Node timers may fire a millisecond early against the wall clock. */

@@ -7,12 +7,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Started, startBin, startProcess } from '../packages/cli/src/testing/processes.js';
-import { useBinRuns } from './helpers/bin-runs.js';
-import { writePythonLocustfile } from './helpers/locustfiles.js';
-import { loggedAt } from './helpers/log-time.js';
-import { LOCUST_BIN } from './helpers/paths.js';
-import { freePort } from './helpers/ports.js';
+import { type Started, startBin, startProcess } from '@locust-ts/test-support/process';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
+import { writePythonLocustfile } from '@locust-ts/test-support/locustfiles';
+import { loggedAt } from '@locust-ts/test-support/log-time';
+import { LOCUST_BIN } from '@locust-ts/test-support/paths';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const LOCUSTFILE = 'examples/locustfile.ts';
 const runs = useBinRuns('lt13-signals-');

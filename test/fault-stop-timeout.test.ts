@@ -5,9 +5,9 @@
  * statistics, none failed, and none started after the stop.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAll, startBin } from '../packages/cli/src/testing/processes.js';
-import { writeTwinLocustfiles } from './helpers/locustfiles.js';
-import { SLOW_RESPONSE_MS, TestSwarm, startPythonWorker, waitFor } from './master-helpers.js';
+import { killAll, startBin } from '@locust-ts/test-support/process';
+import { writeTwinLocustfiles } from '@locust-ts/test-support/locustfiles';
+import { SLOW_RESPONSE_MS, TestSwarm, startPythonWorker, waitFor } from '@locust-ts/test-support/swarm';
 
 const STOP_TIMEOUT_SECONDS = 4;
 const WAIT_MS = 45_000;

@@ -10,10 +10,10 @@
  */
 import { type Server, createServer } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAll, startBin } from '../packages/cli/src/testing/processes.js';
-import { writeTwinLocustfiles } from './helpers/locustfiles.js';
-import { freePort } from './helpers/ports.js';
-import { TestSwarm, startPythonWorker, waitFor } from './master-helpers.js';
+import { killAll, startBin } from '@locust-ts/test-support/process';
+import { writeTwinLocustfiles } from '@locust-ts/test-support/locustfiles';
+import { freePort } from '@locust-ts/test-support/ports';
+import { TestSwarm, startPythonWorker, waitFor } from '@locust-ts/test-support/swarm';
 
 /** The client timeout of the slow request, and how late the target answers it. */
 const TIMEOUT_SECONDS = 0.5;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from './k8s-api/harness.js';
 import { ScaleScenario } from './k8s-api/scale-scenario.js';
-import { waitFor } from './helpers/wait.js';
+import { waitFor } from '@locust-ts/test-support/wait';
 
 const KUBECTL = '/usr/bin/kubectl';
 const NO_CONTROLLER_TICKS = 3_600_000;

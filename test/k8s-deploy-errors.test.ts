@@ -5,7 +5,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './helpers/ports.js';
+import { freePort } from '@locust-ts/test-support/ports';
 import { REPO_ROOT, startTestCluster, type RunResult, type TestCluster } from './k8s-api/harness.js';
 
 let cluster: TestCluster;

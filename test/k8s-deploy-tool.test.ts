@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { startProcess } from '../packages/cli/src/testing/processes.js';
+import { startProcess } from '@locust-ts/test-support/process';
 import { REPO_ROOT, startTestCluster, type TestCluster } from './k8s-api/harness.js';
 
 let cluster: TestCluster;

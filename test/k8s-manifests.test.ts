@@ -17,7 +17,7 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { checkFields } from '../deploy/src/schema.js';
-import { LOCUST_TS_BIN, cleanEnv } from '../packages/cli/src/testing/processes.js';
+import { LOCUST_TS_BIN, cleanEnv } from '@locust-ts/test-support/process';
 import { REPO_ROOT } from './k8s-api/harness.js';
 
 const run = promisify(execFile);

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import { chmodSync, writeFileSync } from 'node:fs';
-import { LOCUST_TS_BIN, cleanEnv, startProcess } from '../packages/cli/src/testing/processes.js';
-import { useBinRuns } from './helpers/bin-runs.js';
-import { freeNodePort, freePort } from './helpers/ports.js';
+import { LOCUST_TS_BIN, cleanEnv, startProcess } from '@locust-ts/test-support/process';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
+import { freeNodePort, freePort } from '@locust-ts/test-support/ports';
 import { REPO_ROOT, run, startTestCluster, type TestCluster } from './k8s-api/harness.js';
 
 const runs = useBinRuns('k8s-pulse-');

@@ -1,7 +1,7 @@
 /**
  * The deploy tool's strict field check (deploy/src/schema.ts, read from client-node's attribute
  * maps) against a second reading of the Kubernetes schema: kubernetes-models' declarations
- * (test/helpers/declared-fields.ts). On every object the real `kubectl kustomize` renders, a field
+ * (test/k8s/declared-fields.ts). On every object the real `kubectl kustomize` renders, a field
  * slipped in at any depth must be reported at the same path by both, and nothing else.
  */
 import { execFile } from 'node:child_process';
@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { checkFields } from '../deploy/src/schema.js';
-import { undeclaredFields } from './helpers/declared-fields.js';
+import { undeclaredFields } from './k8s/declared-fields.js';
 import { REPO_ROOT } from './k8s-api/harness.js';
 
 type Json = Record<string, unknown>;

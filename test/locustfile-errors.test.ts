@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanEnv, killAll, runBin, startBin, waitUntil } from '../packages/cli/src/testing/processes.js';
-import { freePort } from './helpers/ports.js';
+import { cleanEnv, killAll, runBin, startBin } from '@locust-ts/test-support/process';
+import { waitFor } from '@locust-ts/test-support/wait';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const scratch = mkdtempSync(join(tmpdir(), 'locustfile-errors-'));
 afterAll(() => {
@@ -165,7 +166,7 @@ export class Shopper extends User {
     let rows: Row[] = [];
     await master.waitFor(/Starting web interface at/, 45_000);
     // the worker reports its exceptions with its stats (every 3 s): wait for the master's table
-    await waitUntil(async () => {
+    await waitFor(async () => {
       rows = ((await (await fetch(`http://127.0.0.1:${webPort}/exceptions`)).json()) as { exceptions: Row[] }).exceptions;
       return rows.length > 0;
     }, 45_000, "the worker's exception on the master");

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAll, runBin } from '../packages/cli/src/testing/processes.js';
+import { killAll, runBin } from '@locust-ts/test-support/process';
 
 const root = mkdtempSync(join(tmpdir(), 'locustfile-modules-'));
 afterAll(() => {

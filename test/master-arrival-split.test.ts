@@ -9,7 +9,7 @@ import { MasterLogger } from '../packages/master/src/log/master-logger.js';
 import { ArrivalRateController, ArrivalRateError } from '../packages/master/src/runner/arrival-rate.js';
 import { EXACT_SPLIT_MAX_USERS, PoolSplitter, dispatcherSplit, shareRate } from '../packages/master/src/runner/arrival-split.js';
 import { WorkerRegistry } from '../packages/master/src/runner/worker-registry.js';
-import { SHARED_PROTOCOL_DIR } from './helpers/paths.js';
+import { SHARED_PROTOCOL_DIR } from '@locust-ts/test-support/paths';
 
 const VECTORS = `${SHARED_PROTOCOL_DIR}/dispatch-vectors.json`;
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UsersDispatcher, pacedTransition, type UsersOnWorkers } from '../packages/master/src/dispatch/index.js';
-import { SHARED_PROTOCOL_DIR } from './helpers/paths.js';
+import { SHARED_PROTOCOL_DIR } from '@locust-ts/test-support/paths';
 
 const VECTORS = `${SHARED_PROTOCOL_DIR}/dispatch-vectors.json`;
 

@@ -6,9 +6,9 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writePythonLocustfile } from './helpers/locustfiles.js';
-import { loggedAt } from './helpers/log-time.js';
-import { TestSwarm, startPythonWorker, waitFor } from './master-helpers.js';
+import { writePythonLocustfile } from '@locust-ts/test-support/locustfiles';
+import { loggedAt } from '@locust-ts/test-support/log-time';
+import { TestSwarm, startPythonWorker, waitFor } from '@locust-ts/test-support/swarm';
 
 /** Missing on the 5th liveness tick after the last heartbeat (spec §4): ≤ 5 s of 1 s ticks. */
 const MISSING_WITHIN_TICKS = 5;

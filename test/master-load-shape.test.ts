@@ -6,8 +6,8 @@
 import type { LoadShape, LoadShapeTick } from '@locust-ts/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SHAPE_TICK_INTERVAL_SECONDS } from '../packages/master/src/index.js';
-import { loggedAt } from './helpers/log-time.js';
-import { TestSwarm } from './master-helpers.js';
+import { loggedAt } from '@locust-ts/test-support/log-time';
+import { TestSwarm } from '@locust-ts/test-support/swarm';
 
 const STAGE_SECONDS = 2;
 /** How often the test reads the master's user count (an observation, never a synchronisation). */

@@ -6,8 +6,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { HEARTBEAT_LIVENESS } from '@locust-ts/protocol';
-import { TestSwarm, waitFor } from './master-helpers.js';
-import { ScriptedWorker } from './master-scripted-worker.js';
+import { TestSwarm, waitFor } from '@locust-ts/test-support/swarm';
+import { ScriptedWorker } from '@locust-ts/test-support/scripted-worker';
 
 const WORKERS = 500;
 /** Stats reports per worker, and requests in report k of worker i: i % 7 + k (varied on purpose). */

@@ -3,8 +3,8 @@
  * TS master. Both get users, both report, and the master's stats are the sum of both reports.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { writePythonLocustfile } from './helpers/locustfiles.js';
-import { TestSwarm, startPythonWorker, startTsWorker, waitFor } from './master-helpers.js';
+import { writePythonLocustfile } from '@locust-ts/test-support/locustfiles';
+import { TestSwarm, startPythonWorker, startTsWorker, waitFor } from '@locust-ts/test-support/swarm';
 
 describe('mixed swarm', () => {
   const swarm = new TestSwarm();

@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REQUESTS_CSV_COLUMNS, STATS_HISTORY_CSV_COLUMNS } from '../packages/master/src/index.js';
-import { writePythonLocustfile } from './helpers/locustfiles.js';
-import { TestSwarm, startPythonWorker, waitFor } from './master-helpers.js';
+import { writePythonLocustfile } from '@locust-ts/test-support/locustfiles';
+import { TestSwarm, startPythonWorker, waitFor } from '@locust-ts/test-support/swarm';
 
 describe('TS master with real Python Locust 2.12.1 workers', () => {
   const swarm = new TestSwarm();

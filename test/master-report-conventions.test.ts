@@ -22,9 +22,9 @@ import {
 } from '../packages/master/src/index.js';
 import { startWebUi, type WebUiHandle } from '../packages/master/src/web/index.js';
 import { requestStatsJson } from '../packages/master/src/web/stats-json.js';
-import { CAPTURES_DIR } from './helpers/paths.js';
-import { runPythonJson } from './helpers/python.js';
-import { FakeRunner } from './web-fake-runner.js';
+import { CAPTURES_DIR } from '@locust-ts/test-support/paths';
+import { runPythonJson } from '@locust-ts/test-support/python';
+import { FakeRunner } from '@locust-ts/test-support/fake-runner';
 
 /** Seconds before now at which the simulated requests happen (old enough for "current" numbers). */
 const REQUESTS_AGO = 5;

@@ -10,13 +10,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Started, startBin, startProcess } from '../packages/cli/src/testing/processes.js';
-import { writePythonLocustfile } from './helpers/locustfiles.js';
-import { LOCUST_BIN } from './helpers/paths.js';
-import { loggedAt } from './helpers/log-time.js';
-import { freePort } from './helpers/ports.js';
-import { sleep } from './helpers/wait.js';
-import { type Target, startTarget } from './master-helpers.js';
+import { type Started, startBin, startProcess } from '@locust-ts/test-support/process';
+import { writePythonLocustfile } from '@locust-ts/test-support/locustfiles';
+import { LOCUST_BIN } from '@locust-ts/test-support/paths';
+import { loggedAt } from '@locust-ts/test-support/log-time';
+import { freePort } from '@locust-ts/test-support/ports';
+import { sleep } from '@locust-ts/test-support/wait';
+import { type Target, startTarget } from '@locust-ts/test-support/swarm';
 
 /** The goal: every worker running again at most this long after the new master started (issue 13). */
 const RECOVERY_GOAL_SECONDS = 10;

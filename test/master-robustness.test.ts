@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TestSwarm, waitFor } from './master-helpers.js';
+import { TestSwarm, waitFor } from '@locust-ts/test-support/swarm';
 
 const RAW_DEALER = fileURLToPath(new URL('./master-fixtures/raw-dealer.py', import.meta.url));
 /** Guards against hangs only (a machine loaded by another heavy process is slow, never stuck). */

@@ -5,7 +5,7 @@
  * worker here loses its first `stop`; the other answers at once, as Locust's workers do.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { TestSwarm, waitFor } from './master-helpers.js';
+import { TestSwarm, waitFor } from '@locust-ts/test-support/swarm';
 
 describe('stop repeated to a worker that did not stop', () => {
   const swarm = new TestSwarm();

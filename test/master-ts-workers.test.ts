@@ -3,7 +3,7 @@
  * master's own worker table; every request the target saw is in the master's stats.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { TestSwarm, waitFor } from './master-helpers.js';
+import { TestSwarm, waitFor } from '@locust-ts/test-support/swarm';
 
 describe('TS master with 4 TS workers', () => {
   const swarm = new TestSwarm();

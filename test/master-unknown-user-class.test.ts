@@ -4,7 +4,7 @@
  * error line naming the worker and the class, and `runner.unknownUserClasses()` lists it.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { TestSwarm, waitFor } from './master-helpers.js';
+import { TestSwarm, waitFor } from '@locust-ts/test-support/swarm';
 
 /** Two worker stats reports (every 3 s): the error must not repeat on each. */
 const TWO_REPORTS_MS = 6_500;
@@ -15,7 +15,7 @@ describe('a user class the worker lacks', () => {
 
   it('is reported once with one clear error line and listed by unknownUserClasses()', async () => {
     const { sink } = swarm;
-    // the worker's locustfile (master-fixtures/locustfile.ts) has SimpleUser only
+    // the worker's locustfile (test/master-fixtures/locustfile.ts) has SimpleUser only
     const { master } = await swarm.startHeadlessWithTsWorkers(1, {
       userClasses: [
         { name: 'GhostUser', weight: 1, fixedCount: 0 },

@@ -7,12 +7,12 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCUST_TS_WORKER_VERSION } from '../packages/protocol/src/index.js';
-import { writePythonLocustfile } from './helpers/locustfiles.js';
-import { LOCUST_BIN } from './helpers/paths.js';
-import { freePort } from './helpers/ports.js';
-import { spawnChild } from './helpers/process.js';
-import { TS_LOCUSTFILE, TestSwarm, startPythonWorker, waitFor } from './master-helpers.js';
-import { ScriptedWorker } from './master-scripted-worker.js';
+import { writePythonLocustfile } from '@locust-ts/test-support/locustfiles';
+import { LOCUST_BIN } from '@locust-ts/test-support/paths';
+import { freePort } from '@locust-ts/test-support/ports';
+import { spawnChild } from '@locust-ts/test-support/process';
+import { TS_LOCUSTFILE, TestSwarm, startPythonWorker, waitFor } from '@locust-ts/test-support/swarm';
+import { ScriptedWorker } from '@locust-ts/test-support/scripted-worker';
 import { loadLocustfile } from '../packages/worker/src/index.js';
 
 /** Worker versions the version check sees differently (Locust: equal, same first 4 characters, other). */

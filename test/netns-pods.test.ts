@@ -3,8 +3,8 @@
  * name through the bridge, and a link down or dropping every packet really cuts one off.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PodNetwork } from './helpers/netns.js';
-import { killAllChildren, spawnChild } from './helpers/process.js';
+import { PodNetwork } from '@locust-ts/test-support/netns';
+import { killAllChildren, spawnChild } from '@locust-ts/test-support/process';
 
 // answers one line per connection: the client then prints it
 const SERVER = `require('node:net').createServer((s) => s.end('pong\\n')).listen(7000, '0.0.0.0', () => console.log('listening'))`;

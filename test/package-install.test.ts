@@ -16,11 +16,11 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CountingTarget, startCountingTarget } from './helpers/counting-target.js';
-import { LOCUST_BIN, REPO_ROOT } from './helpers/paths.js';
-import { freePort } from './helpers/ports.js';
-import { type ChildHandle, killAllChildren, spawnChild } from './helpers/process.js';
-import { waitFor } from './helpers/wait.js';
+import { type CountingTarget, startCountingTarget } from '@locust-ts/test-support/counting-target';
+import { LOCUST_BIN, REPO_ROOT } from '@locust-ts/test-support/paths';
+import { freePort } from '@locust-ts/test-support/ports';
+import { type ChildHandle, killAllChildren, spawnChild } from '@locust-ts/test-support/process';
+import { waitFor } from '@locust-ts/test-support/wait';
 
 const run = promisify(execFile);
 const VERSION = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version as string;

@@ -9,12 +9,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startBin, startProcess } from '../packages/cli/src/testing/processes.js';
+import { startBin, startProcess } from '@locust-ts/test-support/process';
 import { ScaleScenario } from './k8s-api/scale-scenario.js';
-import { freePort } from './helpers/ports.js';
-import { type PromSample, type Prometheus, startPrometheus } from './helpers/prometheus.js';
-import { clusterEnv, useScaleCluster } from './helpers/scale-watch.js';
-import { pollUntil } from './helpers/wait.js';
+import { freePort } from '@locust-ts/test-support/ports';
+import { type PromSample, type Prometheus, startPrometheus } from '@locust-ts/test-support/prometheus';
+import { clusterEnv, useScaleCluster } from './k8s/scale-watch-helpers.js';
+import { pollUntil } from '@locust-ts/test-support/wait';
 
 const LOCUSTFILE = 'deploy/manifests/base/locustfile.ts';
 const DASHBOARD = 'deploy/grafana/locust-ts-dashboard.json';

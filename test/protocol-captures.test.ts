@@ -15,8 +15,8 @@ import {
   type MasterMessage,
   type WorkerMessage,
 } from '@locust-ts/protocol';
-import { type CapturedFrame, captureFiles, loadCapturedFrames } from './helpers/captures.js';
-import { comparable } from './helpers/wire-compare.js';
+import { type CapturedFrame, captureFiles, loadCapturedFrames } from '@locust-ts/test-support/captures';
+import { comparable } from '@locust-ts/test-support/wire-compare';
 
 function parseByDirection(frame: CapturedFrame, env: Envelope): WorkerMessage | MasterMessage | CustomMessage {
   return frame.dir === 'worker->master' ? parseWorkerMessage(env) : parseMasterMessage(env);

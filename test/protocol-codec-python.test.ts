@@ -13,7 +13,7 @@ import {
   statsErrorKey,
   type StatsReportData,
 } from '@locust-ts/protocol';
-import { runPythonJson } from './helpers/python.js';
+import { runPythonJson } from '@locust-ts/test-support/python';
 
 /** Python's view of a value: its type name and value, recursively (dict items keep key types). */
 type PyDesc =

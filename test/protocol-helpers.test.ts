@@ -1,9 +1,9 @@
 /** The shared test helpers themselves: child processes are always cleaned up, Python is Debian's. */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PYTHON, runPython } from './helpers/python.js';
-import { killAllChildren, spawnAndWaitForLine, spawnChild } from './helpers/process.js';
-import { freePort } from './helpers/ports.js';
+import { PYTHON, runPython } from '@locust-ts/test-support/python';
+import { killAllChildren, spawnAndWaitForLine, spawnChild } from '@locust-ts/test-support/process';
+import { freePort } from '@locust-ts/test-support/ports';
 
 afterAll(killAllChildren);
 

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CustomMessage, MasterSocket, type WorkerMessage, makeClientId } from '@locust-ts/protocol';
-import { runPythonJson } from './helpers/python.js';
+import { runPythonJson } from '@locust-ts/test-support/python';
 
 const PY_WORKER = String.raw`
 import json, sys

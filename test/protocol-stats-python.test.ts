@@ -12,7 +12,7 @@ import {
   pyRepr,
   statsErrorKey,
 } from '@locust-ts/protocol';
-import { runPythonJson } from './helpers/python.js';
+import { runPythonJson } from '@locust-ts/test-support/python';
 
 /** mulberry32: a tiny seeded PRNG, so every run checks the same inputs. */
 function seededRandom(seed: number): () => number {

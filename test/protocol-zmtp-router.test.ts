@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BadFrame, type CustomMessage, Logger, MasterSocket, type WorkerMessage, makeClientId } from '@locust-ts/protocol';
-import { runPythonJson } from './helpers/python.js';
+import { runPythonJson } from '@locust-ts/test-support/python';
 
 const WAIT_MS = 5_000;
 

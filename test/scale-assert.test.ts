@@ -4,10 +4,10 @@
  * scale-down after the load ended, a malformed expression → one usage line, exit 2.
  */
 import { describe, expect, it } from 'vitest';
-import { runBin, startBin } from '../packages/cli/src/testing/processes.js';
+import { runBin, startBin } from '@locust-ts/test-support/process';
 import { ScaleScenario } from './k8s-api/scale-scenario.js';
-import { useBinRuns } from './helpers/bin-runs.js';
-import { clusterEnv, useScaleCluster } from './helpers/scale-watch.js';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
+import { clusterEnv, useScaleCluster } from './k8s/scale-watch-helpers.js';
 
 const LOCUSTFILE = 'examples/locustfile.ts';
 /** Hang guards only (a loaded 2-core machine starts bins slowly). */

@@ -6,12 +6,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanEnv, killAll, runBin } from '../packages/cli/src/testing/processes.js';
+import { cleanEnv, killAll, runBin } from '@locust-ts/test-support/process';
 import { startTestCluster, type TestCluster } from './k8s-api/harness.js';
 import { ScaleScenario } from './k8s-api/scale-scenario.js';
-import { useBinRuns } from './helpers/bin-runs.js';
-import { freePort } from './helpers/ports.js';
-import { NO_CONTROLLER_TICKS, clusterEnv } from './helpers/scale-watch.js';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
+import { freePort } from '@locust-ts/test-support/ports';
+import { NO_CONTROLLER_TICKS, clusterEnv } from './k8s/scale-watch-helpers.js';
 
 const LOCUSTFILE = 'examples/locustfile.ts';
 const RUN_TIMEOUT_MS = 120_000;

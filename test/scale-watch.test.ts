@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it } from 'vitest';
 import { SCALE_SAMPLE_INTERVAL_SECONDS, type ScaleSample, type ScaleView } from '../packages/master/src/index.js';
-import { startBin } from '../packages/cli/src/testing/processes.js';
+import { startBin } from '@locust-ts/test-support/process';
 import { ScaleScenario } from './k8s-api/scale-scenario.js';
-import { useBinRuns } from './helpers/bin-runs.js';
-import { reportArgs } from './helpers/html-report.js';
-import { clusterEnv, useScaleCluster, waitForScale } from './helpers/scale-watch.js';
-import { pollUntil, waitFor } from './helpers/wait.js';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
+import { reportArgs } from '@locust-ts/test-support/html-report';
+import { clusterEnv, useScaleCluster, waitForScale } from './k8s/scale-watch-helpers.js';
+import { pollUntil, waitFor } from '@locust-ts/test-support/wait';
 
 const LOCUSTFILE = 'examples/locustfile.ts';
 /** Hang guards only: a loaded 2-core machine can take long to start a bin. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { LOCUST_PROTOCOL_VERSION, LOCUST_TS_RELEASE } from '@locust-ts/protocol/versions';
-import { REPO_ROOT, TS_NODE_ARGS } from './helpers/paths.js';
+import { REPO_ROOT, TS_NODE_ARGS } from '@locust-ts/test-support/paths';
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
 const VERSION = JSON.parse(read('package.json')).version as string;

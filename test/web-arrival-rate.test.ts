@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, startBin, type Started } from '../packages/cli/src/testing/processes.js';
+import { killAll, startBin, type Started } from '@locust-ts/test-support/process';
 import { ensureWebUiBuilt } from '../packages/webui/index.js';
-import { type CountingTarget, startCountingTarget } from './helpers/counting-target.js';
-import { REPO_ROOT } from './helpers/paths.js';
+import { type CountingTarget, startCountingTarget } from '@locust-ts/test-support/counting-target';
+import { REPO_ROOT } from '@locust-ts/test-support/paths';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = join(REPO_ROOT, 'test-output/webui-arrival-rate.png');

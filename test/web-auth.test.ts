@@ -1,7 +1,7 @@
 /** `--web-auth user:pass`: every route needs the credentials; wrong or missing ones get 401. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebUi, WebAuthFormatError, type WebUiHandle } from '../packages/master/src/web/index.js';
-import { FakeRunner } from './web-fake-runner.js';
+import { FakeRunner } from '@locust-ts/test-support/fake-runner';
 
 const ROUTES: [string, string][] = [
   ['GET', '/'],

@@ -9,9 +9,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { waitForText as waitForPageText, watchPageProblems } from './helpers/chromium.js';
-import { REPO_ROOT } from './helpers/paths.js';
-import { useUiSwarm } from './helpers/ui-swarm.js';
+import { waitForText as waitForPageText, watchPageProblems } from '@locust-ts/test-support/chromium';
+import { REPO_ROOT } from '@locust-ts/test-support/paths';
+import { useUiSwarm } from '@locust-ts/test-support/ui-swarm';
 
 const SCREENSHOT = join(REPO_ROOT, 'test-output/webui-workers.png');
 const WORKERS = 4;

@@ -5,7 +5,7 @@
  * spec is refused with the bad part named. Scripted worker sockets stand in for workers.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { TestSwarm, waitFor } from './master-helpers.js';
+import { TestSwarm, waitFor } from '@locust-ts/test-support/swarm';
 
 describe('POST /swarm with a built-in shape', () => {
   const swarm = new TestSwarm();

@@ -6,7 +6,7 @@
  */
 import type { LoadShape, LoadShapeTick } from '@locust-ts/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TestSwarm, waitFor } from './master-helpers.js';
+import { TestSwarm, waitFor } from '@locust-ts/test-support/swarm';
 
 const SHAPE_SECONDS = 2;
 

@@ -5,11 +5,12 @@
  * shows the numbers the master's own `/stats/requests` shows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Started, startBin, waitUntil } from '../packages/cli/src/testing/processes.js';
-import { useBinRuns } from './helpers/bin-runs.js';
-import { reportArgs } from './helpers/html-report.js';
-import { freePort } from './helpers/ports.js';
-import { captured, learn, mismatches } from './helpers/rest-schema.js';
+import { type Started, startBin } from '@locust-ts/test-support/process';
+import { waitFor } from '@locust-ts/test-support/wait';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
+import { reportArgs } from '@locust-ts/test-support/html-report';
+import { freePort } from '@locust-ts/test-support/ports';
+import { captured, learn, mismatches } from '@locust-ts/test-support/rest-schema';
 
 const runs = useBinRuns('web-real-master-');
 const AUTH = 'locust:s3cret';
@@ -58,7 +59,7 @@ describe('the real master through the CLI (web mode, --web-auth)', () => {
     const body = await res.json();
     expect(mismatches(body, learn(captured('POST', '/swarm').map((r) => r.json)))).toEqual([]);
     expect(body).toMatchObject({ success: true, message: 'Swarming started' });
-    await waitUntil(async () => {
+    await waitFor(async () => {
       const json = await requestsJson();
       return json.user_count === 2 && json.stats.some((s) => s.name === '/hello' && s.num_requests > 0);
     }, 45_000, 'requests on /hello from 2 users');
@@ -79,7 +80,7 @@ describe('the real master through the CLI (web mode, --web-auth)', () => {
 
   it('the HTML report shows the numbers /stats/requests shows', async () => {
     expect((await call('GET', '/stop', GOOD)).status).toBe(200);
-    await waitUntil(async () => (await requestsJson()).state === 'stopped', 45_000, 'the run to stop');
+    await waitFor(async () => (await requestsJson()).state === 'stopped', 45_000, 'the run to stop');
     const hello = (json: RequestsJson) => json.stats.find((s) => s.name === '/hello')!;
     // a worker's last report may still arrive: the report's count lies between two readings
     const before = hello(await requestsJson()).num_requests;

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebUi, type WebUiHandle } from '../packages/master/src/web/index.js';
-import { reportArgs } from './helpers/html-report.js';
-import { captured, learn, mismatches } from './helpers/rest-schema.js';
-import { FakeRunner } from './web-fake-runner.js';
+import { reportArgs } from '@locust-ts/test-support/html-report';
+import { captured, learn, mismatches } from '@locust-ts/test-support/rest-schema';
+import { FakeRunner } from '@locust-ts/test-support/fake-runner';
 
 describe('web REST API contract (newest Locust shapes)', () => {
   const runner = new FakeRunner();

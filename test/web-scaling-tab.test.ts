@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebUiBuilt } from '../packages/webui/index.js';
-import { killAll, startBin } from '../packages/cli/src/testing/processes.js';
+import { killAll, startBin } from '@locust-ts/test-support/process';
 import { startTestCluster, type TestCluster } from './k8s-api/harness.js';
 import { ScaleScenario } from './k8s-api/scale-scenario.js';
-import { useBinRuns } from './helpers/bin-runs.js';
-import { REPO_ROOT } from './helpers/paths.js';
-import { NO_CONTROLLER_TICKS, clusterEnv, waitForScale } from './helpers/scale-watch.js';
+import { useBinRuns } from '@locust-ts/test-support/bin-runs';
+import { REPO_ROOT } from '@locust-ts/test-support/paths';
+import { NO_CONTROLLER_TICKS, clusterEnv, waitForScale } from './k8s/scale-watch-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];

@@ -5,7 +5,7 @@
  * apply is refused with 400 and sends nothing.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { TestSwarm } from './master-helpers.js';
+import { TestSwarm } from '@locust-ts/test-support/swarm';
 
 describe('POST /user on the master', () => {
   const swarm = new TestSwarm();

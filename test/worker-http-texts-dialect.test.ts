@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import type { StatsErrorData } from '@locust-ts/protocol';
 import { FastHttpUser, HttpUser, constant } from '@locust-ts/worker';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { ScriptedMaster } from './helpers/scripted-master.js';
-import { Cleanups, collectingLogger, connectWorker, fastTiming, spawnData } from './helpers/scripted-worker-setup.js';
+import type { ScriptedMaster } from '@locust-ts/test-support/scripted-master';
+import { Cleanups, collectingLogger, connectWorker, fastTiming, spawnData } from '@locust-ts/test-support/scripted-worker-setup';
 
 class FastFailing extends FastHttpUser {
   static tasks = { fail: 1 };

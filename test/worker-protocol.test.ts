@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { type SpawnData, type UserClassesCount } from '@locust-ts/protocol';
 import { User, type UserClass, type WorkerHandle, constant, runWorker } from '@locust-ts/worker';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CAPTURES_DIR } from './helpers/paths.js';
-import { freePort } from './helpers/ports.js';
-import { ScriptedMaster } from './helpers/scripted-master.js';
-import { Cleanups, collectingLogger, connectWorker, fastTiming, spawnData } from './helpers/scripted-worker-setup.js';
+import { CAPTURES_DIR } from '@locust-ts/test-support/paths';
+import { freePort } from '@locust-ts/test-support/ports';
+import { ScriptedMaster } from '@locust-ts/test-support/scripted-master';
+import { Cleanups, collectingLogger, connectWorker, fastTiming, spawnData } from '@locust-ts/test-support/scripted-worker-setup';
 
 class WebsiteUser extends User {
   static tasks = { browse: 1 };

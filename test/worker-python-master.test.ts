@@ -7,11 +7,11 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type WorkerHandle, loadLocustfile, runWorker, silentLogger } from '@locust-ts/worker';
 import { afterAll, expect, it } from 'vitest';
-import { writePythonLocustfile } from './helpers/locustfiles.js';
-import { LOCUST_BIN, REPO_ROOT } from './helpers/paths.js';
-import { freePort } from './helpers/ports.js';
-import { killAllChildren, spawnChild } from './helpers/process.js';
-import { type TargetServer, startTargetServer } from './helpers/target-server.js';
+import { writePythonLocustfile } from '@locust-ts/test-support/locustfiles';
+import { LOCUST_BIN, REPO_ROOT } from '@locust-ts/test-support/paths';
+import { freePort } from '@locust-ts/test-support/ports';
+import { killAllChildren, spawnChild } from '@locust-ts/test-support/process';
+import { type TargetServer, startTargetServer } from '@locust-ts/test-support/target-server';
 
 const locustfile = writePythonLocustfile({ waitTime: 'between(1, 2)', pinVersion: true });
 const dir = dirname(locustfile);

@@ -7,8 +7,8 @@ import { PERCENTILES_TO_REPORT, StatsEntry, type StatsReportData } from '@locust
 import { buildServer } from '@locust-ts/target-server';
 import { HttpPools, HttpSession, StatsRecorder } from '@locust-ts/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './helpers/ports.js';
-import { runPythonJson } from './helpers/python.js';
+import { freePort } from '@locust-ts/test-support/ports';
+import { runPythonJson } from '@locust-ts/test-support/python';
 
 const PY_STATS = `
 import json, sys

@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import type { WorkerMessageMap } from '@locust-ts/protocol';
 import { HttpUser, constant, silentLogger } from '@locust-ts/worker';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Cleanups, connectWorker, fastTiming, spawnData, until } from './helpers/scripted-worker-setup.js';
-import { sleep } from './helpers/wait.js';
+import { Cleanups, connectWorker, fastTiming, spawnData, until } from '@locust-ts/test-support/scripted-worker-setup';
+import { sleep } from '@locust-ts/test-support/wait';
 
 /** How long the server takes to answer `/slow`, ms: long enough to stop a user inside it. */
 const SLOW_MS = 800;

@@ -6,8 +6,8 @@
  */
 import { HttpUser, constant } from '@locust-ts/worker';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Cleanups, collectingLogger, connectWorker, fastTiming, spawnData, until } from './helpers/scripted-worker-setup.js';
-import { sleep } from './helpers/wait.js';
+import { Cleanups, collectingLogger, connectWorker, fastTiming, spawnData, until } from '@locust-ts/test-support/scripted-worker-setup';
+import { sleep } from '@locust-ts/test-support/wait';
 
 const FAST = fastTiming(5);
 

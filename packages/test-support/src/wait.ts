@@ -2,10 +2,10 @@
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Poll `cond` every `pollMs` until it holds; reject after `timeoutMs`. */
-export async function waitFor(cond: () => boolean, timeoutMs: number, what: string, pollMs = 50): Promise<void> {
+/** Poll `cond` every `pollMs` until it holds; reject after `timeoutMs` (a hang guard, never a timing assertion). */
+export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string, pollMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(pollMs);
   }

@@ -1,10 +1,10 @@
 /** Shared by the scale-watch tests: the stand-in cluster's env for the bin, and `/scale` reads. */
 import type { ScaleView } from '../../packages/master/src/index.js';
 import { afterAll, beforeAll } from 'vitest';
-import { cleanEnv, killAll } from '../../packages/cli/src/testing/processes.js';
+import { cleanEnv, killAll } from '@locust-ts/test-support/process';
 import { startTestCluster, type TestCluster } from '../k8s-api/harness.js';
 import type { KubeApiOptions } from '../k8s-api/server.js';
-import { pollUntil } from './wait.js';
+import { pollUntil } from '@locust-ts/test-support/wait';
 
 /** The bin's environment: the stand-in's kubeconfig, HOME in its temp dir (never the real ~/.kube). */
 export function clusterEnv(cluster: TestCluster, extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -5,12 +5,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Server, createServer } from 'node:http';
-import { type MasterHandle, type MasterOptions, type TextSink, runMaster } from '../packages/master/src/index.js';
-import { type UserClass, type WorkerHandle, loadLocustfile, runWorker, silentLogger } from '../packages/worker/src/index.js';
-import { LOCUST_BIN, TS_NODE_ARGS } from './helpers/paths.js';
-import { type ChildHandle, spawnChild } from './helpers/process.js';
-import { ScriptedWorker } from './master-scripted-worker.js';
+import { type MasterHandle, type MasterOptions, type TextSink, runMaster } from '@locust-ts/master';
+import { type UserClass, type WorkerHandle, loadLocustfile, runWorker, silentLogger } from '@locust-ts/worker';
+import { LOCUST_BIN, REPO_ROOT, TS_NODE_ARGS } from './paths.js';
+import { type ChildHandle, spawnChild } from './process.js';
+import { ScriptedWorker } from './scripted-worker.js';
 
 /** How long `stop()` lets an in-process worker finish after the master's quit before quitting it. */
 const WORKER_EXIT_GRACE_MS = 3_000;
@@ -77,7 +78,7 @@ export function startPythonWorker(locustfile: string, masterPort: number): Child
   });
 }
 
-export { waitFor } from './helpers/wait.js';
+export { waitFor } from './wait.js';
 
 /** Resolve with `promise`, or with undefined after `ms` (a bounded wait for something to end). */
 function atMost<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
@@ -90,8 +91,9 @@ async function killAll(procs: ChildHandle[]): Promise<void> {
   await Promise.all(procs.map((p) => atMost(p.stop(), PROCESS_EXIT_WAIT_MS)));
 }
 
-const TS_WORKER = fileURLToPath(new URL('./master-fixtures/ts-worker.ts', import.meta.url));
-export const TS_LOCUSTFILE = fileURLToPath(new URL('./master-fixtures/locustfile.ts', import.meta.url));
+export const TS_WORKER = fileURLToPath(new URL('./swarm-worker.ts', import.meta.url));
+/** The locustfile the swarm's locust-ts workers load (a user's locustfile: it imports 'locust-ts'). */
+export const TS_LOCUSTFILE = join(REPO_ROOT, 'test/master-fixtures/locustfile.ts');
 
 /** A locust-ts worker in its own process (node + tsx). */
 export function startTsWorker(masterPort: number, locustfile = TS_LOCUSTFILE): ChildHandle {

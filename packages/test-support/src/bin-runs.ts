@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { killAll } from '../../packages/cli/src/testing/processes.js';
+import { killAll } from './process.js';
 import { type TargetServer, startTargetServer } from './target-server.js';
 
 export interface BinRuns {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { ensureWebUiBuilt } from '../../packages/webui/index.js';
+import { ensureWebUiBuilt } from '@locust-ts/webui';
 import { type Browser, launchChromium } from './chromium.js';
 import { REPO_ROOT, TS_NODE_ARGS } from './paths.js';
 import { freePort } from './ports.js';

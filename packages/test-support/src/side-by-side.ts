@@ -3,7 +3,7 @@
  * way on either side, for the tests that run both with the same arguments and compare what each
  * printed (`MARK …` lines) and how each ended.
  */
-import { type Started, startBin, startProcess } from '../../packages/cli/src/testing/processes.js';
+import { type Started, startBin, startProcess } from './process.js';
 
 /** A run that has not ended by then is killed: a hang guard, never a timing check. */
 const RUN_GUARD_MS = 45_000;

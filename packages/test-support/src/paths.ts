@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The repository root (tests may run from any cwd). */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The workspace's tsx CLI, to run TypeScript entry points as child processes. */
 export const TSX = `${REPO_ROOT}node_modules/.bin/tsx`;

@@ -1,5 +1,5 @@
 /** A locust-ts worker process for the master tests: `ts-worker.ts <locustfile.ts> <master port>`. */
-import { loadLocustfile, runWorker } from '../../packages/worker/src/index.js';
+import { loadLocustfile, runWorker } from '@locust-ts/worker';
 
 const [locustfile, port] = process.argv.slice(2);
 if (!locustfile || !port) {

@@ -1,9 +1,19 @@
 /**
- * Child processes for tests: spawn in their own process group, wait for a line of output,
- * and always kill the whole group afterwards (call {@link killAllChildren} in `afterAll`/`afterEach`,
- * or `stop()` each handle in `finally`).
+ * Child processes for tests, in their own process group so nothing outlives a test:
+ * - {@link spawnChild} / {@link ChildHandle}: any command, wait for a line, `stop()` (SIGTERM then
+ *   SIGKILL); {@link killAllChildren} in `afterAll`/`afterEach`.
+ * - {@link startBin} / {@link runBin} / {@link startProcess}: the real `locust-ts` bin (or any
+ *   command) with a clean environment, wait for text; {@link killAll} in `afterAll`/`afterEach`.
+ * - {@link descendants} / {@link isAlive}: "nothing left behind" checks from /proc.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { envWithoutLocustOptions } from '@locust-ts/cli/option-specs';
+import { REPO_ROOT } from './paths.js';
+
+/** The real `locust-ts` bin. */
+export const LOCUST_TS_BIN = join(REPO_ROOT, 'packages/cli/bin/locust-ts.mjs');
 
 /** How long `stop()` waits after SIGTERM before it sends SIGKILL. */
 const STOP_GRACE_MS = 3_000;
@@ -188,4 +198,137 @@ export async function spawnAndWaitForLine(
 /** Stop every child started through this module and not yet stopped, with its group (use in `afterAll`). */
 export async function killAllChildren(): Promise<void> {
   await Promise.all([...unstopped].map((h) => h.stop()));
+}
+
+// --- the locust-ts bin and other commands, output collected as text -----------------------------
+
+export interface Started {
+  child: ChildProcess;
+  output(): string;
+  /** resolves with the exit code (or 128 + signal number style: null code → -1) */
+  exited: Promise<number>;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** SIGKILL the whole process group (idempotent) */
+  kill(): void;
+}
+
+const started = new Set<Started>();
+
+/** Environment without `LOCUST_*` options, so a developer's shell cannot change a test. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...envWithoutLocustOptions(), ...extra };
+}
+
+export function startProcess(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Started {
+  const child = spawn(command, args, { env: options.env ?? cleanEnv(), cwd: options.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    text += chunk.toString();
+    for (const l of listeners) l();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  const handle: Started = {
+    child,
+    output: () => text,
+    exited,
+    waitFor(pattern, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = text.match(pattern);
+          if (m) {
+            cleanup();
+            resolve(m);
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`timed out waiting for ${pattern}; output so far:\n${text.slice(-3000)}`));
+        }, timeoutMs);
+        const onExit = () => {
+          check();
+          cleanup();
+          reject(new Error(`process exited while waiting for ${pattern}; output:\n${text.slice(-3000)}`));
+        };
+        const cleanup = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          child.off('close', onExit);
+        };
+        listeners.add(check);
+        child.on('close', onExit);
+        check();
+      });
+    },
+    kill() {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    },
+  };
+  started.add(handle);
+  exited.then(() => started.delete(handle));
+  return handle;
+}
+
+/** `node packages/cli/bin/locust-ts.mjs ...args` */
+export function startBin(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Started {
+  return startProcess(process.execPath, [LOCUST_TS_BIN, ...args], options);
+}
+
+/** Run the bin to completion (killed after `timeoutMs`). */
+export async function runBin(args: readonly string[], timeoutMs = 30_000, options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ code: number; output: string }> {
+  const p = startBin(args, options);
+  const timer = setTimeout(() => p.kill(), timeoutMs);
+  const code = await p.exited;
+  clearTimeout(timer);
+  return { code, output: p.output() };
+}
+
+/** Kill everything still running that these helpers started (afterAll / afterEach). */
+export function killAll(): void {
+  for (const p of started) p.kill();
+}
+
+/** pids of all live descendants of `pid` (from /proc), for "nothing left behind" checks. */
+export function descendants(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // the command name may contain spaces/parens: fields start after the last ')'
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(fields[1]);
+      if (fields[0] === 'Z') continue;
+      const list = parents.get(ppid) ?? [];
+      list.push(Number(entry));
+      parents.set(ppid, list);
+    } catch {
+      // process vanished while reading
+    }
+  }
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of parents.get(queue.shift()!) ?? []) {
+      out.push(child);
+      queue.push(child);
+    }
+  }
+  return out;
+}
+
+/** True while `pid` exists and is not a zombie. */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
 }

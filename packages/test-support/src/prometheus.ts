@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Started, cleanEnv, startProcess } from '../../packages/cli/src/testing/processes.js';
+import { type Started, cleanEnv, startProcess } from './process.js';
 import { freePort } from './ports.js';
 import { pollUntil } from './wait.js';
 

@@ -27,7 +27,7 @@ let loaded: { checker: ts.TypeChecker; types: Map<string, ts.Type> } | undefined
 /** One program over a generated file naming each kind's interface (built once, ~1-2 s). */
 function load(): { checker: ts.TypeChecker; types: Map<string, ts.Type> } {
   if (loaded) return loaded;
-  const file = join(REPO_ROOT, 'test/helpers/__declared_kinds__.ts');
+  const file = join(REPO_ROOT, 'test/k8s/__declared_kinds__.ts');
   const entries = Object.entries(KINDS);
   const text = entries.map(([, [module, name]], i) => `import type { ${name} as K${i} } from '${module}';\nexport type T${i} = K${i};`).join('\n');
   const options: ts.CompilerOptions = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, skipLibCheck: true, types: [] };

@@ -1,6 +1,5 @@
 /** What the master's byte readers (packages/protocol/src/fast-read) are checked against. */
-import { decodeFlatMessage } from '../../packages/protocol/src/codec.js';
-import { parseWorkerMessage } from '../../packages/protocol/src/messages.js';
+import { decodeFlatMessage, parseWorkerMessage } from '@locust-ts/protocol';
 import { type CapturedFrame, captureFiles, loadCapturedFrames } from './captures.js';
 
 /** What the master's general path makes of a payload, or the error it throws. */

@@ -1,4 +1,4 @@
-// `node --import test/helpers/record-imports.mjs …`: appends every module specifier that matches
+// `node --import packages/test-support/src/record-imports.mjs …`: appends every module specifier that matches
 // RECORD_IMPORTS_MATCH to the file RECORD_IMPORTS_FILE (one per line), through a module
 // resolve hook, so a test can tell which packages a real process loaded.
 import { register } from 'node:module';

@@ -11,7 +11,7 @@ import type {
   SwarmRequest,
   UserClassUpdate,
   WorkerView,
-} from '../packages/master/src/runner/runner-view.js';
+} from '@locust-ts/master';
 
 export class FakeRunner implements MasterRunnerView {
   state: MasterState = 'ready';
