@@ -7,7 +7,7 @@
  */
 import ts from 'typescript';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../k8s-api/harness.js';
+import { REPO_ROOT } from './api/harness.js';
 
 /** apiVersion/kind → the kubernetes-models module and interface declaring it. */
 const KINDS: Readonly<Record<string, readonly [string, string]>> = {

@@ -93,7 +93,7 @@ async function killAll(procs: ChildHandle[]): Promise<void> {
 
 export const TS_WORKER = fileURLToPath(new URL('./swarm-worker.ts', import.meta.url));
 /** The locustfile the swarm's locust-ts workers load (a user's locustfile: it imports 'locust-ts'). */
-export const TS_LOCUSTFILE = join(REPO_ROOT, 'test/master-fixtures/locustfile.ts');
+export const TS_LOCUSTFILE = join(REPO_ROOT, 'test/master/fixtures/locustfile.ts');
 
 /** A locust-ts worker in its own process (node + tsx). */
 export function startTsWorker(masterPort: number, locustfile = TS_LOCUSTFILE): ChildHandle {
