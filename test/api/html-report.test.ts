@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Events, RequestStats, createEnvironment } from '@locust-ts/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ClusterSnapshot, type ScaleListener, ScaleRecorder, renderHtmlReport } from '../../packages/master/src/index.js';
+import { type ClusterSnapshot, type ScaleListener, ScaleRecorder, renderHtmlReport } from '@locust-ts/master';
 import { runBin } from '@locust-ts/test-support/process';
 import { useBinRuns } from '@locust-ts/test-support/bin-runs';
 import { type Browser, launchChromium, waitForText, watchPageProblems } from '@locust-ts/test-support/chromium';

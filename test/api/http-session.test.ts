@@ -11,9 +11,9 @@ import { type AddressInfo, type Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTPError, HttpSession, events } from '../../packages/worker/src/api.js';
-import { HttpPools } from '../../packages/worker/src/http/pools.js';
-import { StatsRecorder } from '../../packages/worker/src/runtime/stats-recorder.js';
+import { HTTPError, HttpSession, events } from 'locust-ts';
+import { HttpPools } from '@locust-ts/worker';
+import { StatsRecorder } from '@locust-ts/worker';
 
 interface Seen {
   method: string;

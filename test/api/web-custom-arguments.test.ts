@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebUiBuilt } from '../../packages/webui/index.js';
+import { ensureWebUiBuilt } from '@locust-ts/webui';
 import { type Started, killAll, startBin } from '@locust-ts/test-support/process';
 import { freePort } from '@locust-ts/test-support/ports';
 

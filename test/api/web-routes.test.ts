@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebUiBuilt } from '../../packages/webui/index.js';
+import { ensureWebUiBuilt } from '@locust-ts/webui';
 import { type Started, killAll, startBin, startProcess } from '@locust-ts/test-support/process';
 import { waitFor } from '@locust-ts/test-support/wait';
 import { type Browser, launchChromium } from '@locust-ts/test-support/chromium';

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveLocustfile } from '../../packages/cli/src/locustfile.js';
-import { UNSUPPORTED_OPTION_DEFAULTS } from '../../packages/cli/src/option-specs.js';
+import { UNSUPPORTED_OPTION_DEFAULTS } from '@locust-ts/cli/option-specs';
 import { loadCapturedFrames } from '@locust-ts/test-support/captures';
 import { UsageError, parseOptions, type CliOptions, type ParsedOptions } from '../../packages/cli/src/options.js';
-import { parseTimespan } from '../../packages/protocol/src/timespan.js';
+import { parseTimespan } from '@locust-ts/protocol';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cli-options-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

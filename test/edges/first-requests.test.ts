@@ -18,7 +18,7 @@ import type { LoadShape, LoadShapeTick } from '@locust-ts/protocol';
 import { buildServer, parseAccessLog } from '@locust-ts/target-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EdgeRecord, TimeSummary } from '../../packages/master/src/edges/edge-report.js';
-import { loadLocustfile } from '../../packages/worker/src/index.js';
+import { loadLocustfile } from '@locust-ts/worker';
 import { TS_NODE_ARGS } from '@locust-ts/test-support/paths';
 import { spawnChild } from '@locust-ts/test-support/process';
 import { TS_WORKER, TestSwarm, waitFor } from '@locust-ts/test-support/swarm';

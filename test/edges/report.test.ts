@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PYTHON_WORKERS_NOTICE } from '../../packages/master/src/edges/edge-sync.js';
 import type { EdgesView } from '../../packages/master/src/edges/edge-report.js';
 import { EDGE_FAULT_DELAY_ENV } from '../../packages/worker/src/runner/edge-spawn.js';
-import { loadLocustfile } from '../../packages/worker/src/index.js';
+import { loadLocustfile } from '@locust-ts/worker';
 import { writePythonLocustfile } from '@locust-ts/test-support/locustfiles';
 import { freePort } from '@locust-ts/test-support/ports';
 import { TS_LOCUSTFILE, TestSwarm, startPythonWorker, startTsWorker, waitFor } from '@locust-ts/test-support/swarm';

@@ -9,7 +9,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { killAll, startBin } from '@locust-ts/test-support/process';
-import { loadLocustfile } from '../../packages/worker/src/index.js';
+import { loadLocustfile } from '@locust-ts/worker';
 import { type CountingTarget, startCountingTarget } from '@locust-ts/test-support/counting-target';
 import { TS_LOCUSTFILE, TestSwarm, startTsWorker } from '@locust-ts/test-support/swarm';
 

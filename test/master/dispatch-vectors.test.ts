@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { UsersDispatcher, pacedTransition, type UsersOnWorkers } from '../../packages/master/src/dispatch/index.js';
+import { UsersDispatcher, pacedTransition, type UsersOnWorkers } from '@locust-ts/master';
 import { SHARED_PROTOCOL_DIR } from '@locust-ts/test-support/paths';
 
 const VECTORS = `${SHARED_PROTOCOL_DIR}/dispatch-vectors.json`;

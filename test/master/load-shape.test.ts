@@ -5,7 +5,7 @@
  */
 import type { LoadShape, LoadShapeTick } from '@locust-ts/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SHAPE_TICK_INTERVAL_SECONDS } from '../../packages/master/src/index.js';
+import { SHAPE_TICK_INTERVAL_SECONDS } from '@locust-ts/master';
 import { loggedAt } from '@locust-ts/test-support/log-time';
 import { TestSwarm } from '@locust-ts/test-support/swarm';
 

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REQUESTS_CSV_COLUMNS, STATS_HISTORY_CSV_COLUMNS } from '../../packages/master/src/index.js';
+import { REQUESTS_CSV_COLUMNS, STATS_HISTORY_CSV_COLUMNS } from '@locust-ts/master';
 import { writePythonLocustfile } from '@locust-ts/test-support/locustfiles';
 import { TestSwarm, startPythonWorker, waitFor } from '@locust-ts/test-support/swarm';
 

@@ -19,7 +19,7 @@ import {
   percentileSummary,
   reportTemplateArgs,
   requestsCsv,
-} from '../../packages/master/src/index.js';
+} from '@locust-ts/master';
 import { startWebUi, type WebUiHandle } from '../../packages/master/src/web/index.js';
 import { requestStatsJson } from '../../packages/master/src/web/stats-json.js';
 import { CAPTURES_DIR } from '@locust-ts/test-support/paths';

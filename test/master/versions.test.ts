@@ -6,14 +6,14 @@
  * `spawning_complete` to every worker after a ramp).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { LOCUST_TS_WORKER_VERSION } from '../../packages/protocol/src/index.js';
+import { LOCUST_TS_WORKER_VERSION } from '@locust-ts/protocol';
 import { writePythonLocustfile } from '@locust-ts/test-support/locustfiles';
 import { LOCUST_BIN } from '@locust-ts/test-support/paths';
 import { freePort } from '@locust-ts/test-support/ports';
 import { spawnChild } from '@locust-ts/test-support/process';
 import { TS_LOCUSTFILE, TestSwarm, startPythonWorker, waitFor } from '@locust-ts/test-support/swarm';
 import { ScriptedWorker } from '@locust-ts/test-support/scripted-worker';
-import { loadLocustfile } from '../../packages/worker/src/index.js';
+import { loadLocustfile } from '@locust-ts/worker';
 
 /** Worker versions the version check sees differently (Locust: equal, same first 4 characters, other). */
 const PYTHON_2_12_VERSIONS = ['2.12.1', '2.12.0', '2.11.0', '1.4.0'];

@@ -1,5 +1,5 @@
 /** Shared by the scale-watch tests: the stand-in cluster's env for the bin, and `/scale` reads. */
-import type { ScaleView } from '../../packages/master/src/index.js';
+import type { ScaleView } from '@locust-ts/master';
 import { afterAll, beforeAll } from 'vitest';
 import { cleanEnv, killAll } from '@locust-ts/test-support/process';
 import { startTestCluster, type TestCluster } from '../k8s/api/harness.js';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it } from 'vitest';
-import { SCALE_SAMPLE_INTERVAL_SECONDS, type ScaleSample, type ScaleView } from '../../packages/master/src/index.js';
+import { SCALE_SAMPLE_INTERVAL_SECONDS, type ScaleSample, type ScaleView } from '@locust-ts/master';
 import { startBin } from '@locust-ts/test-support/process';
 import { ScaleScenario } from '../k8s/api/scale-scenario.js';
 import { useBinRuns } from '@locust-ts/test-support/bin-runs';

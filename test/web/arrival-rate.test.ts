@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killAll, startBin, type Started } from '@locust-ts/test-support/process';
-import { ensureWebUiBuilt } from '../../packages/webui/index.js';
+import { ensureWebUiBuilt } from '@locust-ts/webui';
 import { type CountingTarget, startCountingTarget } from '@locust-ts/test-support/counting-target';
 import { REPO_ROOT } from '@locust-ts/test-support/paths';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebUiBuilt } from '../../packages/webui/index.js';
+import { ensureWebUiBuilt } from '@locust-ts/webui';
 import { killAll, startBin } from '@locust-ts/test-support/process';
 import { startTestCluster, type TestCluster } from '../k8s/api/harness.js';
 import { ScaleScenario } from '../k8s/api/scale-scenario.js';
