@@ -4,38 +4,26 @@
  * worker, and the "Arrival rate" tab shows its figures (dropped iterations included). The REST
  * side: `POST /swarm` with `arrival_rate` and the extra keys of `GET /stats/requests`.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killAll, startBin, type Started } from '@locust-ts/test-support/process';
 import { ensureWebUiBuilt } from '@locust-ts/webui';
 import { type CountingTarget, startCountingTarget } from '@locust-ts/test-support/counting-target';
+import { type Browser, launchChromium, waitForText as waitForPageText } from '@locust-ts/test-support/chromium';
 import { REPO_ROOT } from '@locust-ts/test-support/paths';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = join(REPO_ROOT, 'test-output/webui-arrival-rate.png');
 const STEP_TIMEOUT_MS = 20_000;
 
-const pageText = (page: Page) => page.evaluate(() => document.body.innerText);
-
-async function waitForText(page: Page, re: RegExp, what: string): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + STEP_TIMEOUT_MS;
-  for (;;) {
-    const m = (await pageText(page)).match(re);
-    if (m) return m;
-    if (Date.now() > deadline) throw new Error(`the page never showed ${what}; it shows:\n${(await pageText(page)).slice(0, 2000)}`);
-    await page.waitForTimeout(250);
-  }
-}
+const waitForText = (page: Page, re: RegExp, what: string) => waitForPageText(page, re, what, STEP_TIMEOUT_MS);
 
 describe('arrival rate in the web UI', () => {
   let target: CountingTarget;
   let run: Started;
   let uiUrl = '';
-  let context: BrowserContext | undefined;
-  let profileDir = '';
+  let browser: Browser | undefined;
 
   beforeAll(async () => {
     await ensureWebUiBuilt(() => {});
@@ -45,19 +33,17 @@ describe('arrival rate in the web UI', () => {
     uiUrl = url!;
     // a local run says it is ready as Locust's does ("Starting Locust"), once its in-process worker registered
     await run.waitFor(/Starting locust-ts \d/);
-    profileDir = mkdtempSync(join(tmpdir(), 'locust-ts-chromium-'));
-    context = await chromium.launchPersistentContext(profileDir, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 800 } });
+    browser = await launchChromium({ width: 1400, height: 800 });
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     killAll();
     await target?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   });
 
   it('Start runs the form\'s arrival rate; the Arrival rate tab shows the rate, the pool and dropped iterations', async () => {
-    const page = await context!.newPage();
+    const page = await browser!.context.newPage();
     await page.goto(uiUrl);
     // the custom parameter carries --arrival-rate as its default
     const rateField = page.locator('input[name="arrivalRate"], input[name="arrival_rate"]');

@@ -4,10 +4,9 @@
  * the replicas and CPU charts and the scale events; the header shows ready/desired replicas. The
  * screenshot (test-output/scaling-tab.png) is what docs/scaling-tab.png in the README came from.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebUiBuilt } from '@locust-ts/webui';
 import { killAll, startBin } from '@locust-ts/test-support/process';
@@ -16,9 +15,8 @@ import { ScaleScenario } from '../k8s/api/scale-scenario.js';
 import { useBinRuns } from '@locust-ts/test-support/bin-runs';
 import { REPO_ROOT } from '@locust-ts/test-support/paths';
 import { NO_CONTROLLER_TICKS, clusterEnv, waitForScale } from '../scale/helpers.js';
+import { type Browser, launchChromium, waitForText as waitForPageText } from '@locust-ts/test-support/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = join(REPO_ROOT, 'test-output/scaling-tab.png');
 /** Hang guards (a loaded 2-core machine: a UI build, process start-up). */
 const STEP_TIMEOUT_MS = 30_000;
@@ -26,30 +24,21 @@ const SETUP_TIMEOUT_MS = 180_000;
 const TEST_TIMEOUT_MS = 180_000;
 const runs = useBinRuns('scaling-tab-');
 let cluster: TestCluster;
-let context: BrowserContext | undefined;
-let profileDir = '';
+let browser: Browser | undefined;
 
 beforeAll(async () => {
   await ensureWebUiBuilt(() => {});
   cluster = await startTestCluster({ tickMs: NO_CONTROLLER_TICKS });
-  profileDir = mkdtempSync(join(tmpdir(), 'locust-ts-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1100 } });
+  browser = await launchChromium({ width: 1400, height: 1100 });
 }, SETUP_TIMEOUT_MS);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   killAll();
   await cluster?.dispose();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
-async function waitForText(page: Page, re: RegExp, what: string): Promise<void> {
-  const deadline = Date.now() + STEP_TIMEOUT_MS;
-  while (!re.test(await page.evaluate(() => document.body.innerText))) {
-    if (Date.now() > deadline) throw new Error(`the page never showed ${what}:\n${(await page.evaluate(() => document.body.innerText)).slice(0, 2000)}`);
-    await page.waitForTimeout(250);
-  }
-}
+const waitForText = (page: Page, re: RegExp, what: string) => waitForPageText(page, re, what, STEP_TIMEOUT_MS);
 
 describe('the Scaling tab in Chromium', () => {
   it('shows the replica chart, the events and ready/desired replicas in the header during a pulse', async () => {
@@ -61,7 +50,7 @@ describe('the Scaling tab in Chromium', () => {
     const [, url] = await run.waitFor(/Starting web interface at (http:\/\/127\.0\.0\.1:\d+)/, SETUP_TIMEOUT_MS);
     await waitForScale(url, (v) => v.samples.some((s) => s.userCount > 0 && s.readyPods === 1), 'users and the first full sample', SETUP_TIMEOUT_MS);
 
-    const page = await context!.newPage();
+    const page = await browser!.context.newPage();
     await page.goto(`${url}/?tab=scaling`);
     await waitForText(page, /Deployment fastapi \(namespace default\)/, 'the Scaling tab');
     await waitForText(page, /Replicas\s*1\/1/, 'replicas 1/1 in the header');
