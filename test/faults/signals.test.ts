@@ -57,7 +57,7 @@ describe('fault matrix: run time, signals, exit codes', () => {
     console.log(`run time: -t ${RUN_TIME_SECONDS}s ended ${ran.toFixed(3)} s after it was set (master's log)`);
   });
 
-  // (SIGTERM to a headless master: fault-flood.test.ts)
+  // (SIGTERM to a headless master: flood.test.ts)
   it.each(['SIGINT'] as const)('%s to a headless master: final CSV and HTML written, the worker told to quit, exit 0', async (signal) => {
     const masterPort = await freePort();
     const csv = join(runs.scratch, `headless-${signal}`);

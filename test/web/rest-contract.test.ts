@@ -1,7 +1,7 @@
 /**
  * The REST API answers with the newest Locust's JSON shapes: for every endpoint in the HEAD web
  * capture, our response has the same keys and JSON types, recursively (values differ, of course).
- * Runs against an in-test runner view (exact numbers); web-real-master.test.ts checks the real master.
+ * Runs against an in-test runner view (exact numbers); real-master.test.ts checks the real master.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebUi, type WebUiHandle } from '../../packages/master/src/web/index.js';

@@ -3,7 +3,7 @@
  * real socket: a 2.12-era master (no heartbeats) gets 2.12.1's texts, a master that answers
  * heartbeats the newest texts, narrowed by the options its spawns carry (each Locust release sends
  * all of its own), and a locust-ts master's `locust_ts_texts` the texts of the release it names. The texts themselves are checked against Python in
- * api-http-texts-python.test.ts and api-http-texts-truth.test.ts.
+ * test/api/http-texts-python.test.ts and test/api/http-texts-truth.test.ts.
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

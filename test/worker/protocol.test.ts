@@ -175,7 +175,7 @@ describe('stop, quit, reconnect, unknown messages', () => {
     await expectCounts(master, worker, { ExplodingUser: 1 });
     const first = await master.next('exception');
     expect(first.data.msg).toBe('capture test exception');
-    expect(first.data.traceback).toMatch(/^  File ".*worker-protocol\.test\.ts:\d+:\d+", in ExplodingUser\.explode\n    throw /);
+    expect(first.data.traceback).toMatch(/^  File ".*worker\/protocol\.test\.ts:\d+:\d+", in ExplodingUser\.explode\n    throw /);
     await master.next('exception');
     expect(worker.runner.userClassesCount()).toEqual({ ExplodingUser: 1 });
   });
