@@ -2,10 +2,10 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveLocustfile } from '../../packages/cli/src/locustfile.js';
-import { UNSUPPORTED_OPTION_DEFAULTS } from '@locust-ts/cli/option-specs';
+import { resolveLocustfile } from './locustfile.js';
+import { UNSUPPORTED_OPTION_DEFAULTS } from './option-specs.js';
 import { loadCapturedFrames } from '@locust-ts/test-support/captures';
-import { UsageError, parseOptions, type CliOptions, type ParsedOptions } from '../../packages/cli/src/options.js';
+import { UsageError, parseOptions, type CliOptions, type ParsedOptions } from './options.js';
 import { parseTimespan } from '@locust-ts/protocol';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cli-options-'));

@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { LOCUST_TS_RATE, LOCUST_TS_WORKER_VERSION, type ArrivalRateData, type UserClassDescription } from '@locust-ts/protocol';
 import { describe, expect, it } from 'vitest';
-import { MasterLogger } from '@locust-ts/master';
-import { ArrivalRateController, ArrivalRateError } from '../../packages/master/src/runner/arrival-rate.js';
-import { EXACT_SPLIT_MAX_USERS, PoolSplitter, dispatcherSplit, shareRate } from '../../packages/master/src/runner/arrival-split.js';
-import { WorkerRegistry } from '@locust-ts/master';
+import { MasterLogger } from '../log/master-logger.js';
+import { ArrivalRateController, ArrivalRateError } from './arrival-rate.js';
+import { EXACT_SPLIT_MAX_USERS, PoolSplitter, dispatcherSplit, shareRate } from './arrival-split.js';
+import { WorkerRegistry } from './worker-registry.js';
 import { SHARED_PROTOCOL_DIR } from '@locust-ts/test-support/paths';
 
 const VECTORS = `${SHARED_PROTOCOL_DIR}/dispatch-vectors.json`;
