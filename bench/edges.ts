@@ -32,7 +32,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseAccessLog } from '@locust-ts/target-server';
-import { freePort } from './ports.js';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BIN = join(ROOT, 'packages/cli/bin/locust-ts.mjs');

@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './ports.js';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TARGET_CORE = '0';
