@@ -1,11 +1,11 @@
 /**
  * `pnpm bench:edges` — synchronized edges measured at the target. A square pulse 0 → 1,000 users
- * (test/edges-fixtures/pulse-locustfile.ts: constant(0.2) wait, "instant" spawn rate) over 4
+ * (test/edges/fixtures/pulse-locustfile.ts: constant(0.2) wait, "instant" spawn rate) over 4
  * locust-ts worker processes, a master process and the Fastify target in its own process writing
  * an access log — all on 127.0.0.1. The first rising edge meets a cold target: no connection
  * from any worker is open before its lead. As a service under test is already serving, the target
  * first answers WARM_UP_REQUESTS untagged requests from a client in this process whose connections
- * are then closed (its JIT warm, as in test/edges-pulse.timing.test.ts); `--cold-process` skips
+ * are then closed (its JIT warm, as in test/edges/pulse.timing.test.ts); `--cold-process` skips
  * that, so the first edge also meets code the target never ran. The later edges are warm ones.
  *
  * Every figure comes from timestamps the processes recorded: the target's access log (each
@@ -32,12 +32,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseAccessLog } from '@locust-ts/target-server';
-import { freePort } from './ports.js';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BIN = join(ROOT, 'packages/cli/bin/locust-ts.mjs');
 const TARGET_MAIN = join(ROOT, 'packages/target-server/src/main.ts');
-const LOCUSTFILE = join(ROOT, 'test/edges-fixtures/pulse-locustfile.ts');
+const LOCUSTFILE = join(ROOT, 'test/edges/fixtures/pulse-locustfile.ts');
 const TSX_LOADER = `file://${join(ROOT, 'node_modules/tsx/dist/loader.mjs')}`;
 const RUN_LIMIT_MS = 300_000;
 /** Untagged requests the target answers before the pulse (unless --cold-process), 50 at a time. */

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runMaster } from '../packages/master/src/index.js';
 import { loadLocustfile, runWorker, silentLogger } from '../packages/worker/src/index.js';
-import { freePort } from './ports.js';
+import { freePort } from '@locust-ts/test-support/ports';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const USERS = 5000;

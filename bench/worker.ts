@@ -23,8 +23,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@locust-ts/test-support/ports';
 import { bundleGenerator } from './bundle-generator.js';
-import { freePort } from './ports.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TARGET_CORE = '0';

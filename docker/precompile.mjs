@@ -32,7 +32,7 @@ function compileDir(dir) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) {
-      if (name !== 'node_modules' && name !== 'testing') compileDir(path);
+      if (name !== 'node_modules') compileDir(path);
     } else if (name.endsWith('.ts') && !name.endsWith('.d.ts') && !name.endsWith('.test.ts')) {
       const { code } = transformSync(readFileSync(path, 'utf8'), { loader: 'ts', format: 'esm', target: 'node20', tsconfigRaw, sourcefile: path });
       writeFileSync(path.slice(0, -'.ts'.length) + '.js', code);

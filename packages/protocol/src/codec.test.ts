@@ -12,7 +12,7 @@ import {
   parseWorkerMessage,
 } from './index.js';
 import { Packr } from 'msgpackr';
-import { findCapturedFrame } from '../../../test/helpers/captures.js';
+import { findCapturedFrame } from '@locust-ts/test-support/captures';
 
 /** A plain msgpackr to build frames the codec itself would never write. */
 const raw = new Packr({ useRecords: false, variableMapSize: true });

@@ -2,9 +2,9 @@
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../test/helpers/ports.js';
-import { TS_NODE_ARGS } from '../../../test/helpers/paths.js';
-import { killAllChildren, spawnAndWaitForLine, spawnChild } from '../../../test/helpers/process.js';
+import { freePort } from '@locust-ts/test-support/ports';
+import { TS_NODE_ARGS } from '@locust-ts/test-support/paths';
+import { killAllChildren, spawnAndWaitForLine, spawnChild } from '@locust-ts/test-support/process';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 /** Bounds a hang only: an idle server closes in well under a second. */

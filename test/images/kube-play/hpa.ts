@@ -8,7 +8,7 @@
  * Job's scale watch reads them. No extra target pods start: the figures are the HPA's, the
  * capacity is one pod's.
  */
-import type { ScaleScenario } from '../../k8s-api/scale-scenario.js';
+import type { ScaleScenario } from '../../k8s/api/scale-scenario.js';
 
 type Json = Record<string, any>;
 

@@ -2,15 +2,15 @@
  * deploy/manifests/pulse-job under podman: the target and workers from the base, the headless
  * master Job with its own args (a square pulse, --watch-scale on the target's Deployment through
  * its service account, --assert-scale) — its exit code is the verdict, as `kubectl wait` reads it
- * in a cluster. The Kubernetes API is the test's stand-in (test/k8s-api) on the bridge's gateway,
+ * in a cluster. The Kubernetes API is the test's stand-in (test/k8s/api) on the bridge's gateway,
  * its token mounted where the kubelet mounts it; the HPA's decisions come from hpa.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makePki } from '../../k8s-api/pki.js';
-import { ScaleScenario } from '../../k8s-api/scale-scenario.js';
-import { KubeApiServer } from '../../k8s-api/server.js';
+import { makePki } from '../../k8s/api/pki.js';
+import { ScaleScenario } from '../../k8s/api/scale-scenario.js';
+import { KubeApiServer } from '../../k8s/api/server.js';
 import { HpaStandIn } from './hpa.js';
 import { type PlayPod, kustomize, toPlayable } from './render.js';
 import { addressOf, containerName, inspect, logs, play, podman, until } from './podman.js';

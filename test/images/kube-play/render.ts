@@ -23,7 +23,7 @@ export const REPLACEMENTS = {
   emptyDir: "a fresh hostPath directory per pod, owned by the pod's runAsUser (podman 4.3 shares one volume per name between pods; sizeLimit is not enforced)",
   'readinessProbe, livenessProbe': 'run by the test as the kubelet would (tcpSocket, httpGet; named ports resolved): podman 4.3 ignores readiness and runs liveness only through systemd timers',
   'lifecycle.preStop': 'not run by podman 4.3: the stop check sends SIGTERM at once, as the kubelet does once preStop is over',
-  automountServiceAccountToken: "a hostPath directory at /var/run/secrets/kubernetes.io/serviceaccount with a token, ca.crt and namespace for the test's Kubernetes API stand-in (test/k8s-api), and KUBERNETES_SERVICE_HOST/PORT set to it, as the kubelet mounts and sets them (pulse Job only)",
+  automountServiceAccountToken: "a hostPath directory at /var/run/secrets/kubernetes.io/serviceaccount with a token, ca.crt and namespace for the test's Kubernetes API stand-in (test/k8s/api), and KUBERNETES_SERVICE_HOST/PORT set to it, as the kubelet mounts and sets them (pulse Job only)",
   'env valueFrom fieldRef': 'the value the kubelet gives (metadata.namespace: default, metadata.name: the pod name): podman 4.3 refuses fieldRef',
   '$(VAR) in args': "expanded from the container's env, as the kubelet does: podman 4.3 passes them literally",
   'ServiceAccount, Role, RoleBinding': 'not played: the stand-in accepts the token as the service account and does not check the Role',

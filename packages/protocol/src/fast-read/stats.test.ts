@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { damagedCopies, generalRead, recordedWorkerFrames } from '../../../../test/helpers/fast-read.js';
+import { damagedCopies, generalRead, recordedWorkerFrames } from '@locust-ts/test-support/fast-read';
 import { encodeMessage } from '../codec.js';
 import { readHotMessage } from './index.js';
 import { readStats } from './stats.js';

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../../test/helpers/wait.js';
+import { waitFor } from '@locust-ts/test-support/wait';
 import { HttpPools } from './pools.js';
 
 let server: Server;

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { waitFor } from '../../../../test/helpers/wait.js';
+import { waitFor } from '@locust-ts/test-support/wait';
 import { StatsRecorder } from '../runtime/stats-recorder.js';
 import { type FirstRequestFigures, FirstRequestWatch } from './first-requests.js';
 import { HttpPools } from './pools.js';

@@ -74,7 +74,7 @@ describe('loadLocustfile', () => {
     expect(message).toBe(`${join(dir, 'syntax.cjs')}:3:19: syntax error: Unexpected token ';'`);
   });
 
-  // (vitest replaces Node's source-mapped stacks with its own: test/locustfile-errors.test.ts
+  // (vitest replaces Node's source-mapped stacks with its own: test/cli/locustfile-errors.test.ts
   // checks mapped lines through the real CLI; this sibling has no line that compiling removes)
   it("an error thrown in a sibling module names the sibling's line and column", async () => {
     file('sibling-helper.ts', `export function fail(): never {\n  throw new RangeError('no such stage');\n}\nfail();\n`);

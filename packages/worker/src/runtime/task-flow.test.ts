@@ -2,7 +2,7 @@
  * Task flow as Locust runs it (locust/user/task.py, sequential_taskset.py, markov_taskset.py):
  * SequentialTaskSet order, MarkovTaskSet transitions, scheduleTask, interrupt with and without
  * reschedule, RescheduleTask, User.stop(), and tags on task sets. Waits are observed through the
- * wait-time calls, never by timing. The classes are in test/api-fixtures/task-flow.ts, loaded
+ * wait-time calls, never by timing. The classes are in test/api/fixtures/task-flow.ts, loaded
  * as a locustfile (decorators need tsx, not vitest's transform).
  */
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,7 @@ import { StatsRecorder } from './stats-recorder.js';
 import { filterTasksByTags, taskSetTasks } from './tag-filter.js';
 import { userClassInfo } from './user-class-info.js';
 
-const FIXTURE = fileURLToPath(new URL('../../../../test/api-fixtures/task-flow.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../../../test/api/fixtures/task-flow.ts', import.meta.url));
 const environment = { ...createEnvironment(), http: { pools: new HttpPools(), stats: new StatsRecorder() }, logger: silentLogger };
 let classes: Map<string, UserClass>;
 const log = (): string[] => (globalThis as Record<string, unknown>).taskFlowLog as string[];
