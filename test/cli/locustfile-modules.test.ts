@@ -25,7 +25,7 @@ writeFileSync(join(root, 'weights.cjs'), `module.exports = { weight: 3 };\n`);
 
 const ES_MODULE = (name: string) => `import { User } from 'locust-ts';
 import { pages } from 'shared-pages';
-import { weight } from '../weights.js';
+import { weight } from './weights.js';
 const ready = await Promise.resolve(pages.length === 2);
 export class ${name} extends User {
   static weight = ready ? weight : 0;

@@ -45,7 +45,7 @@ let tarball = '';
 
 const LOCUSTFILE = `import { HttpUser, between, task, events } from 'locust-ts';
 import { v4 as uuidv4 } from 'uuid';
-import { helloPath } from '../lib/paths.js';
+import { helloPath } from './lib/paths.js';
 
 let started = 0;
 events.testStart.addListener(() => {
