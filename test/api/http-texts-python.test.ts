@@ -8,7 +8,6 @@
  * swarm is a Python row with twice its count (same method, name and error), so no TS row stands
  * apart. rest() is the newest Locust's own code (test/api/fixtures/newest_rest.py) run on 2.12.1.
  */
-import { readFileSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { type Started, killAll, startBin, startProcess } from '@locust-ts/test-s
 import { useBinRuns } from '@locust-ts/test-support/bin-runs';
 import { LOCUST_BIN } from '@locust-ts/test-support/paths';
 import { freePort } from '@locust-ts/test-support/ports';
+import { readCsvRows } from '@locust-ts/test-support/csv';
 
 const PY_LOCUSTFILE = 'test/api/fixtures/http_texts.py';
 const TS_LOCUSTFILE = 'test/api/fixtures/http-texts.ts';
@@ -69,29 +69,6 @@ async function startTargets(): Promise<{ target: Target; other: string }> {
   return { target: { url, vnd }, other };
 }
 
-/** Python's csv module's output (quoted fields, doubled quotes) as rows of fields. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field), rows.push(row), (row = []), (field = '');
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
-  return rows;
-}
-
 interface Rows {
   /** `METHOD name → error` → occurrences */
   failures: Map<string, number>;
@@ -113,11 +90,11 @@ function unrepr(text: string): string {
 function readRows(prefix: string, target: string, other: string, reprTwice = false): Rows {
   const hosts = (s: string) => s.replaceAll(target, 'TARGET').replaceAll(other, 'OTHER');
   const failures = new Map<string, number>();
-  for (const [method, name, error, occurrences] of parseCsv(readFileSync(`${prefix}_failures.csv`, 'utf8')).slice(1)) {
+  for (const [method, name, error, occurrences] of readCsvRows(`${prefix}_failures.csv`)) {
     failures.set(hosts(`${method} ${name} → ${reprTwice ? unrepr(error!) : error}`), Number(occurrences));
   }
   const requests = new Map<string, string>();
-  for (const [type, name, count, failed] of parseCsv(readFileSync(`${prefix}_stats.csv`, 'utf8')).slice(1)) {
+  for (const [type, name, count, failed] of readCsvRows(`${prefix}_stats.csv`)) {
     if (name !== 'Aggregated') requests.set(hosts(`${type} ${name}`), `${count}/${failed}`);
   }
   return { failures, requests };

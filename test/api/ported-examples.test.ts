@@ -10,7 +10,7 @@
  * side's own target (a ratio between a third and three times, so the machine's speed does not
  * decide it).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, killAll } from '@locust-ts/test-support/process';
 import { type Side, ended, pairStarter } from '@locust-ts/test-support/side-by-side';
+import { readCsvRows } from '@locust-ts/test-support/csv';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ported-examples-'));
 const DIR = 'test/api/fixtures/ported';
@@ -93,28 +94,6 @@ interface Outcome {
   requests: number;
 }
 
-/** RFC 4180 rows (quoted fields with commas, doubled quotes and newlines), header dropped. */
-function readCsv(file: string): string[][] {
-  const text = readFileSync(file, 'utf8');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else if (c !== '\r') field += c;
-  }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
-  return rows.slice(1);
-}
-
 interface Target {
   url: string;
   server: Server;
@@ -184,14 +163,14 @@ async function runSide(example: Example, side: Side): Promise<Outcome> {
   }
   const code = await ended(p);
   const output = p.output();
-  const stats = readCsv(`${prefix}_stats.csv`).filter((r) => r[1] !== 'Aggregated');
+  const stats = readCsvRows(`${prefix}_stats.csv`).filter((r) => r[1] !== 'Aggregated');
   return {
     code,
     output,
     rows: new Set(stats.map((r) => `${r[0]} ${r[1]}`)),
     counts: new Map(stats.map((r) => [`${r[0]} ${r[1]}`, Number(r[2])])),
-    failures: new Set(readCsv(`${prefix}_failures.csv`).map((r) => `${r[0]} ${r[1]} ${side === 'python' ? inNewestTexts(r[2]!, target.url) : r[2]}`)),
-    exceptions: new Set(readCsv(`${prefix}_exceptions.csv`).map((r) => r[1]!)),
+    failures: new Set(readCsvRows(`${prefix}_failures.csv`).map((r) => `${r[0]} ${r[1]} ${side === 'python' ? inNewestTexts(r[2]!, target.url) : r[2]}`)),
+    exceptions: new Set(readCsvRows(`${prefix}_exceptions.csv`).map((r) => r[1]!)),
     printed: new Set(example.printed ? [...output.matchAll(example.printed)].map((m) => m[0]) : []),
     paths: target.paths,
     apiPaths: api.paths,
