@@ -152,11 +152,21 @@ describe('a real Prometheus reads the run', () => {
     // stop: the master's final count is what Prometheus ends with, and the target answered each
     expect((await fetch(`${url}/stop`)).ok).toBe(true);
     await pollUntil(stats, (s) => s.state === 'stopped' && s.user_count === 0, 'the run stopped', { timeoutMs: STEP_TIMEOUT_MS, pollMs: 200, show: (s) => s.state });
-    // the workers' last reports came with their stop; a scrape after that shows no users
+    const stoppedAt = Date.now() / 1000;
     await prom.waitFor('sum(locust_users)', (s) => s[0]?.value === 0, 'no users in Prometheus', STEP_TIMEOUT_MS);
-    const final = (await stats()).stats.find((s) => s.name === 'Aggregated')!;
-    const requests = await prom.waitFor('sum(locust_requests_total)', (s) => s[0]?.value === final.num_requests, `the final ${final.num_requests} requests in Prometheus`, STEP_TIMEOUT_MS);
+    // the target's count from a scrape a second after the stop (an earlier one misses the last answers)
+    await prom.waitFor('timestamp(target_hello_requests_total)', (s) => (s[0]?.value ?? 0) > stoppedAt + 1, 'a scrape of the target after the stop', STEP_TIMEOUT_MS);
     const targetCount = one(await prom.query('target_hello_requests_total'));
+    // A worker sends no stats report with its stop (as Locust's): its last one comes with its next
+    // 3 s tick. Wait for the master to hold every answered request but one in flight per user at
+    // the stop (those are never counted), and for Prometheus to have scraped that count.
+    const aggregated = async () => (await stats()).stats.find((s) => s.name === 'Aggregated')!;
+    const { final, requests } = await pollUntil(
+      async () => ({ final: await aggregated(), requests: await prom.query('sum(locust_requests_total)') }),
+      ({ final: f, requests: r }) => r[0]?.value === f.num_requests && targetCount - f.num_requests <= USERS,
+      "the workers' last reports on the master and in Prometheus",
+      { timeoutMs: STEP_TIMEOUT_MS, pollMs: 500, show: ({ final: f, requests: r }) => `target ${targetCount}, master ${f.num_requests}, Prometheus ${r[0]?.value}` },
+    );
     expect(final.num_failures).toBe(0);
     expect(one(await prom.query('sum(locust_failures_total)'))).toBe(0);
     // answered, maybe not recorded: at most one in-flight request per user when the users stopped
