@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { waitFor } from '@locust-ts/test-support/wait';
 import { stringify } from 'yaml';
 import { type PlayPod, resolvePort } from './render.js';
 
@@ -51,15 +52,12 @@ export async function addressOf(p: PlayPod, network: string): Promise<string> {
   return ip;
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Repeat `check` until it holds; a hang guard, never a timing assertion. */
-export async function until(check: () => Promise<boolean>, timeoutMs: number, what: string, pollMs = 250): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(pollMs);
-  }
+/**
+ * Repeat `check` until it holds (test-support's waitFor; a check that throws — a pod not answering
+ * yet — counts as not yet); a hang guard, never a timing assertion.
+ */
+export function until(check: () => Promise<boolean>, timeoutMs: number, what: string, pollMs = 250): Promise<void> {
+  return waitFor(() => check().catch(() => false), timeoutMs, what, pollMs);
 }
 
 function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
