@@ -93,9 +93,16 @@ function compare(workerId: string, worker: string, master: string, product: stri
 /** Debian's packaged Locust announces an empty version; it is this release. */
 export const DEBIAN_LOCUST_VERSION = LOCUST_2_12_VERSION;
 
-function releaseParts(version: string): number[] {
-  const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(version);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : [2, 12, 1];
+/** `a >= b` for dotted release numbers ('' or unparsable reads as Debian's 2.12.1). */
+export function versionAtLeast(a: string, b: string): boolean {
+  const parse = (v: string) => {
+    const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(v);
+    return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : [2, 12, 1];
+  };
+  const x = parse(a);
+  const y = parse(b);
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i]! > y[i]!;
+  return true;
 }
 
 /**
@@ -108,8 +115,7 @@ export function textsVersionFor(workerVersions: Iterable<string | number | null>
   for (const v of workerVersions) {
     if (typeof v === 'string' && v.includes(LOCUST_TS_WORKER_MARK)) continue;
     const release = typeof v === 'string' && /^\d+\.\d+/.test(v) ? v.replace(/\+.*$/, '') : DEBIAN_LOCUST_VERSION;
-    const [a, b] = [releaseParts(release), oldest === null ? null : releaseParts(oldest)];
-    if (b === null || a[0]! < b[0]! || (a[0] === b[0] && (a[1]! < b[1]! || (a[1] === b[1] && a[2]! < b[2]!)))) oldest = release;
+    if (oldest === null || !versionAtLeast(release, oldest)) oldest = release;
   }
   return oldest ?? LOCUST_PROTOCOL_VERSION;
 }

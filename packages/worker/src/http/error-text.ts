@@ -5,9 +5,9 @@
  * FastHttpSession runs on this machine and from the newest Locust's source; where the two
  * differ, {@link LocustTexts} says which Locust release's texts a worker writes.
  */
-import { DEBIAN_LOCUST_VERSION, LOCUST_PROTOCOL_VERSION, pyRepr } from '@locust-ts/protocol';
+import { DEBIAN_LOCUST_VERSION, LOCUST_PROTOCOL_VERSION, pyRepr, versionAtLeast } from '@locust-ts/protocol';
 
-export { DEBIAN_LOCUST_VERSION };
+export { DEBIAN_LOCUST_VERSION, versionAtLeast };
 
 /**
  * The Locust release whose failure texts this worker writes. Behind a locust-ts master it is the
@@ -46,18 +46,6 @@ export function pythonMasterTexts(answersHeartbeats: boolean, options: Readonly<
   if (!answersHeartbeats) return known && 'json' in options ? '2.14.1' : DEBIAN_LOCUST_VERSION; // --json: 2.14.1
   if (!known || 'otel' in options) return NEWEST_TEXTS; // --otel: 2.42.4
   return 'web_base_path' in options ? '2.32.2' : '2.19.0'; // --web-base-path: 2.32.2
-}
-
-/** `a >= b` for dotted release numbers ('' or unparsable reads as Debian's 2.12.1). */
-export function versionAtLeast(a: string, b: string): boolean {
-  const parse = (v: string) => {
-    const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(v);
-    return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : [2, 12, 1];
-  };
-  const x = parse(a);
-  const y = parse(b);
-  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i]! > y[i]!;
-  return true;
 }
 
 /** `HTTPError('404 Client Error: Not Found for url: /missing')`, requests' raise_for_status. */
